@@ -7,7 +7,10 @@ import { z } from 'zod';
 
 const connectionId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter or digit');
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,62}$/,
+    'must be 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter or digit',
+  );
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -35,7 +38,10 @@ export const chatwootFieldPath = z
   );
 
 /** Krayin attribute code -> Chatwoot field path. */
-const fieldMap = z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, 'Krayin attribute codes are snake_case'), chatwootFieldPath);
+const fieldMap = z.record(
+  z.string().regex(/^[a-z_][a-z0-9_]*$/, 'Krayin attribute codes are snake_case'),
+  chatwootFieldPath,
+);
 
 export const krayinSchema = z.object({
   /** API base, e.g. http://127.0.0.1:8000/api/v1 */
