@@ -20,8 +20,23 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net'], message: 'Workflows must be deterministic: no Node built-ins.' },
-            { group: ['undici', 'pg', '@electric-sql/*', 'express', '../src/store/*', '../src/krayin/*', '../src/chatwoot/*'], message: 'I/O belongs in activities.' },
+            {
+              group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net'],
+              message: 'Workflows must be deterministic: no Node built-ins.',
+            },
+            {
+              group: [
+                'undici',
+                'pg',
+                '@electric-sql/*',
+                'express',
+                '../src/store/*',
+                '../src/krayin/*',
+                '../src/chatwoot/*',
+              ],
+              message: 'I/O belongs in activities.',
+              allowTypeImports: true,
+            },
           ],
         },
       ],

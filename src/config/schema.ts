@@ -2,11 +2,30 @@
  * Configuration schema. Designed for many connections (one Chatwoot account <-> one Krayin each);
  * the environment loader (env.ts) builds a single connection named "default".
  * Every field is documented in docs/configuration.md: keep both in step.
+ * Error messages are phrased to read well after either an environment variable name or a JSON path,
+ * and never contain the offending value (it may be a secret).
  */
 import { z } from 'zod';
+import { isReservedField, MAP_SECTIONS, reservedFieldMessage } from '../mapping/fields';
+import { TITLE_PLACEHOLDERS, unknownPlaceholders } from '../mapping/template';
+import { PRICE_MAX } from '../mapping/limits';
+
+/** An integer in [min, max]; one message for every failure (wrong type, fraction, out of range). */
+function int(min: number, max?: number, message?: string) {
+  const error =
+    message ?? (max === undefined ? `must be an integer >= ${min}` : `must be an integer between ${min} and ${max}`);
+  const base = z.number({ error }).int({ error }).min(min, { error });
+  return max === undefined ? base : base.max(max, { error });
+}
+
+const bool = z.boolean({ error: 'must be true or false' });
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `must be one of ${values.join(', ')}` });
+}
 
 const connectionId = z
-  .string()
+  .string({ error: 'required' })
   .regex(
     /^[a-z0-9][a-z0-9_-]{0,62}$/,
     'must be 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter or digit',
@@ -14,7 +33,7 @@ const connectionId = z
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
-const ianaTimezone = z.string().refine(
+const ianaTimezone = z.string({ error: 'must be an IANA time zone such as "UTC" or "Asia/Kolkata"' }).refine(
   (tz) => {
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: tz });
@@ -27,13 +46,20 @@ const ianaTimezone = z.string().refine(
 );
 
 /** A Krayin reference given either as a numeric id or as a code/name to resolve through the API. */
-const idOrName = z.union([z.number().int().positive(), z.string().min(1)]);
+const idOrNameMessage = 'must be a positive integer id or a non-empty name';
+const idOrName = z.union(
+  [
+    z.number({ error: idOrNameMessage }).int({ error: idOrNameMessage }).positive({ error: idOrNameMessage }),
+    z.string({ error: idOrNameMessage }).min(1, { error: idOrNameMessage }),
+  ],
+  { error: idOrNameMessage },
+);
 
 /** Where a Chatwoot value comes from: name, email, phone_number, identifier, additional_attributes.x, custom_attributes.x */
 export const chatwootFieldPath = z
-  .string()
+  .string({ error: 'must be a Chatwoot field path' })
   .regex(
-    /^(name|email|phone_number|identifier|(additional_attributes|custom_attributes)\.[\p{L}\p{N}_.\-]+)$/u,
+    /^(name|email|phone_number|identifier|(additional_attributes|custom_attributes)\.[\p{L}\p{N}_.-]+)$/u,
     'must be name, email, phone_number, identifier, additional_attributes.<key> or custom_attributes.<key>',
   );
 
@@ -41,28 +67,68 @@ export const chatwootFieldPath = z
 const fieldMap = z.record(
   z.string().regex(/^[a-z_][a-z0-9_]*$/, 'Krayin attribute codes are snake_case'),
   chatwootFieldPath,
+  {
+    // Key errors keep the key schema's own message ("snake_case"); only a non-object gets this one.
+    error: (issue) =>
+      issue.code === 'invalid_type' ? 'must be an object of Krayin attribute code -> Chatwoot field path' : undefined,
+  },
 );
+
+const fieldMapSections = z
+  .strictObject(
+    {
+      person: fieldMap.default({}),
+      organization: fieldMap.default({}),
+      lead: fieldMap.default({}),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown section ${issue.keys.map((k) => `"${k}"`).join(', ')}: the sections are person, organization and lead`
+          : 'must be an object with "person", "organization" and/or "lead" sections',
+    },
+  )
+  .superRefine((map, ctx) => {
+    // Fields the sync owns (owner, links, pipeline/stage...) would be overwritten on every write.
+    for (const section of MAP_SECTIONS) {
+      for (const code of Object.keys(map[section])) {
+        if (isReservedField(section, code)) {
+          ctx.addIssue({ code: 'custom', path: [section, code], message: reservedFieldMessage(code) });
+        }
+      }
+    }
+  });
+
+const domainName = z
+  .string({ error: 'must be a domain name such as no-email.invalid' })
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i,
+    'must be a domain name such as no-email.invalid',
+  )
+  .transform((d) => d.toLowerCase());
 
 export const krayinSchema = z.object({
   /** API base, e.g. http://127.0.0.1:8000/api/v1 */
   url: httpUrl.transform((u) => u.replace(/\/+$/, '')),
   /** Sanctum token "<id>|<secret>" of a dedicated user with global view permission. */
-  token: z.string().regex(/^\d+\|\S{8,}$/, 'must be a Krayin API token of the form <id>|<secret>'),
+  token: z
+    .string({ error: 'must be a Krayin API token of the form <id>|<secret>' })
+    .regex(/^\d+\|\S{8,}$/, 'must be a Krayin API token of the form <id>|<secret>'),
   /** Krayin's APP_TIMEZONE: input datetimes are wall time in this zone. */
   timezone: ianaTimezone.default('UTC'),
   /** Krayin allows 60 requests/minute per user; stay under it. */
-  requestsPerMinute: z.number().int().min(1).max(6000).default(50),
-  timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
+  requestsPerMinute: int(1, 6000).default(50),
+  timeoutMs: int(100, 120_000).default(15_000),
 });
 
 export const chatwootSchema = z.object({
   /** Chatwoot origin, e.g. https://chat.example.com */
   url: httpUrl.transform((u) => u.replace(/\/+$/, '')),
-  accountId: z.number().int().positive(),
-  apiToken: z.string().min(1),
+  accountId: int(1, undefined, 'must be a positive integer'),
+  apiToken: z.string({ error: 'must be a non-empty string' }).min(1, 'must be a non-empty string'),
   /** Per-webhook secret (Chatwoot >= 4.11.2 signs every delivery). */
-  webhookSecret: z.string().min(1).optional(),
-  timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  webhookSecret: z.string({ error: 'must be a non-empty string' }).min(1, 'must be a non-empty string').optional(),
+  timeoutMs: int(100, 120_000).default(10_000),
 });
 
 export const leadSchema = z.object({
@@ -77,73 +143,90 @@ export const leadSchema = z.object({
   /** Sales owner: Krayin user id or email; also used as the person's owner. */
   owner: idOrName.optional(),
   /** {{name}}, {{email}}, {{company}}, {{contact_id}} are replaced. */
-  titleTemplate: z.string().min(1).default('{{name}} (Chatwoot)'),
-  /** Initial lead value. */
-  value: z.number().min(0).default(0),
+  titleTemplate: z
+    .string({ error: 'must be a non-empty template' })
+    .min(1, 'must be a non-empty template')
+    .refine((t) => unknownPlaceholders(t).length === 0, {
+      error: `may only use the placeholders ${TITLE_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`,
+    })
+    .default('{{name}} (Chatwoot)'),
+  /** Initial lead value (Krayin decimal(12,4)). */
+  value: z
+    .number({ error: `must be a number between 0 and ${PRICE_MAX}` })
+    .min(0, { error: `must be a number between 0 and ${PRICE_MAX}` })
+    .max(PRICE_MAX, { error: `must be a number between 0 and ${PRICE_MAX}` })
+    .default(0),
 });
 
 export const syncSchema = z.object({
   /** When a lead is created for a contact. */
-  leadPolicy: z.enum(['contact_created', 'never']).default('contact_created'),
-  syncOrganizations: z.boolean().default(true),
+  leadPolicy: oneOf(['contact_created', 'never']).default('contact_created'),
+  syncOrganizations: bool.default(true),
   /** Chatwoot field that names the contact's company. */
   organizationSource: chatwootFieldPath.default('additional_attributes.company_name'),
   /** Krayin requires an email on persons: wait for one (skip) or use <phone digits>@<domain>. */
-  emaillessPolicy: z.enum(['skip', 'placeholder']).default('skip'),
-  placeholderEmailDomain: z
-    .string()
-    .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'must be a domain name such as no-email.invalid')
-    .default('no-email.invalid'),
+  emaillessPolicy: oneOf(['skip', 'placeholder']).default('skip'),
+  placeholderEmailDomain: domainName.default('no-email.invalid'),
   lead: leadSchema.default(() => leadSchema.parse({})),
   /** Extra field mapping, merged over the defaults (see src/mapping/field-map.ts). */
-  fieldMap: z
-    .object({
-      person: fieldMap.default({}),
-      organization: fieldMap.default({}),
-      lead: fieldMap.default({}),
-    })
-    .default({ person: {}, organization: {}, lead: {} }),
+  fieldMap: fieldMapSections.default({ person: {}, organization: {}, lead: {} }),
   /** Quiet period that coalesces a burst of events into one sync. */
-  debounceMs: z.number().int().min(0).max(600_000).default(2_000),
+  debounceMs: int(0, 600_000).default(2_000),
   /** A contact workflow closes after this long without events; the next event starts a new run. */
-  idleCloseMs: z.number().int().min(1_000).default(3_600_000),
+  idleCloseMs: int(1_000).default(3_600_000),
 });
 
 export const connectionSchema = z.object({
   id: connectionId,
-  enabled: z.boolean().default(true),
+  enabled: bool.default(true),
   krayin: krayinSchema,
   chatwoot: chatwootSchema,
   sync: syncSchema.default(() => syncSchema.parse({})),
 });
 
+const temporalSchema = z.object({
+  /** host:port of an existing Temporal server; absent = start the embedded dev server. */
+  address: z
+    .string({ error: 'must be host:port, e.g. temporal:7233' })
+    .regex(/^(\[[0-9a-f:.]+\]|[^\s:/[\]]+):\d{1,5}$/i, 'must be host:port, e.g. temporal:7233')
+    .optional(),
+  namespace: z.string({ error: 'must be a non-empty string' }).min(1, 'must be a non-empty string').default('default'),
+  taskQueue: z
+    .string({ error: 'must be a non-empty string' })
+    .min(1, 'must be a non-empty string')
+    .default('chatwoot-krayin-sync'),
+  uiPort: int(1, 65535).default(8233),
+  port: int(1, 65535).default(7233),
+});
+
+const databaseSchema = z.object({
+  /** postgres:// URL; absent = embedded PGlite under <dataDir>/pglite. */
+  url: z
+    .string({ error: 'must be a postgres:// or postgresql:// URL' })
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+});
+
 export const serviceSchema = z.object({
-  port: z.number().int().min(0).max(65535).default(3000),
+  port: int(0, 65535).default(3000),
   /** Host the ingest server binds to. */
-  host: z.string().default('0.0.0.0'),
+  host: z.string({ error: 'must be a non-empty string' }).min(1, 'must be a non-empty string').default('0.0.0.0'),
   /** Public base URL printed for the webhook (default http://localhost:<port>). */
-  publicUrl: httpUrl.optional(),
-  dataDir: z.string().min(1).default('.data'),
+  publicUrl: httpUrl.transform((u) => u.replace(/\/+$/, '')).optional(),
+  dataDir: z.string({ error: 'must be a non-empty path' }).min(1, 'must be a non-empty path').default('.data'),
   /** Max webhook body size, e.g. "1mb". */
-  bodyLimit: z.string().default('1mb'),
-  temporal: z.object({
-    /** host:port of an existing Temporal server; absent = start the embedded dev server. */
-    address: z.string().optional(),
-    namespace: z.string().default('default'),
-    taskQueue: z.string().default('chatwoot-krayin-sync'),
-    uiPort: z.number().int().default(8233),
-    port: z.number().int().default(7233),
-  }),
-  database: z.object({
-    /** postgres:// URL; absent = embedded PGlite under <dataDir>/pglite. */
-    url: z.string().optional(),
-  }),
-  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  bodyLimit: z
+    .string({ error: 'must be a size such as "1mb"' })
+    .regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, 'must be a size such as "1mb"')
+    .default('1mb'),
+  temporal: temporalSchema.default(() => temporalSchema.parse({})),
+  database: databaseSchema.default(() => databaseSchema.parse({})),
+  logLevel: oneOf(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
 export const appConfigSchema = serviceSchema.extend({
   connections: z
-    .array(connectionSchema)
+    .array(connectionSchema, { error: 'must be a list of connections' })
     .min(1, 'at least one connection is required')
     .refine((cs) => new Set(cs.map((c) => c.id)).size === cs.length, { error: 'connection ids must be unique' }),
 });

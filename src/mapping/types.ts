@@ -55,8 +55,16 @@ export type ContactPlan =
       organization: DesiredOrganization | null;
       /** null when the lead policy does not want a lead for this contact. */
       lead: DesiredLead | null;
+      /**
+       * PII-free remarks for logs/status (e.g. an invalid email was ignored). Present only when there
+       * are any; not part of the desired state (hashPlan ignores it).
+       */
+      notes?: string[];
     }
   /** Nothing to write yet (e.g. no email under the "skip" policy). `note` is PII-free. */
   | { kind: 'skip'; reason: 'no_email'; note: string }
   /** The configured mapping cannot express this contact: park with these problems. */
   | { kind: 'invalid'; problems: MappingProblem[] };
+
+/** The plan of a contact that has something to write. */
+export type SyncPlan = Extract<ContactPlan, { kind: 'sync' }>;

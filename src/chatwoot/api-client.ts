@@ -1,0 +1,250 @@
+/**
+ * Chatwoot REST client for one connection (chatwoot.md §4). One instance per connection: the token
+ * is bound to its own origin and account, so one tenant's token can never reach another's server.
+ *
+ * Every method resolves with a zod-checked value or rejects with an error from errors.ts. No method
+ * retries (Temporal activities own retries) and nothing here logs; error messages hold route
+ * templates and statuses only, never the token, ids or contact data.
+ */
+import { request, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import type { ConnectionConfig } from '../config/schema';
+import {
+  apiConversation,
+  contactListResponse,
+  contactShowResponse,
+  messageListResponse,
+  type ChatwootApiContact,
+  type ChatwootApiConversation,
+  type ChatwootApiMessage,
+} from './api-schemas';
+import type { ChatwootApi } from './contact';
+import {
+  ChatwootAuthError,
+  ChatwootNotFoundError,
+  ChatwootRateLimitedError,
+  ChatwootTransientError,
+  ChatwootUnexpectedResponseError,
+  ChatwootValidationError,
+} from './errors';
+
+export interface ChatwootClientOptions {
+  /** Chatwoot origin, e.g. https://chat.example.com (a trailing slash is ignored). */
+  baseUrl: string;
+  accountId: number;
+  apiToken: string;
+  /** Whole-request deadline (connect, headers and body); default 10 s. */
+  timeoutMs?: number;
+  /** undici dispatcher (connection pool, proxy); default the global one. */
+  dispatcher?: Dispatcher;
+}
+
+/** GET /contacts pages are fixed at 15 (contacts_controller.rb). */
+export const CONTACTS_PAGE_SIZE = 15;
+
+export type ContactSort =
+  'name' | 'email' | 'phone_number' | 'last_activity_at' | 'created_at' | 'company_name' | 'city' | 'country';
+/** Prefix "-" for descending. Without a sort the order is undefined, so paging needs one. */
+export type ContactSortParam = ContactSort | `-${ContactSort}`;
+
+export interface ContactPage {
+  contacts: ChatwootApiContact[];
+  /** Total number of (resolved) contacts in the account, across pages. */
+  totalCount: number;
+  page: number;
+}
+
+export interface MessagePage {
+  /** Ascending by creation (Chatwoot always answers oldest first). */
+  messages: ChatwootApiMessage[];
+  meta: Record<string, unknown>;
+}
+
+/** Everything the sync reads from Chatwoot (the ChatwootApi contract plus conversation reads). */
+export interface ChatwootReadApi extends ChatwootApi {
+  getContact(contactId: number): Promise<ChatwootApiContact | null>;
+  getConversation(displayId: number): Promise<ChatwootApiConversation | null>;
+  listMessages(displayId: number, cursor?: { before?: number; after?: number }): Promise<MessagePage>;
+  listAllMessages(displayId: number, maxMessages: number): Promise<ChatwootApiMessage[]>;
+  listContacts(page: number, sort: ContactSortParam): Promise<ContactPage>;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+export class ChatwootClient implements ChatwootReadApi {
+  private readonly accountBase: string;
+  private readonly apiToken: string;
+  private readonly timeoutMs: number;
+  private readonly dispatcher: Dispatcher | undefined;
+
+  constructor(opts: ChatwootClientOptions) {
+    this.accountBase = `${opts.baseUrl.replace(/\/+$/, '')}/api/v1/accounts/${opts.accountId}`;
+    this.apiToken = opts.apiToken;
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.dispatcher = opts.dispatcher;
+  }
+
+  static forConnection(connection: ConnectionConfig, dispatcher?: Dispatcher): ChatwootClient {
+    const { url, accountId, apiToken, timeoutMs } = connection.chatwoot;
+    return new ChatwootClient({ baseUrl: url, accountId, apiToken, timeoutMs, dispatcher });
+  }
+
+  /** null when the contact is gone: Chatwoot answers 404 for deleted and merged-away contacts alike. */
+  async getContact(contactId: number): Promise<ChatwootApiContact | null> {
+    const body = await this.get('GET /contacts/{id}', `/contacts/${positiveInt(contactId)}`, {}, { nullOn404: true });
+    return body === null ? null : parse('GET /contacts/{id}', contactShowResponse, body).payload;
+  }
+
+  /** `displayId` is the number webhooks call `id`. null when the conversation was deleted. */
+  async getConversation(displayId: number): Promise<ChatwootApiConversation | null> {
+    const endpoint = 'GET /conversations/{display_id}';
+    const body = await this.get(endpoint, `/conversations/${positiveInt(displayId)}`, {}, { nullOn404: true });
+    return body === null ? null : parse(endpoint, apiConversation, body);
+  }
+
+  /**
+   * No cursor: the latest 20. `before`: the 20 before that message id. `after`: up to 100 after it.
+   * Both: up to 1000 in between. Always ascending.
+   */
+  async listMessages(displayId: number, cursor: { before?: number; after?: number } = {}): Promise<MessagePage> {
+    const endpoint = 'GET /conversations/{display_id}/messages';
+    const query: Query = {
+      before: cursor.before === undefined ? undefined : positiveInt(cursor.before),
+      after: cursor.after === undefined ? undefined : positiveInt(cursor.after),
+    };
+    const body = await this.get(endpoint, `/conversations/${positiveInt(displayId)}/messages`, query);
+    const page = parse(endpoint, messageListResponse, body);
+    return { messages: page.payload, meta: page.meta };
+  }
+
+  /**
+   * The newest `maxMessages` messages of a conversation, ascending: pages backwards with
+   * `before=<smallest id seen>` until an empty page (chatwoot.md §4.4 "Backfill").
+   */
+  async listAllMessages(displayId: number, maxMessages: number): Promise<ChatwootApiMessage[]> {
+    if (!Number.isInteger(maxMessages) || maxMessages < 1)
+      throw new RangeError('maxMessages must be a positive integer');
+    const pages: ChatwootApiMessage[][] = [];
+    let count = 0;
+    let before: number | undefined;
+    while (count < maxMessages) {
+      const { messages } = await this.listMessages(displayId, { before });
+      // A page that does not move the cursor strictly backwards would loop forever: stop instead.
+      const older = before === undefined ? messages : messages.filter((m) => m.id < (before as number));
+      if (older.length === 0) break;
+      pages.unshift(older);
+      count += older.length;
+      before = Math.min(...older.map((m) => m.id));
+    }
+    const all = pages.flat();
+    return all.slice(Math.max(0, all.length - maxMessages));
+  }
+
+  /** One page of resolved contacts (with an email, phone or identifier), 15 per page. */
+  async listContacts(page: number, sort: ContactSortParam): Promise<ContactPage> {
+    const endpoint = 'GET /contacts';
+    const body = await this.get(endpoint, '/contacts', { page: positiveInt(page), sort });
+    const parsed = parse(endpoint, contactListResponse, body);
+    return { contacts: parsed.payload, totalCount: parsed.meta.count, page: Number(parsed.meta.current_page) };
+  }
+
+  /**
+   * Proves the token and account id work (readiness): a wrong account id answers 404 for every
+   * contact, which would otherwise look like "every contact was deleted".
+   */
+  async checkAccess(): Promise<void> {
+    const endpoint = 'GET /contacts';
+    const body = await this.get(endpoint, '/contacts', { page: 1, sort: 'created_at' }, { nullOn404: true });
+    if (body === null)
+      throw new ChatwootNotFoundError(endpoint, 'Chatwoot answered 404 for the account: wrong account id?');
+    parse(endpoint, contactListResponse, body);
+  }
+
+  private async get(endpoint: string, path: string, query: Query, opts?: { nullOn404: false }): Promise<unknown>;
+  private async get(endpoint: string, path: string, query: Query, opts: { nullOn404: true }): Promise<unknown | null>;
+  private async get(endpoint: string, path: string, query: Query, opts = { nullOn404: false }): Promise<unknown> {
+    const url = new URL(`${this.accountBase}${path}`);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+
+    let res: Dispatcher.ResponseData;
+    let text: string;
+    try {
+      res = await request(url, {
+        method: 'GET',
+        headers: { api_access_token: this.apiToken, accept: 'application/json' },
+        dispatcher: this.dispatcher,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      text = await res.body.text();
+    } catch (err) {
+      throw new ChatwootTransientError(endpoint, null, `Chatwoot request failed: ${describeNetworkError(err)}`);
+    }
+
+    const status = res.statusCode;
+    if (status >= 200 && status < 300) return parseJson(endpoint, status, text);
+    if (status === 404 && opts.nullOn404) return null;
+    throw errorForStatus(endpoint, status, text, res.headers['retry-after']);
+  }
+}
+
+function errorForStatus(endpoint: string, status: number, text: string, retryAfter: unknown): Error {
+  const at = `Chatwoot answered ${status} for ${endpoint}`;
+  if (status === 401 || status === 403) return new ChatwootAuthError(endpoint, status, `${at}: token rejected`);
+  if (status === 429)
+    return new ChatwootRateLimitedError(endpoint, retryAfterSeconds(retryAfter), `${at}: rate limited`);
+  if (status === 422) {
+    const { message, attributes } = validationDetails(text);
+    return new ChatwootValidationError(endpoint, attributes, `${at}${message ? `: ${message}` : ''}`);
+  }
+  if (status === 404) return new ChatwootNotFoundError(endpoint, `${at}: resource could not be found`);
+  if (status >= 500) return new ChatwootTransientError(endpoint, status, at);
+  return new ChatwootUnexpectedResponseError(endpoint, status, at);
+}
+
+/** 422 bodies: `{"message", "attributes"}` or `{"error"}`. Chatwoot's texts are static i18n strings. */
+function validationDetails(text: string): { message: string | null; attributes: string[] } {
+  try {
+    const body = JSON.parse(text) as { message?: unknown; error?: unknown; attributes?: unknown };
+    const message =
+      typeof body.message === 'string' ? body.message : typeof body.error === 'string' ? body.error : null;
+    const attributes = Array.isArray(body.attributes) ? body.attributes.filter((a) => typeof a === 'string') : [];
+    return { message: message?.slice(0, 200) ?? null, attributes };
+  } catch {
+    return { message: null, attributes: [] };
+  }
+}
+
+function retryAfterSeconds(value: unknown): number | null {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (typeof v !== 'string' || !/^\d+$/.test(v.trim())) return null;
+  return Number(v.trim());
+}
+
+function parseJson(endpoint: string, status: number, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ChatwootUnexpectedResponseError(endpoint, status, `Chatwoot answered ${status} with a non-JSON body`);
+  }
+}
+
+function parse<T extends z.ZodType>(endpoint: string, schema: T, body: unknown): z.infer<T> {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  // Paths only: the values are contact data.
+  const paths = result.error.issues.slice(0, 5).map((i) => i.path.map(String).join('.') || '(root)');
+  throw new ChatwootUnexpectedResponseError(endpoint, 200, `unexpected response shape at ${paths.join(', ')}`);
+}
+
+/** Duck-typed: undici's DOMException (timeouts) may come from another realm, where instanceof Error fails. */
+function describeNetworkError(err: unknown): string {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: unknown; code?: unknown };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'timed out';
+  if (typeof e.code === 'string') return e.code;
+  return typeof e.name === 'string' ? e.name : 'unknown error';
+}
+
+function positiveInt(n: number): number {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError('Chatwoot ids and pages are positive integers');
+  return n;
+}

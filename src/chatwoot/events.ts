@@ -1,0 +1,93 @@
+/**
+ * Which contact a webhook concerns, or why it does not concern the CRM at all. Pure.
+ *
+ * Contact id sources (chatwoot.md §8.4): contact_* -> `id`; conversation_* -> `meta.sender.id`, else
+ * `contact_inbox.contact_id`; message_* -> the same on `conversation`. The top-level message `sender`
+ * is never used: on agent replies and private notes it is the agent (a user id, not a contact id).
+ */
+import type { ChangedAttributes } from './webhook-objects';
+import type { ConversationWebhookData, WebhookEvent } from './webhook-schemas';
+
+export type IgnoreReason =
+  /** contact_updated whose changed columns are all bookkeeping (last_activity_at on every message, ...). */
+  | 'noise'
+  /** contact_* for a contact with no email, phone or identifier: an anonymous widget visitor (§1.2). */
+  | 'anonymous'
+  /** a conversation or message payload that names no contact */
+  | 'no_contact'
+  | 'typing'
+  | 'inbox_event'
+  | 'webwidget_triggered';
+
+export type EventClassification =
+  | { kind: 'contact'; contactId: number; conversationId?: number; messageId?: number }
+  | { kind: 'ignored'; reason: IgnoreReason };
+
+/** Columns Chatwoot re-saves on its own; a change limited to these changes nothing we map (chatwoot.md §8.5). */
+export const NOISE_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'updated_at',
+  'last_activity_at',
+  'location',
+  'country_code',
+  'contact_type',
+]);
+
+export function classifyWebhookEvent(event: WebhookEvent): EventClassification {
+  switch (event.event) {
+    case 'contact_created':
+    case 'contact_updated': {
+      if (isAnonymous(event)) return ignored('anonymous');
+      if (event.event === 'contact_updated' && onlyNoiseChanged(event.changed_attributes)) return ignored('noise');
+      return { kind: 'contact', contactId: event.id };
+    }
+    case 'conversation_created':
+    case 'conversation_updated':
+    case 'conversation_status_changed':
+      return forConversation(event);
+    case 'message_created':
+    case 'message_updated':
+      return forConversation(event.conversation, event.id);
+    case 'conversation_typing_on':
+    case 'conversation_typing_off':
+      return ignored('typing');
+    case 'inbox_created':
+    case 'inbox_updated':
+      return ignored('inbox_event');
+    case 'webwidget_triggered':
+      return ignored('webwidget_triggered');
+  }
+}
+
+/** The contact of a conversation payload (meta.sender, else the contact_inbox row). */
+export function conversationContactId(conversation: ConversationWebhookData): number | null {
+  return conversation.meta.sender?.id ?? conversation.contact_inbox?.contact_id ?? null;
+}
+
+function forConversation(conversation: ConversationWebhookData, messageId?: number): EventClassification {
+  const contactId = conversationContactId(conversation);
+  if (contactId === null) return ignored('no_contact');
+  return messageId === undefined
+    ? { kind: 'contact', contactId, conversationId: conversation.id }
+    : { kind: 'contact', contactId, conversationId: conversation.id, messageId };
+}
+
+/**
+ * null means "unknown": treat as a real change. An empty list cannot come from Chatwoot (the listener
+ * drops blank change sets) and means nothing changed, so it counts as noise.
+ */
+function onlyNoiseChanged(changes: ChangedAttributes): boolean {
+  if (changes === null) return false;
+  return changes.every((entry) => Object.keys(entry).every((key) => NOISE_ATTRIBUTES.has(key)));
+}
+
+function isBlank(v: string | null): boolean {
+  return v === null || v.trim() === '';
+}
+
+function isAnonymous(c: { email: string | null; phone_number: string | null; identifier: string | null }): boolean {
+  return isBlank(c.email) && isBlank(c.phone_number) && isBlank(c.identifier);
+}
+
+function ignored(reason: IgnoreReason): EventClassification {
+  return { kind: 'ignored', reason };
+}

@@ -1,0 +1,181 @@
+/**
+ * Configuration from environment variables: the service settings and ONE connection named "default".
+ * Every variable is listed in ENV_VARIABLES (name -> place in the config + how the text is read);
+ * docs/configuration.md documents the same list. Blank values count as unset (compose files often
+ * write `FOO=`), values are trimmed (secrets mounted from files end in a newline).
+ */
+import { ConfigError, isMissingAt, issueMessage, jsonPath, uniqueIssues, type ConfigIssue } from './errors';
+import { loadConfigFile } from './file';
+import { appConfigSchema, type AppConfig } from './schema';
+
+export { ConfigError, type ConfigIssue } from './errors';
+export { loadConfigFile } from './file';
+export { redactConfig } from './redact';
+
+/** How a variable's text becomes a config value. */
+export type EnvKind =
+  /** as is */
+  | 'string'
+  /** decimal text becomes a number; anything else is left for the schema to reject */
+  | 'number'
+  /** true/false/1/0/yes/no/on/off (case-insensitive) */
+  | 'boolean'
+  /** a numeric string is a Krayin id, anything else a name/code/email */
+  | 'idOrName'
+  /** a JSON object */
+  | 'json';
+
+export interface EnvVariable {
+  name: string;
+  path: readonly (string | number)[];
+  kind: EnvKind;
+  /** Never logged or echoed (redactConfig masks it too). */
+  secret?: boolean;
+}
+
+const C = ['connections', 0] as const;
+
+export const ENV_VARIABLES: readonly EnvVariable[] = [
+  { name: 'KRAYIN_URL', path: [...C, 'krayin', 'url'], kind: 'string' },
+  { name: 'KRAYIN_TOKEN', path: [...C, 'krayin', 'token'], kind: 'string', secret: true },
+  { name: 'KRAYIN_TIMEZONE', path: [...C, 'krayin', 'timezone'], kind: 'string' },
+  { name: 'KRAYIN_REQUESTS_PER_MINUTE', path: [...C, 'krayin', 'requestsPerMinute'], kind: 'number' },
+  { name: 'CHATWOOT_URL', path: [...C, 'chatwoot', 'url'], kind: 'string' },
+  { name: 'CHATWOOT_ACCOUNT_ID', path: [...C, 'chatwoot', 'accountId'], kind: 'number' },
+  { name: 'CHATWOOT_API_TOKEN', path: [...C, 'chatwoot', 'apiToken'], kind: 'string', secret: true },
+  { name: 'CHATWOOT_WEBHOOK_SECRET', path: [...C, 'chatwoot', 'webhookSecret'], kind: 'string', secret: true },
+  { name: 'PORT', path: ['port'], kind: 'number' },
+  { name: 'HOST', path: ['host'], kind: 'string' },
+  { name: 'PUBLIC_URL', path: ['publicUrl'], kind: 'string' },
+  { name: 'DATA_DIR', path: ['dataDir'], kind: 'string' },
+  { name: 'LOG_LEVEL', path: ['logLevel'], kind: 'string' },
+  { name: 'TEMPORAL_ADDRESS', path: ['temporal', 'address'], kind: 'string' },
+  { name: 'TEMPORAL_NAMESPACE', path: ['temporal', 'namespace'], kind: 'string' },
+  { name: 'TEMPORAL_TASK_QUEUE', path: ['temporal', 'taskQueue'], kind: 'string' },
+  // A postgres URL usually carries the password.
+  { name: 'DATABASE_URL', path: ['database', 'url'], kind: 'string', secret: true },
+  { name: 'LEAD_POLICY', path: [...C, 'sync', 'leadPolicy'], kind: 'string' },
+  { name: 'SYNC_ORGANIZATIONS', path: [...C, 'sync', 'syncOrganizations'], kind: 'boolean' },
+  { name: 'ORGANIZATION_SOURCE', path: [...C, 'sync', 'organizationSource'], kind: 'string' },
+  { name: 'EMAILLESS_POLICY', path: [...C, 'sync', 'emaillessPolicy'], kind: 'string' },
+  { name: 'PLACEHOLDER_EMAIL_DOMAIN', path: [...C, 'sync', 'placeholderEmailDomain'], kind: 'string' },
+  { name: 'LEAD_PIPELINE', path: [...C, 'sync', 'lead', 'pipeline'], kind: 'idOrName' },
+  { name: 'LEAD_STAGE', path: [...C, 'sync', 'lead', 'stage'], kind: 'idOrName' },
+  { name: 'LEAD_SOURCE', path: [...C, 'sync', 'lead', 'source'], kind: 'idOrName' },
+  { name: 'LEAD_TYPE', path: [...C, 'sync', 'lead', 'type'], kind: 'idOrName' },
+  { name: 'LEAD_OWNER', path: [...C, 'sync', 'lead', 'owner'], kind: 'idOrName' },
+  { name: 'LEAD_TITLE_TEMPLATE', path: [...C, 'sync', 'lead', 'titleTemplate'], kind: 'string' },
+  { name: 'LEAD_VALUE', path: [...C, 'sync', 'lead', 'value'], kind: 'number' },
+  { name: 'FIELD_MAP', path: [...C, 'sync', 'fieldMap'], kind: 'json' },
+  { name: 'DEBOUNCE_MS', path: [...C, 'sync', 'debounceMs'], kind: 'number' },
+  { name: 'IDLE_CLOSE_MS', path: [...C, 'sync', 'idleCloseMs'], kind: 'number' },
+];
+
+/** The connection id the environment loader gives its single connection. */
+export const ENV_CONNECTION_ID = 'default';
+
+/** CONFIG_FILE (JSON, several connections) when set, else the environment variables. */
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const file = env.CONFIG_FILE?.trim();
+  return file ? loadConfigFile(file) : loadConfigFromEnv(env);
+}
+
+/** Throws ConfigError listing every bad or missing variable by name. */
+export function loadConfigFromEnv(env: NodeJS.ProcessEnv): AppConfig {
+  const input: Record<string, unknown> = {
+    temporal: {},
+    database: {},
+    connections: [{ id: ENV_CONNECTION_ID, krayin: {}, chatwoot: {}, sync: { lead: {} } }],
+  };
+  const issues: ConfigIssue[] = [];
+
+  for (const variable of ENV_VARIABLES) {
+    const text = env[variable.name]?.trim();
+    if (!text) continue;
+    const read = readValue(variable.kind, text);
+    // An unreadable value is left out: every variable that can fail here has a default, so the
+    // schema does not report it a second time as missing.
+    if ('error' in read) issues.push({ field: variable.name, message: read.error });
+    else setAt(input, variable.path, read.value);
+  }
+
+  const result = appConfigSchema.safeParse(input);
+  if (result.success && issues.length === 0) return result.data;
+
+  for (const issue of result.success ? [] : result.error.issues) {
+    const variable = variableFor(issue.path);
+    if (!variable) {
+      issues.push({ field: jsonPath(issue.path), message: issueMessage(issue) });
+      continue;
+    }
+    const missing = issue.code === 'invalid_type' && isMissingAt(input, issue.path);
+    const subPath = issue.path.slice(variable.path.length);
+    const message = missing ? 'required' : issueMessage(issue);
+    issues.push({ field: variable.name, message: subPath.length > 0 ? `${jsonPath(subPath)}: ${message}` : message });
+  }
+  throw new ConfigError(uniqueIssues(sortByVariable(issues)));
+}
+
+type Read = { value: unknown } | { error: string };
+
+const TRUE_WORDS = ['true', '1', 'yes', 'on'];
+const FALSE_WORDS = ['false', '0', 'no', 'off'];
+
+function readValue(kind: EnvKind, text: string): Read {
+  switch (kind) {
+    case 'string':
+      return { value: text };
+    case 'number':
+      // Non-numeric text is passed on as a string so the schema reports its own range message.
+      return { value: /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : text };
+    case 'idOrName':
+      return { value: /^\d+$/.test(text) ? Number(text) : text };
+    case 'boolean': {
+      const word = text.toLowerCase();
+      if (TRUE_WORDS.includes(word)) return { value: true };
+      if (FALSE_WORDS.includes(word)) return { value: false };
+      return { error: 'must be true, false, 1, 0, yes or no' };
+    }
+    case 'json': {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        value = undefined;
+      }
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        return { error: 'must be a JSON object such as {"person":{"cw_tier":"custom_attributes.tier"}}' };
+      }
+      return { value };
+    }
+  }
+}
+
+function setAt(target: Record<string, unknown>, path: readonly (string | number)[], value: unknown): void {
+  let node: Record<string | number, unknown> = target;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  const last = path[path.length - 1];
+  if (last !== undefined) node[last] = value;
+}
+
+/** The variable whose config path is the longest prefix of `path`. */
+function variableFor(path: readonly PropertyKey[]): EnvVariable | undefined {
+  let best: EnvVariable | undefined;
+  for (const v of ENV_VARIABLES) {
+    const isPrefix = v.path.length <= path.length && v.path.every((k, i) => k === path[i]);
+    if (isPrefix && (!best || v.path.length > best.path.length)) best = v;
+  }
+  return best;
+}
+
+/** Problems in the order of ENV_VARIABLES (stable, and the order of the docs); others last. */
+function sortByVariable(issues: ConfigIssue[]): ConfigIssue[] {
+  const rank = (field: string) => {
+    const i = ENV_VARIABLES.findIndex((v) => v.name === field);
+    return i < 0 ? ENV_VARIABLES.length : i;
+  };
+  return issues
+    .map((issue, i) => ({ issue, i }))
+    .sort((a, b) => rank(a.issue.field) - rank(b.issue.field) || a.i - b.i)
+    .map((x) => x.issue);
+}

@@ -1,0 +1,6 @@
+/** Configuration: schema, loading (environment or JSON file), errors, redaction. */
+export * from './schema';
+export { ConfigError, type ConfigIssue } from './errors';
+export { ENV_CONNECTION_ID, ENV_VARIABLES, loadConfig, loadConfigFromEnv, type EnvKind, type EnvVariable } from './env';
+export { loadConfigFile, parseConfigObject } from './file';
+export { REDACTED, redactConfig, redactUrlPassword } from './redact';

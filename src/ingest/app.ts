@@ -1,0 +1,62 @@
+/**
+ * The ingest HTTP app: Chatwoot webhooks in, durable SyncEvents out (see README.md in this folder).
+ * No Krayin or Chatwoot API call happens here; answers take milliseconds.
+ */
+import express from 'express';
+import type { ConnectionConfig } from '../config/schema';
+import { jsonLineLogger } from './logger';
+import { errorHandler, notFoundHandler } from './responses';
+import type { IngestCounters, IngestDeps, ReadinessReport } from './types';
+import { webhookRouter } from './webhook-route';
+
+export type {
+  DeliveryRecorder,
+  EventDispatcher,
+  IngestCounters,
+  IngestDeps,
+  IngestLogger,
+  ReadinessReport,
+  SyncEvent,
+} from './types';
+
+export function createIngestApp(deps: IngestDeps): { app: express.Express; counters: IngestCounters } {
+  const logger = deps.logger ?? jsonLineLogger();
+  const now = deps.now ?? (() => new Date());
+  const counters: IngestCounters = { accepted: 0, duplicates: 0, ignored: {}, rejected: {} };
+  const connections = new Map<string, ConnectionConfig>(deps.config.connections.map((c) => [c.id, c]));
+
+  for (const c of deps.config.connections) {
+    if (c.chatwoot.webhookSecret === undefined) {
+      logger.warn(
+        { connectionId: c.id },
+        'no chatwoot.webhookSecret: unsigned webhooks are accepted for this connection',
+      );
+    }
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.get('/healthz', (_req, res) => {
+    res.status(200).json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const report = await readinessReport(deps.readiness);
+    res.status(report.ok ? 200 : 503).json({ status: report.ok ? 'ok' : 'unavailable', checks: report.checks });
+  });
+  app.use(webhookRouter({ deps, counters, logger, connections, now }));
+  app.use(notFoundHandler(counters));
+  app.use(errorHandler(counters, logger));
+
+  return { app, counters };
+}
+
+async function readinessReport(readiness: IngestDeps['readiness']): Promise<ReadinessReport> {
+  if (!readiness) return { ok: true, checks: {} };
+  try {
+    return await readiness();
+  } catch (err) {
+    return { ok: false, checks: { readiness: { ok: false, error: err instanceof Error ? err.name : 'Error' } } };
+  }
+}

@@ -1,0 +1,63 @@
+import type { AppConfig } from '../config/schema';
+
+/**
+ * What ingest hands on for one accepted webhook: ids and names only, never contact data (the
+ * workflow re-reads current state from the Chatwoot API; payloads are stale and unordered anyway).
+ */
+export interface SyncEvent {
+  connectionId: string;
+  contactId: number;
+  /** X-Chatwoot-Delivery, or `sha256:<hex of the raw body>` when Chatwoot sent none. */
+  deliveryId: string;
+  /** Chatwoot event name, e.g. "contact_updated". */
+  event: string;
+  /** ISO time ingest received the delivery. */
+  receivedAt: string;
+  /** Conversation display_id, for conversation_* and message_* events. */
+  conversationId?: number;
+  messageId?: number;
+}
+
+export interface EventDispatcher {
+  /** Resolves once the event is durable (e.g. signalWithStart returned). Rejects otherwise. */
+  dispatch(e: SyncEvent): Promise<void>;
+}
+
+export interface DeliveryRecorder {
+  /** true when the delivery id is new for this connection, false for a duplicate. */
+  record(connectionId: string, deliveryId: string, event: string, contactId: number | null): Promise<boolean>;
+  /**
+   * Optional: undo `record` when the dispatch then failed, so that a redelivery with the same id
+   * (Chatwoot PR #15952 would retry with it) is not mistaken for a duplicate of a lost event.
+   */
+  forget?(connectionId: string, deliveryId: string): Promise<void>;
+}
+
+export interface ReadinessReport {
+  ok: boolean;
+  checks: Record<string, { ok: boolean; error?: string }>;
+}
+
+export interface IngestLogger {
+  info(o: object, msg?: string): void;
+  warn(o: object, msg?: string): void;
+  error(o: object, msg?: string): void;
+}
+
+export interface IngestDeps {
+  config: AppConfig;
+  dispatcher: EventDispatcher;
+  deliveries?: DeliveryRecorder;
+  readiness?: () => Promise<ReadinessReport>;
+  logger?: IngestLogger;
+  /** Clock for the signature window and `receivedAt`; default `new Date()`. */
+  now?: () => Date;
+}
+
+/** Plain numbers (metrics come later). Keys of `ignored`/`rejected` are the reasons in the responses. */
+export interface IngestCounters {
+  accepted: number;
+  duplicates: number;
+  ignored: Record<string, number>;
+  rejected: Record<string, number>;
+}

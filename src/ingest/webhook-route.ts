@@ -1,0 +1,200 @@
+/**
+ * POST /webhooks/chatwoot/:connection. Order matters and each step has one answer (README.md):
+ * connection -> content type -> raw body (size limit) -> signature -> enabled -> JSON -> event name
+ * -> zod -> classify -> delivery dedupe -> dispatch. The 202 "accepted" is sent only after the
+ * dispatcher says the event is durable: Chatwoot never retries, so a 2xx must never lose an event.
+ */
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { ConnectionConfig } from '../config/schema';
+import { classifyWebhookEvent } from '../chatwoot/events';
+import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '../chatwoot/signature';
+import { isKnownWebhookEvent, parseWebhookEvent } from '../chatwoot/webhook-schemas';
+import {
+  bodyDeliveryId,
+  checkJsonContentType,
+  isAcceptableDeliveryId,
+  parseByteSize,
+  parseJsonObject,
+} from './request-body';
+import { ignore, reject } from './responses';
+import type { IngestCounters, IngestDeps, IngestLogger, SyncEvent } from './types';
+
+export const WEBHOOK_ROUTE = '/webhooks/chatwoot/:connection';
+
+interface RouteContext {
+  deps: IngestDeps;
+  counters: IngestCounters;
+  logger: IngestLogger;
+  connections: ReadonlyMap<string, ConnectionConfig>;
+  now: () => Date;
+}
+
+type Locals = { connection: ConnectionConfig };
+
+export function webhookRouter(ctx: RouteContext): Router {
+  const limit = parseByteSize(ctx.deps.config.bodyLimit);
+  const router = express.Router();
+  router.post(
+    WEBHOOK_ROUTE,
+    findConnection(ctx),
+    requireJson(ctx),
+    // Bytes, not parsed JSON: the HMAC covers the exact body. No inflation: Chatwoot never compresses.
+    express.raw({ type: () => true, limit, inflate: false }),
+    (req, res) => handleWebhook(ctx, req, res as Response<unknown, Locals>),
+  );
+  router.all(WEBHOOK_ROUTE, (_req, res) => {
+    res.setHeader('Allow', 'POST');
+    reject(res, ctx.counters, { status: 405, error: 'method_not_allowed', reason: 'method_not_allowed' });
+  });
+  return router;
+}
+
+/** Before reading the body, so unknown URLs cost nothing. */
+function findConnection(ctx: RouteContext): RequestHandler {
+  return (req, res, next) => {
+    const connection = ctx.connections.get(String(req.params.connection));
+    if (!connection) {
+      reject(res, ctx.counters, { status: 404, error: 'not_found', reason: 'unknown_connection' });
+      return;
+    }
+    (res.locals as Locals).connection = connection;
+    next();
+  };
+}
+
+function requireJson(ctx: RouteContext): RequestHandler {
+  return (req, res, next) => {
+    const check = checkJsonContentType(req.get('content-type'));
+    if (check === 'ok') return next();
+    reject(res, ctx.counters, {
+      status: 415,
+      error: 'unsupported_media_type',
+      reason: check === 'not_json' ? 'content_type_not_json' : check,
+    });
+  };
+}
+
+async function handleWebhook(ctx: RouteContext, req: Request, res: Response<unknown, Locals>): Promise<void> {
+  const { counters, logger } = ctx;
+  const connection = res.locals.connection;
+  const connectionId = connection.id;
+  const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+
+  const secret = connection.chatwoot.webhookSecret;
+  if (secret !== undefined) {
+    const check = verifyWebhookSignature({
+      secret,
+      rawBody,
+      signature: req.get(SIGNATURE_HEADER),
+      timestamp: req.get(TIMESTAMP_HEADER),
+      nowMs: () => ctx.now().getTime(),
+    });
+    if (!check.ok) {
+      logger.warn({ connectionId, reason: check.reason }, 'webhook signature rejected');
+      return reject(res, counters, { status: 401, error: 'unauthorized', reason: check.reason });
+    }
+  }
+  // Verified first, so an unauthenticated caller cannot even learn that a connection is disabled.
+  if (!connection.enabled) return ignore(res, counters, 'connection_disabled');
+
+  const headerDelivery = req.get(DELIVERY_HEADER);
+  if (headerDelivery !== undefined && !isAcceptableDeliveryId(headerDelivery)) {
+    return reject(res, counters, { status: 400, error: 'bad_request', reason: 'malformed_delivery_id' });
+  }
+
+  const json = parseJsonObject(rawBody);
+  if (!json.ok) return reject(res, counters, { status: 400, error: 'bad_request', reason: json.reason });
+
+  // A new Chatwoot event type is not an error: acknowledge it so nothing alarms, and count it.
+  const eventName = json.value.event;
+  if (typeof eventName === 'string' && !isKnownWebhookEvent(eventName)) {
+    logger.info({ connectionId, event: safeEventName(eventName) }, 'unknown webhook event ignored');
+    return ignore(res, counters, 'unknown_event');
+  }
+
+  const parsed = parseWebhookEvent(json.value);
+  if (!parsed.ok) {
+    logger.warn({ connectionId, event: safeEventName(eventName), issues: parsed.issues }, 'webhook schema mismatch');
+    return reject(
+      res,
+      counters,
+      { status: 422, error: 'invalid_payload', reason: 'schema_mismatch' },
+      { issues: parsed.issues },
+    );
+  }
+
+  const event = parsed.event.event;
+  const classification = classifyWebhookEvent(parsed.event);
+  if (classification.kind === 'ignored') return ignore(res, counters, classification.reason);
+
+  const syncEvent: SyncEvent = {
+    connectionId,
+    contactId: classification.contactId,
+    deliveryId: headerDelivery ?? bodyDeliveryId(rawBody),
+    event,
+    receivedAt: ctx.now().toISOString(),
+    ...(classification.conversationId === undefined ? {} : { conversationId: classification.conversationId }),
+    ...(classification.messageId === undefined ? {} : { messageId: classification.messageId }),
+  };
+  const logIds = { connectionId, event, deliveryId: syncEvent.deliveryId, contactId: syncEvent.contactId };
+
+  if (await isDuplicate(ctx, syncEvent)) {
+    counters.duplicates += 1;
+    logger.info(logIds, 'duplicate delivery');
+    res.status(200).json({ status: 'duplicate', deliveryId: syncEvent.deliveryId });
+    return;
+  }
+
+  try {
+    await ctx.deps.dispatcher.dispatch(syncEvent);
+  } catch (err) {
+    logger.error({ ...logIds, ...describeError(err) }, 'dispatch failed; answering 503');
+    await forgetDelivery(ctx, syncEvent);
+    return reject(res, counters, { status: 503, error: 'unavailable', reason: 'dispatch_failed' });
+  }
+  counters.accepted += 1;
+  logger.info(logIds, 'webhook accepted');
+  res.status(202).json({ status: 'accepted', deliveryId: syncEvent.deliveryId });
+}
+
+/** A failing dedupe store must not drop events: dispatch anyway, the workflow dedupes by delivery id too. */
+async function isDuplicate(ctx: RouteContext, e: SyncEvent): Promise<boolean> {
+  if (!ctx.deps.deliveries) return false;
+  try {
+    return !(await ctx.deps.deliveries.record(e.connectionId, e.deliveryId, e.event, e.contactId));
+  } catch (err) {
+    ctx.logger.warn(
+      { connectionId: e.connectionId, deliveryId: e.deliveryId, ...describeError(err) },
+      'delivery record failed; dispatching anyway',
+    );
+    return false;
+  }
+}
+
+async function forgetDelivery(ctx: RouteContext, e: SyncEvent): Promise<void> {
+  try {
+    await ctx.deps.deliveries?.forget?.(e.connectionId, e.deliveryId);
+  } catch (err) {
+    ctx.logger.warn(
+      { connectionId: e.connectionId, deliveryId: e.deliveryId, ...describeError(err) },
+      'delivery forget failed',
+    );
+  }
+}
+
+/** Duck-typed: errors from other realms (undici, jest sandboxes) fail instanceof Error. */
+function describeError(err: unknown): { errorName: string; errorMessage: string } {
+  const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as {
+    name?: unknown;
+    message?: unknown;
+  };
+  return {
+    errorName: typeof e.name === 'string' ? e.name : 'Error',
+    errorMessage: (typeof e.message === 'string' ? e.message : '').slice(0, 200),
+  };
+}
+
+/** Event names are ours to log only when they look like event names. */
+function safeEventName(name: unknown): string | null {
+  return typeof name === 'string' && /^[a-z_]{1,64}$/.test(name) ? name : null;
+}

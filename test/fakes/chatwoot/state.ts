@@ -1,0 +1,242 @@
+/**
+ * The fake Chatwoot's data: contacts, conversations (by display_id) and messages of one account,
+ * stored the way Chatwoot stores them (chatwoot.md §2.2, §4): emails lower-cased with blank -> null,
+ * phones E.164 or "", epoch-second timestamps, monotonically increasing message ids.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ChatwootContact } from '../../../src/chatwoot/contact';
+
+export interface FakeInbox {
+  id: number;
+  name: string;
+  channel_type: string;
+  channel_id: number;
+  avatar_url: string;
+  provider: string | null;
+}
+
+export interface FakeContact extends ChatwootContact {
+  name: string;
+  blocked: boolean;
+  thumbnail: string;
+  availability_status: 'online' | 'offline';
+  /** epoch seconds */
+  created_at: number;
+  /** epoch seconds; null = never active (the API then omits the key) */
+  last_activity_at: number | null;
+  contact_inboxes: { source_id: string; inbox: FakeInbox }[];
+}
+
+export type ConversationStatus = 'open' | 'resolved' | 'pending' | 'snoozed';
+
+export interface FakeConversation {
+  /** display_id */
+  id: number;
+  contactId: number;
+  inboxId: number;
+  status: ConversationStatus;
+  labels: string[];
+  custom_attributes: Record<string, unknown>;
+  additional_attributes: Record<string, unknown>;
+  assigneeId: number | null;
+  priority: 'low' | 'medium' | 'high' | 'urgent' | null;
+  /** epoch seconds */
+  created_at: number;
+  last_activity_at: number;
+  /** epoch seconds; null until the first agent reply */
+  first_reply_created_at: number | null;
+  /** epoch seconds; 0 = not waiting */
+  waiting_since: number;
+  unread_count: number;
+  uuid: string;
+}
+
+export type MessageType = 'incoming' | 'outgoing' | 'activity' | 'template';
+export const MESSAGE_TYPE_CODES: Record<MessageType, 0 | 1 | 2 | 3> = {
+  incoming: 0,
+  outgoing: 1,
+  activity: 2,
+  template: 3,
+};
+
+export type FakeSender = { type: 'contact'; id: number } | { type: 'user'; id: number } | null;
+
+export interface FakeMessage {
+  id: number;
+  /** display_id of its conversation */
+  conversationId: number;
+  content: string | null;
+  message_type: 0 | 1 | 2 | 3;
+  content_type: string;
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  content_attributes: Record<string, unknown>;
+  /** epoch seconds */
+  created_at: number;
+  private: boolean;
+  source_id: string | null;
+  sender: FakeSender;
+}
+
+export interface FakeUser {
+  id: number;
+  name: string;
+  available_name: string;
+  email: string;
+}
+
+/** `name: null` is accepted (ChatwootContact allows it) and stored as "", Chatwoot's default. */
+export type ContactInput = Partial<Omit<FakeContact, 'id' | 'name'>> & { id: number; name?: string | null };
+export type ConversationInput = Partial<Omit<FakeConversation, 'id' | 'contactId'>> & { id: number; contactId: number };
+export type MessageInput = Partial<Omit<FakeMessage, 'id' | 'conversationId' | 'message_type'>> & {
+  id?: number;
+  message_type?: MessageType | 0 | 1 | 2 | 3;
+};
+
+export const DEFAULT_INBOXES: FakeInbox[] = [
+  { id: 3, name: 'Acme Website', channel_type: 'Channel::WebWidget', channel_id: 1, avatar_url: '', provider: null },
+  {
+    id: 5,
+    name: 'Acme WhatsApp',
+    channel_type: 'Channel::Whatsapp',
+    channel_id: 1,
+    avatar_url: '',
+    provider: 'whatsapp_cloud',
+  },
+];
+export const DEFAULT_AGENT: FakeUser = {
+  id: 7,
+  name: 'Max Mustermann',
+  available_name: 'Max',
+  email: 'max@acme.example',
+};
+
+/** Chatwoot's phone validation (contact.rb): E.164, or blank. */
+const E164 = /^\+[1-9]\d{1,14}$/;
+
+const nowSec = () => Math.floor(Date.now() / 1000);
+
+export class FakeChatwootState {
+  readonly contacts = new Map<number, FakeContact>();
+  readonly conversations = new Map<number, FakeConversation>();
+  readonly messages = new Map<number, FakeMessage[]>();
+  readonly inboxes = new Map<number, FakeInbox>(DEFAULT_INBOXES.map((i) => [i.id, i]));
+  readonly users = new Map<number, FakeUser>([[DEFAULT_AGENT.id, DEFAULT_AGENT]]);
+  private lastMessageId = 1000;
+
+  /** Creates or replaces the given fields (custom/additional attributes are replaced, not merged). */
+  upsertContact(input: ContactInput): FakeContact {
+    const existing = this.contacts.get(input.id);
+    const { name, ...rest } = input;
+    const merged: FakeContact = {
+      email: null,
+      phone_number: null,
+      identifier: null,
+      blocked: false,
+      thumbnail: '',
+      availability_status: 'offline',
+      additional_attributes: {},
+      custom_attributes: {},
+      created_at: nowSec(),
+      last_activity_at: null,
+      contact_inboxes: [],
+      ...existing,
+      ...rest,
+      name: name === undefined ? (existing?.name ?? '') : (name ?? ''),
+    };
+    // As Chatwoot stores them: blank email -> null, lower-cased; phone E.164 or kept blank.
+    merged.email = merged.email === null || merged.email.trim() === '' ? null : merged.email.trim().toLowerCase();
+    if (merged.phone_number && !E164.test(merged.phone_number)) {
+      throw new Error('fake Chatwoot: phone_number must be E.164 (Chatwoot rejects anything else with 422)');
+    }
+    this.contacts.set(merged.id, merged);
+    return merged;
+  }
+
+  /** Deleting a contact destroys its conversations and messages too (dependent: :destroy_async). */
+  deleteContact(id: number): void {
+    this.contacts.delete(id);
+    for (const c of [...this.conversations.values()]) {
+      if (c.contactId === id) {
+        this.conversations.delete(c.id);
+        this.messages.delete(c.id);
+      }
+    }
+  }
+
+  upsertConversation(input: ConversationInput): FakeConversation {
+    if (!this.contacts.has(input.contactId)) throw new Error('fake Chatwoot: a conversation needs an existing contact');
+    const existing = this.conversations.get(input.id);
+    const created = existing?.created_at ?? input.created_at ?? nowSec();
+    const conversation: FakeConversation = {
+      inboxId: DEFAULT_INBOXES[0]!.id,
+      status: 'open',
+      labels: [],
+      custom_attributes: {},
+      additional_attributes: {},
+      assigneeId: null,
+      priority: null,
+      created_at: created,
+      last_activity_at: created,
+      first_reply_created_at: null,
+      waiting_since: 0,
+      unread_count: 0,
+      uuid: randomUUID(),
+      ...existing,
+      ...input,
+    };
+    if (!this.inboxes.has(conversation.inboxId)) throw new Error('fake Chatwoot: unknown inbox');
+    this.conversations.set(conversation.id, conversation);
+    if (!this.messages.has(conversation.id)) this.messages.set(conversation.id, []);
+    return conversation;
+  }
+
+  /** Adds a message; ids increase monotonically like Postgres ids. Senders default by message type. */
+  addMessage(conversationId: number, input: MessageInput = {}): FakeMessage {
+    const conversation = this.conversations.get(conversationId);
+    if (!conversation) throw new Error('fake Chatwoot: unknown conversation');
+    const type =
+      typeof input.message_type === 'number'
+        ? input.message_type
+        : MESSAGE_TYPE_CODES[input.message_type ?? 'incoming'];
+    const id = input.id ?? this.lastMessageId + 1;
+    this.lastMessageId = Math.max(this.lastMessageId, id);
+    const defaultSender: FakeSender =
+      type === 0
+        ? { type: 'contact', id: conversation.contactId }
+        : type === 2
+          ? null
+          : { type: 'user', id: DEFAULT_AGENT.id };
+    const message: FakeMessage = {
+      content: `message ${id}`,
+      content_type: 'text',
+      status: 'sent',
+      content_attributes: {},
+      created_at: Math.max(nowSec(), conversation.created_at),
+      private: false,
+      source_id: null,
+      sender: defaultSender,
+      ...input,
+      id,
+      conversationId,
+      message_type: type,
+    };
+    const list = this.messages.get(conversationId) ?? [];
+    list.push(message);
+    this.messages.set(conversationId, list);
+    if (!message.private && type !== 2)
+      conversation.last_activity_at = Math.max(conversation.last_activity_at, message.created_at);
+    return message;
+  }
+
+  /** Chatwoot orders messages by created_at (ties by id); answers are always ascending. */
+  messagesOf(conversationId: number): FakeMessage[] {
+    return [...(this.messages.get(conversationId) ?? [])].sort((a, b) => a.created_at - b.created_at || a.id - b.id);
+  }
+
+  reset(): void {
+    this.contacts.clear();
+    this.conversations.clear();
+    this.messages.clear();
+    this.lastMessageId = 1000;
+  }
+}

@@ -1,0 +1,324 @@
+import { ConfigError, ENV_VARIABLES, loadConfigFromEnv } from '../../src/config/env';
+import type { AppConfig } from '../../src/config/schema';
+
+const TOKEN = '7|Kr4yinT0kenSecretValue';
+const minimal = {
+  KRAYIN_URL: 'http://127.0.0.1:8000/api/v1',
+  KRAYIN_TOKEN: TOKEN,
+  CHATWOOT_URL: 'https://chat.example.com',
+  CHATWOOT_ACCOUNT_ID: '1',
+  CHATWOOT_API_TOKEN: 'cw-api-token-value',
+};
+
+function load(extra: Record<string, string | undefined> = {}): AppConfig {
+  return loadConfigFromEnv({ ...minimal, ...extra });
+}
+
+function problems(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfigFromEnv(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.message.split('\n');
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const conn = (c: AppConfig) => {
+  const first = c.connections[0];
+  if (!first) throw new Error('no connection');
+  return first;
+};
+
+describe('loadConfigFromEnv: a minimal environment', () => {
+  it('builds one connection named "default" with every default', () => {
+    expect(load()).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      dataDir: '.data',
+      bodyLimit: '1mb',
+      logLevel: 'info',
+      temporal: { namespace: 'default', taskQueue: 'chatwoot-krayin-sync', uiPort: 8233, port: 7233 },
+      database: {},
+      connections: [
+        {
+          id: 'default',
+          enabled: true,
+          krayin: {
+            url: 'http://127.0.0.1:8000/api/v1',
+            token: TOKEN,
+            timezone: 'UTC',
+            requestsPerMinute: 50,
+            timeoutMs: 15000,
+          },
+          chatwoot: { url: 'https://chat.example.com', accountId: 1, apiToken: 'cw-api-token-value', timeoutMs: 10000 },
+          sync: {
+            leadPolicy: 'contact_created',
+            syncOrganizations: true,
+            organizationSource: 'additional_attributes.company_name',
+            emaillessPolicy: 'skip',
+            placeholderEmailDomain: 'no-email.invalid',
+            lead: { titleTemplate: '{{name}} (Chatwoot)', value: 0 },
+            fieldMap: { person: {}, organization: {}, lead: {} },
+            debounceMs: 2000,
+            idleCloseMs: 3600000,
+          },
+        },
+      ],
+    });
+  });
+
+  it('ignores unrelated variables, treats blank values as unset and trims values', () => {
+    const c = load({ PATH: '/usr/bin', HOME: '/root', PORT: '', LOG_LEVEL: '   ', KRAYIN_TOKEN: `  ${TOKEN}\n` });
+    expect(c.port).toBe(3000);
+    expect(c.logLevel).toBe('info');
+    expect(conn(c).krayin.token).toBe(TOKEN);
+  });
+});
+
+describe('loadConfigFromEnv: every variable', () => {
+  it.each<[string, string, (c: AppConfig) => unknown, unknown]>([
+    ['KRAYIN_URL', 'https://crm.example.com/api/v1/', (c) => conn(c).krayin.url, 'https://crm.example.com/api/v1'],
+    ['KRAYIN_TOKEN', '12|abcdefghijklmnop', (c) => conn(c).krayin.token, '12|abcdefghijklmnop'],
+    ['KRAYIN_TIMEZONE', 'Asia/Kolkata', (c) => conn(c).krayin.timezone, 'Asia/Kolkata'],
+    ['KRAYIN_REQUESTS_PER_MINUTE', '30', (c) => conn(c).krayin.requestsPerMinute, 30],
+    ['CHATWOOT_URL', 'https://chat.example.org/', (c) => conn(c).chatwoot.url, 'https://chat.example.org'],
+    ['CHATWOOT_ACCOUNT_ID', '42', (c) => conn(c).chatwoot.accountId, 42],
+    ['CHATWOOT_API_TOKEN', 'abc', (c) => conn(c).chatwoot.apiToken, 'abc'],
+    ['CHATWOOT_WEBHOOK_SECRET', 's3cr3t', (c) => conn(c).chatwoot.webhookSecret, 's3cr3t'],
+    ['PORT', '8080', (c) => c.port, 8080],
+    ['HOST', '127.0.0.1', (c) => c.host, '127.0.0.1'],
+    ['PUBLIC_URL', 'https://sync.example.com/', (c) => c.publicUrl, 'https://sync.example.com'],
+    ['DATA_DIR', '/var/lib/sync', (c) => c.dataDir, '/var/lib/sync'],
+    ['LOG_LEVEL', 'debug', (c) => c.logLevel, 'debug'],
+    ['TEMPORAL_ADDRESS', 'temporal:7233', (c) => c.temporal.address, 'temporal:7233'],
+    ['TEMPORAL_ADDRESS', '[::1]:7233', (c) => c.temporal.address, '[::1]:7233'],
+    ['TEMPORAL_NAMESPACE', 'crm', (c) => c.temporal.namespace, 'crm'],
+    ['TEMPORAL_TASK_QUEUE', 'sync-q', (c) => c.temporal.taskQueue, 'sync-q'],
+    ['DATABASE_URL', 'postgres://u:p@db:5432/sync', (c) => c.database.url, 'postgres://u:p@db:5432/sync'],
+    ['LEAD_POLICY', 'never', (c) => conn(c).sync.leadPolicy, 'never'],
+    ['SYNC_ORGANIZATIONS', 'false', (c) => conn(c).sync.syncOrganizations, false],
+    [
+      'ORGANIZATION_SOURCE',
+      'custom_attributes.company',
+      (c) => conn(c).sync.organizationSource,
+      'custom_attributes.company',
+    ],
+    ['EMAILLESS_POLICY', 'placeholder', (c) => conn(c).sync.emaillessPolicy, 'placeholder'],
+    ['PLACEHOLDER_EMAIL_DOMAIN', 'No-Email.Example', (c) => conn(c).sync.placeholderEmailDomain, 'no-email.example'],
+    ['LEAD_PIPELINE', 'Default Pipeline', (c) => conn(c).sync.lead.pipeline, 'Default Pipeline'],
+    ['LEAD_STAGE', 'new', (c) => conn(c).sync.lead.stage, 'new'],
+    ['LEAD_SOURCE', 'Web', (c) => conn(c).sync.lead.source, 'Web'],
+    ['LEAD_TYPE', 'New Business', (c) => conn(c).sync.lead.type, 'New Business'],
+    ['LEAD_OWNER', 'sales@example.com', (c) => conn(c).sync.lead.owner, 'sales@example.com'],
+    ['LEAD_TITLE_TEMPLATE', '{{company}}: {{name}}', (c) => conn(c).sync.lead.titleTemplate, '{{company}}: {{name}}'],
+    ['LEAD_VALUE', '1500.25', (c) => conn(c).sync.lead.value, 1500.25],
+    [
+      'FIELD_MAP',
+      '{"person":{"cw_tier":"custom_attributes.tier"},"lead":{"title":"name"}}',
+      (c) => conn(c).sync.fieldMap,
+      { person: { cw_tier: 'custom_attributes.tier' }, organization: {}, lead: { title: 'name' } },
+    ],
+    ['DEBOUNCE_MS', '500', (c) => conn(c).sync.debounceMs, 500],
+    ['IDLE_CLOSE_MS', '60000', (c) => conn(c).sync.idleCloseMs, 60000],
+  ])('%s=%p', (name, value, pick, expected) => {
+    expect(pick(load({ [name]: value }))).toEqual(expected);
+  });
+
+  it('covers every variable the loader knows', () => {
+    // Keeps the table above complete when a variable is added.
+    expect(ENV_VARIABLES.map((v) => v.name).sort()).toEqual(
+      [
+        'KRAYIN_URL',
+        'KRAYIN_TOKEN',
+        'KRAYIN_TIMEZONE',
+        'KRAYIN_REQUESTS_PER_MINUTE',
+        'CHATWOOT_URL',
+        'CHATWOOT_ACCOUNT_ID',
+        'CHATWOOT_API_TOKEN',
+        'CHATWOOT_WEBHOOK_SECRET',
+        'PORT',
+        'HOST',
+        'PUBLIC_URL',
+        'DATA_DIR',
+        'LOG_LEVEL',
+        'TEMPORAL_ADDRESS',
+        'TEMPORAL_NAMESPACE',
+        'TEMPORAL_TASK_QUEUE',
+        'DATABASE_URL',
+        'LEAD_POLICY',
+        'SYNC_ORGANIZATIONS',
+        'ORGANIZATION_SOURCE',
+        'EMAILLESS_POLICY',
+        'PLACEHOLDER_EMAIL_DOMAIN',
+        'LEAD_PIPELINE',
+        'LEAD_STAGE',
+        'LEAD_SOURCE',
+        'LEAD_TYPE',
+        'LEAD_OWNER',
+        'LEAD_TITLE_TEMPLATE',
+        'LEAD_VALUE',
+        'FIELD_MAP',
+        'DEBOUNCE_MS',
+        'IDLE_CLOSE_MS',
+      ].sort(),
+    );
+  });
+
+  it.each([
+    ['LEAD_PIPELINE', 'pipeline'],
+    ['LEAD_STAGE', 'stage'],
+    ['LEAD_SOURCE', 'source'],
+    ['LEAD_TYPE', 'type'],
+    ['LEAD_OWNER', 'owner'],
+  ] as const)('%s: a numeric string is an id, anything else a name', (name, key) => {
+    expect(conn(load({ [name]: '3' })).sync.lead[key]).toBe(3);
+    expect(conn(load({ [name]: 'won' })).sync.lead[key]).toBe('won');
+  });
+
+  it.each([
+    ['true', true],
+    ['TRUE', true],
+    ['1', true],
+    ['yes', true],
+    ['Yes', true],
+    ['on', true],
+    ['false', false],
+    ['0', false],
+    ['no', false],
+    ['NO', false],
+    ['off', false],
+  ])('SYNC_ORGANIZATIONS=%p -> %p', (value, expected) => {
+    expect(conn(load({ SYNC_ORGANIZATIONS: value })).sync.syncOrganizations).toBe(expected);
+  });
+});
+
+describe('loadConfigFromEnv: errors', () => {
+  it('names every missing required variable', () => {
+    expect(problems({})).toEqual([
+      'KRAYIN_URL: required',
+      'KRAYIN_TOKEN: required',
+      'CHATWOOT_URL: required',
+      'CHATWOOT_ACCOUNT_ID: required',
+      'CHATWOOT_API_TOKEN: required',
+    ]);
+  });
+
+  it.each([
+    ['KRAYIN_URL', 'crm.example.com/api/v1', 'must be an http(s) URL'],
+    ['KRAYIN_URL', 'ftp://crm.example.com', 'must be an http(s) URL'],
+    ['KRAYIN_TOKEN', 'abcdefghijkl', 'must be a Krayin API token of the form <id>|<secret>'],
+    ['KRAYIN_TOKEN', '5|short', 'must be a Krayin API token of the form <id>|<secret>'],
+    ['KRAYIN_TIMEZONE', 'Mars/Olympus', 'must be an IANA time zone such as "UTC" or "Asia/Kolkata"'],
+    ['KRAYIN_REQUESTS_PER_MINUTE', '0', 'must be an integer between 1 and 6000'],
+    ['KRAYIN_REQUESTS_PER_MINUTE', 'fast', 'must be an integer between 1 and 6000'],
+    ['CHATWOOT_URL', 'chat', 'must be an http(s) URL'],
+    ['CHATWOOT_ACCOUNT_ID', 'abc', 'must be a positive integer'],
+    ['CHATWOOT_ACCOUNT_ID', '0', 'must be a positive integer'],
+    ['CHATWOOT_ACCOUNT_ID', '1.5', 'must be a positive integer'],
+    ['PORT', '70000', 'must be an integer between 0 and 65535'],
+    ['PORT', 'http', 'must be an integer between 0 and 65535'],
+    ['PORT', '70000.5', 'must be an integer between 0 and 65535'],
+    ['PUBLIC_URL', 'sync.example.com', 'must be an http(s) URL'],
+    ['LOG_LEVEL', 'verbose', 'must be one of debug, info, warn, error'],
+    ['TEMPORAL_ADDRESS', 'temporal', 'must be host:port, e.g. temporal:7233'],
+    ['TEMPORAL_ADDRESS', 'http://temporal:7233', 'must be host:port, e.g. temporal:7233'],
+    ['DATABASE_URL', 'mysql://db/sync', 'must be a postgres:// or postgresql:// URL'],
+    ['LEAD_POLICY', 'first_conversation', 'must be one of contact_created, never'],
+    ['SYNC_ORGANIZATIONS', 'maybe', 'must be true, false, 1, 0, yes or no'],
+    [
+      'ORGANIZATION_SOURCE',
+      'company_name',
+      'must be name, email, phone_number, identifier, additional_attributes.<key> or custom_attributes.<key>',
+    ],
+    ['EMAILLESS_POLICY', 'drop', 'must be one of skip, placeholder'],
+    ['PLACEHOLDER_EMAIL_DOMAIN', 'invalid', 'must be a domain name such as no-email.invalid'],
+    ['PLACEHOLDER_EMAIL_DOMAIN', '-x.example', 'must be a domain name such as no-email.invalid'],
+    ['LEAD_OWNER', '0', 'must be a positive integer id or a non-empty name'],
+    [
+      'LEAD_TITLE_TEMPLATE',
+      '{{name}} {{phone}}',
+      'may only use the placeholders {{name}}, {{email}}, {{company}}, {{contact_id}}',
+    ],
+    ['LEAD_VALUE', '-1', 'must be a number between 0 and 99999999.9999'],
+    ['LEAD_VALUE', '1,000', 'must be a number between 0 and 99999999.9999'],
+    ['LEAD_VALUE', '100000000', 'must be a number between 0 and 99999999.9999'],
+    ['FIELD_MAP', '{not json', 'must be a JSON object such as {"person":{"cw_tier":"custom_attributes.tier"}}'],
+    ['FIELD_MAP', '["person"]', 'must be a JSON object such as {"person":{"cw_tier":"custom_attributes.tier"}}'],
+    ['FIELD_MAP', '{"persons":{}}', 'unknown section "persons": the sections are person, organization and lead'],
+    ['FIELD_MAP', '{"person":[]}', 'person: must be an object of Krayin attribute code -> Chatwoot field path'],
+    ['FIELD_MAP', '{"person":{"CwTier":"name"}}', 'person.CwTier: Krayin attribute codes are snake_case'],
+    [
+      'FIELD_MAP',
+      '{"lead":{"cw_x":"thumbnail"}}',
+      'lead.cw_x: must be name, email, phone_number, identifier, additional_attributes.<key> or custom_attributes.<key>',
+    ],
+    [
+      'FIELD_MAP',
+      '{"person":{"user_id":"name"}}',
+      'person.user_id: "user_id" is set by the sync itself and cannot be mapped',
+    ],
+    [
+      'FIELD_MAP',
+      '{"lead":{"lead_pipeline_stage_id":"custom_attributes.stage"}}',
+      'lead.lead_pipeline_stage_id: "lead_pipeline_stage_id" is set by the sync itself and cannot be mapped',
+    ],
+    ['DEBOUNCE_MS', '-5', 'must be an integer between 0 and 600000'],
+    ['IDLE_CLOSE_MS', '999', 'must be an integer >= 1000'],
+  ])('%s=%p: %s', (name, value, message) => {
+    expect(problems({ ...minimal, [name]: value })).toEqual([`${name}: ${message}`]);
+  });
+
+  it('lists every problem at once, in the documented order of the variables', () => {
+    const error = (() => {
+      try {
+        loadConfigFromEnv({
+          KRAYIN_TOKEN: 'not-a-token',
+          CHATWOOT_URL: 'https://chat.example.com',
+          CHATWOOT_ACCOUNT_ID: 'abc',
+          CHATWOOT_API_TOKEN: 'x',
+          PORT: '-1',
+          SYNC_ORGANIZATIONS: 'sometimes',
+          FIELD_MAP: '{"person":{"Bad":"name"}}',
+        });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(
+      [
+        'KRAYIN_URL: required',
+        'KRAYIN_TOKEN: must be a Krayin API token of the form <id>|<secret>',
+        'CHATWOOT_ACCOUNT_ID: must be a positive integer',
+        'PORT: must be an integer between 0 and 65535',
+        'SYNC_ORGANIZATIONS: must be true, false, 1, 0, yes or no',
+        'FIELD_MAP: person.Bad: Krayin attribute codes are snake_case',
+      ].join('\n'),
+    );
+    expect((error as ConfigError).issues[0]).toEqual({ field: 'KRAYIN_URL', message: 'required' });
+    expect((error as ConfigError).name).toBe('ConfigError');
+  });
+
+  it('never echoes a configured value, secret or not, in an error', () => {
+    const secrets = {
+      KRAYIN_URL: 'not a url SECRET-URL-1',
+      KRAYIN_TOKEN: 'SECRET-TOKEN-2',
+      KRAYIN_TIMEZONE: 'SECRET/ZONE-3',
+      CHATWOOT_URL: 'SECRET-CW-URL-4',
+      CHATWOOT_ACCOUNT_ID: 'SECRET-ACCOUNT-5',
+      CHATWOOT_API_TOKEN: ' ',
+      CHATWOOT_WEBHOOK_SECRET: 'SECRET-HOOK-6',
+      DATABASE_URL: 'mysql://user:SECRET-PASSWORD-7@db/sync',
+      TEMPORAL_ADDRESS: 'SECRET-ADDRESS-8',
+      LEAD_OWNER: '0',
+      FIELD_MAP: '{"person": "SECRET-MAP-9"',
+      SYNC_ORGANIZATIONS: 'SECRET-BOOL-10',
+      PORT: 'SECRET-PORT-11',
+    };
+    const message = problems(secrets).join('\n');
+    expect(message.split('\n').length).toBeGreaterThanOrEqual(10);
+    expect(message).not.toMatch(/SECRET/);
+  });
+});
