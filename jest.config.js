@@ -22,7 +22,8 @@ module.exports = {
       ],
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
-      testTimeout: 120000,
     },
   ],
+  // Integration tests start real servers (Temporal workers, PGlite, fakes); unit tests finish in ms anyway.
+  testTimeout: 120000,
 };

@@ -8,7 +8,7 @@ export type SyncStatus = 'pending' | 'synced' | 'parked' | 'failed' | 'skipped';
 
 /** Why a sync is parked. `kind` drives resume rules (e.g. `retry-parked --reason auth`). */
 export interface ParkReason {
-  kind: 'validation' | 'auth' | 'mapping' | 'ambiguous' | 'not_found' | 'config';
+  kind: 'validation' | 'auth' | 'mapping' | 'ambiguous' | 'not_found' | 'config' | 'internal';
   /** Human-readable, PII-free: field names and Krayin messages, never values. */
   message: string;
   /** Krayin field errors (field -> messages), when the reason is a 422. */
@@ -54,6 +54,40 @@ export interface AuditRecord extends AuditEntry {
   at: Date;
 }
 
+/** Chatwoot conversation -> the one Krayin activity that mirrors it (design section 1). */
+export interface ConversationLink {
+  connectionId: string;
+  /** Chatwoot's display id (the one in payloads and API paths). */
+  conversationId: number;
+  contactId: number | null;
+  activityId: number | null;
+  /** What the activity is attached to: the lead when there is one, else the person. */
+  leadId: number | null;
+  personId: number | null;
+  /** Hash of the activity content last written (null before the first write). */
+  lastHash: string | null;
+  updatedAt: Date;
+}
+
+/** Chatwoot message -> its Krayin activity (optional per-message sync). */
+export interface MessageLink {
+  connectionId: string;
+  messageId: number;
+  conversationId: number;
+  activityId: number;
+  updatedAt: Date;
+}
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A named checkpoint of a long-running scan (reconcile, krayin-pull, backfill). */
+export interface Cursor {
+  connectionId: string;
+  name: string;
+  value: JsonValue;
+  updatedAt: Date;
+}
+
 export interface StatusCount {
   connectionId: string;
   status: SyncStatus;
@@ -68,6 +102,11 @@ export interface Store {
   /** Throws when the database is not reachable. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Runs `fn` with a Store bound to one transaction: its writes commit together or not at all (e.g. link
+   * + markSynced + audit). Use only `tx` inside `fn`; the outer store throws there (see Db.transaction).
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
 
   links: {
     getContact(connectionId: string, contactId: number): Promise<ContactLink | null>;
@@ -81,30 +120,79 @@ export interface Store {
     getOrganization(connectionId: string, nameKey: string): Promise<number | null>;
     setOrganization(connectionId: string, nameKey: string, organizationId: number): Promise<void>;
     deleteOrganization(connectionId: string, nameKey: string): Promise<void>;
+    /** Contacts linked to a Krayin person (several Chatwoot contacts may share one), by contact id. */
+    findContactsByPerson(connectionId: string, personId: number): Promise<ContactLink[]>;
+    /** Contacts linked to a Krayin lead, by contact id. */
+    findContactsByLead(connectionId: string, leadId: number): Promise<ContactLink[]>;
   };
 
+  /**
+   * Every mark* is one upsert that creates the row when missing. Only markSynced sets lastHash and
+   * lastSyncedAt (clearHash clears lastHash alone); every other mark keeps them. Park fields
+   * (parkReason, parkedAt) are cleared by every mark except markParked/markFailed; note is cleared by
+   * every mark except markSkipped, which sets it.
+   */
   syncState: {
     get(connectionId: string, contactId: number): Promise<SyncState | null>;
     markPending(connectionId: string, contactId: number): Promise<void>;
     markSynced(connectionId: string, contactId: number, hash: string, at: Date): Promise<void>;
     markSkipped(connectionId: string, contactId: number, note: string): Promise<void>;
+    /**
+     * parkedAt means "parked since": parking a row that is already parked replaces the reason but keeps
+     * the original parkedAt, so oldestParkedAt measures how long a contact has really been stuck.
+     */
     markParked(connectionId: string, contactId: number, reason: ParkReason, at: Date): Promise<void>;
+    /** A failure that will not be resumed automatically; reason and time go to parkReason/parkedAt. */
     markFailed(connectionId: string, contactId: number, reason: ParkReason, at: Date): Promise<void>;
     /** Forget the hash so the next sync writes again (used by replay). */
     clearHash(connectionId: string, contactId: number): Promise<void>;
     countByStatus(connectionId?: string): Promise<StatusCount[]>;
+    /** Oldest parked first; limit defaults to 100. */
     listParked(connectionId: string, kind?: ParkReason['kind'], limit?: number): Promise<SyncState[]>;
   };
 
   deliveries: {
     /** Records a webhook delivery id; resolves true when it is new, false for a duplicate. */
-    record(connectionId: string, deliveryId: string, event: string, contactId: number | null): Promise<boolean>;
+    record(
+      connectionId: string,
+      deliveryId: string,
+      event: string,
+      contactId: number | null,
+      /** Defaults to the database clock. */
+      receivedAt?: Date,
+    ): Promise<boolean>;
     /** Drop dedupe rows older than `before`; returns how many. */
     prune(before: Date): Promise<number>;
   };
 
   audit: {
     append(entry: AuditEntry): Promise<void>;
+    /** Newest first; limit defaults to 50. */
     list(connectionId: string, contactId: number, limit?: number): Promise<AuditRecord[]>;
+  };
+
+  conversations: {
+    get(connectionId: string, conversationId: number): Promise<ConversationLink | null>;
+    /** Same patch rules as links.upsertContact: only given keys change, `null` clears. */
+    upsert(
+      connectionId: string,
+      conversationId: number,
+      patch: Partial<Pick<ConversationLink, 'contactId' | 'activityId' | 'leadId' | 'personId' | 'lastHash'>>,
+    ): Promise<ConversationLink>;
+  };
+
+  messages: {
+    get(connectionId: string, messageId: number): Promise<MessageLink | null>;
+    upsert(
+      connectionId: string,
+      messageId: number,
+      link: Pick<MessageLink, 'conversationId' | 'activityId'>,
+    ): Promise<MessageLink>;
+  };
+
+  /** Reconciliation checkpoints; values are JSON (validate them when reading). */
+  cursors: {
+    get(connectionId: string, name: string): Promise<Cursor | null>;
+    set(connectionId: string, name: string, value: JsonValue): Promise<void>;
   };
 }

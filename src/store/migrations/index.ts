@@ -1,0 +1,11 @@
+/**
+ * Every migration, in order. Append new ones at the end (next version, new file); never edit, reorder
+ * or remove a shipped one: migrate() refuses to run when an applied migration's checksum changed.
+ */
+import { migration001 } from './001_contact_links_sync_state_deliveries_audit';
+import { migration002 } from './002_conversation_message_links_cursors';
+import type { Migration } from './types';
+
+export type { Migration } from './types';
+
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];

@@ -1,0 +1,30 @@
+/** Assembles the Store interface from the repositories over one Db. */
+import type { Db } from './db';
+import { migrate } from './migrate';
+import { auditLogRepository } from './repositories/audit-log';
+import { contactLinksRepository } from './repositories/contact-links';
+import { conversationLinksRepository, messageLinksRepository } from './repositories/conversation-links';
+import { cursorsRepository } from './repositories/cursors';
+import { deliveriesRepository } from './repositories/deliveries';
+import { syncStatesRepository } from './repositories/sync-states';
+import type { Store } from './types';
+
+export function createStore(db: Db): Store {
+  return {
+    migrate: async () => {
+      await migrate(db);
+    },
+    ping: async () => {
+      await db.query('SELECT 1');
+    },
+    close: () => db.close(),
+    transaction: (fn) => db.transaction((tx) => fn(createStore(tx))),
+    links: contactLinksRepository(db),
+    syncState: syncStatesRepository(db),
+    deliveries: deliveriesRepository(db),
+    audit: auditLogRepository(db),
+    conversations: conversationLinksRepository(db),
+    messages: messageLinksRepository(db),
+    cursors: cursorsRepository(db),
+  };
+}
