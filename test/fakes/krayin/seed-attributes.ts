@@ -1,0 +1,66 @@
+/**
+ * The 42 attributes of a fresh Krayin 2.1.2 install (krayin-samples/07-list-attributes.json), in id
+ * order. Standard fields of persons, organizations and leads are attributes too: validation,
+ * uniqueness and the system activity rows are all driven by this table.
+ */
+import type { AttributeEntity } from './state';
+
+/** [id, entity_type, code, name, type, lookup_type, sort_order, validation, is_required, is_unique, quick_add] */
+export type SeedAttribute = [
+  number,
+  AttributeEntity,
+  string,
+  string,
+  string,
+  string | null,
+  number,
+  string | null,
+  number,
+  number,
+  number,
+];
+
+export const SEED_ATTRIBUTES: SeedAttribute[] = [
+  [19, 'leads', 'title', 'Title', 'text', null, 1, null, 1, 0, 1],
+  [20, 'leads', 'description', 'Description', 'textarea', null, 2, null, 0, 0, 1],
+  [21, 'leads', 'lead_value', 'Lead Value', 'price', null, 3, 'decimal', 1, 0, 1],
+  [22, 'leads', 'lead_source_id', 'Source', 'select', 'lead_sources', 4, null, 1, 0, 1],
+  [23, 'leads', 'lead_type_id', 'Type', 'select', 'lead_types', 5, null, 1, 0, 1],
+  [24, 'leads', 'user_id', 'Sales Owner', 'select', 'users', 7, null, 0, 0, 1],
+  [25, 'leads', 'expected_close_date', 'Expected Close Date', 'date', null, 8, null, 0, 0, 1],
+  [26, 'leads', 'lead_pipeline_id', 'Pipeline', 'lookup', 'lead_pipelines', 9, null, 1, 0, 1],
+  [27, 'leads', 'lead_pipeline_stage_id', 'Stage', 'lookup', 'lead_pipeline_stages', 10, null, 1, 0, 1],
+  [28, 'persons', 'name', 'Name', 'text', null, 1, null, 1, 0, 1],
+  [29, 'persons', 'emails', 'Emails', 'email', null, 2, null, 1, 1, 1],
+  [30, 'persons', 'contact_numbers', 'Contact Numbers', 'phone', null, 3, 'numeric', 0, 1, 1],
+  [31, 'persons', 'job_title', 'Job Title', 'text', null, 4, null, 0, 0, 1],
+  [32, 'persons', 'user_id', 'Sales Owner', 'lookup', 'users', 5, null, 0, 0, 1],
+  [33, 'persons', 'organization_id', 'Organization', 'lookup', 'organizations', 6, null, 0, 0, 1],
+  [34, 'organizations', 'name', 'Name', 'text', null, 1, null, 1, 1, 1],
+  [35, 'organizations', 'address', 'Address', 'address', null, 2, null, 0, 0, 1],
+  [36, 'organizations', 'user_id', 'Sales Owner', 'lookup', 'users', 3, null, 0, 0, 1],
+  [37, 'products', 'name', 'Name', 'text', null, 1, null, 1, 0, 1],
+  [38, 'products', 'description', 'Description', 'textarea', null, 2, null, 0, 0, 1],
+  [39, 'products', 'sku', 'SKU', 'text', null, 3, null, 1, 1, 1],
+  [40, 'products', 'quantity', 'Quantity', 'text', null, 4, 'numeric', 1, 0, 1],
+  [41, 'products', 'price', 'Price', 'price', null, 5, 'decimal', 1, 0, 1],
+  [42, 'quotes', 'user_id', 'Sales Owner', 'select', 'users', 1, null, 1, 0, 1],
+  [43, 'quotes', 'subject', 'Subject', 'text', null, 2, null, 1, 0, 1],
+  [44, 'quotes', 'description', 'Description', 'textarea', null, 3, null, 0, 0, 1],
+  [45, 'quotes', 'billing_address', 'Billing Address', 'address', null, 4, null, 1, 0, 1],
+  [46, 'quotes', 'shipping_address', 'Shipping Address', 'address', null, 5, null, 0, 0, 1],
+  [47, 'quotes', 'discount_percent', 'Discount Percent', 'text', null, 6, 'decimal', 0, 0, 1],
+  [48, 'quotes', 'discount_amount', 'Discount Amount', 'price', null, 7, 'decimal', 0, 0, 1],
+  [49, 'quotes', 'tax_amount', 'Tax Amount', 'price', null, 8, 'decimal', 0, 0, 1],
+  [50, 'quotes', 'adjustment_amount', 'Adjustment Amount', 'price', null, 9, 'decimal', 0, 0, 1],
+  [51, 'quotes', 'sub_total', 'Sub Total', 'price', null, 10, 'decimal', 1, 0, 1],
+  [52, 'quotes', 'grand_total', 'Grand Total', 'price', null, 11, 'decimal', 1, 0, 1],
+  [53, 'quotes', 'expired_at', 'Expired At', 'date', null, 12, null, 1, 0, 1],
+  [54, 'quotes', 'person_id', 'Person', 'lookup', 'persons', 13, null, 1, 0, 1],
+  [55, 'warehouses', 'name', 'Name', 'text', null, 1, null, 1, 0, 1],
+  [56, 'warehouses', 'description', 'Description', 'textarea', null, 2, null, 0, 0, 1],
+  [57, 'warehouses', 'contact_name', 'Contact Name', 'text', null, 3, null, 1, 0, 1],
+  [58, 'warehouses', 'contact_emails', 'Contact Emails', 'email', null, 4, null, 1, 1, 1],
+  [59, 'warehouses', 'contact_numbers', 'Contact Numbers', 'phone', null, 5, 'numeric', 0, 1, 1],
+  [60, 'warehouses', 'contact_address', 'Contact Address', 'address', null, 6, null, 1, 0, 1],
+];
