@@ -1,0 +1,380 @@
+/**
+ * KrayinClient: the KrayinApi over HTTP, one instance per connection (see README.md in this folder).
+ * Every method sends what Krayin needs to behave (krayin-api.md), zod-checks the answer, and resolves
+ * with a typed value or rejects with a typed KrayinError. No method retries: Temporal activities do.
+ */
+import type { Dispatcher } from 'undici';
+import type { ZodType } from 'zod';
+import type {
+  ActivityInput,
+  KrayinActivity,
+  KrayinApi,
+  KrayinAttribute,
+  KrayinLead,
+  KrayinNamed,
+  KrayinOrganization,
+  KrayinPerson,
+  KrayinPipeline,
+  KrayinUser,
+  LeadInput,
+  OrganizationInput,
+  PersonInput,
+} from './api';
+import { activityBody, leadBody, organizationBody, personBody } from './bodies';
+import { decodeResponse, isShowMiss, type RawResponse } from './classify';
+import { krayinDateFromOutput, toKrayinDate } from './datetime';
+import { KrayinAmbiguousError, KrayinNotFoundError, KrayinValidationError } from './errors';
+import { KrayinHttp, type KrayinCallInfo, type KrayinRequest } from './http';
+import { collectPages, pagePath } from './paging';
+import {
+  activitySchema,
+  attributeSchema,
+  item,
+  leadSchema,
+  leadWithProductsSchema,
+  list,
+  namedSchema,
+  organizationSchema,
+  page,
+  personSchema,
+  pipelineSchema,
+  userSchema,
+} from './schemas';
+import {
+  emailSearchTerms,
+  nameNeedsClientSideFilter,
+  personHasEmail,
+  personHasPhone,
+  phoneSearch,
+  sameOrganizationName,
+} from './search';
+
+export interface KrayinClientOptions {
+  /** API base, e.g. http://127.0.0.1:8000/api/v1 */
+  baseUrl: string;
+  /** Sanctum token "<id>|<secret>"; only ever sent to `baseUrl`. */
+  token: string;
+  /** Krayin's APP_TIMEZONE: input datetimes are wall time there. */
+  timezone: string;
+  timeoutMs?: number;
+  dispatcher?: Dispatcher;
+  /** Metrics hook, called once per HTTP call. */
+  onCall?: (c: KrayinCallInfo) => void;
+  /** Clock for "today" in Krayin's timezone (tests). */
+  now?: () => Date;
+}
+
+/**
+ * Rows asked of a /search endpoint. Search is not paginated; a full answer may hide more matches, so
+ * it triggers a scan of the index instead (see findPersons).
+ */
+export const SEARCH_LIMIT = 100;
+
+const ACTIVITY_HEADERS = {
+  // A meeting that overlaps another answers 302 + HTML without this header, 400 + JSON with it.
+  'x-requested-with': 'XMLHttpRequest',
+};
+
+function assertId(endpoint: string, field: string, id: number): void {
+  if (!Number.isSafeInteger(id) || id <= 0) {
+    throw new KrayinValidationError(endpoint, { [field]: ['must be a positive integer'] }, `${endpoint}: bad ${field}`);
+  }
+}
+
+export class KrayinClient implements KrayinApi {
+  readonly timezone: string;
+  readonly #http: KrayinHttp;
+  readonly #now: () => Date;
+
+  constructor(opts: KrayinClientOptions) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: opts.timezone });
+    } catch {
+      throw new TypeError('Krayin timezone must be an IANA time zone such as "UTC" or "Asia/Kolkata"');
+    }
+    this.timezone = opts.timezone;
+    this.#now = opts.now ?? (() => new Date());
+    this.#http = new KrayinHttp(opts);
+  }
+
+  get baseUrl(): string {
+    return this.#http.baseUrl;
+  }
+
+  /** Releases the connection pool. */
+  close(): Promise<void> {
+    return this.#http.close();
+  }
+
+  /**
+   * Low-level call for requests the API has no method for (deletes, logins, raw index reads): the same
+   * headers, timeouts, classification and zod check as every method.
+   */
+  requestJson<T>(req: KrayinRequest, schema: ZodType<T>): Promise<T> {
+    return this.#http.exchange(req, (res) => decodeResponse(req.endpoint, res, schema, this.#now()));
+  }
+
+  /** A GET whose "no such record" answer becomes null, decided by `isMiss`. */
+  #getOrNull<T>(endpoint: string, path: string, schema: ZodType<T>, isMiss: (r: RawResponse) => boolean) {
+    return this.#http.exchange<T | null>({ method: 'GET', endpoint, path }, (res) =>
+      isMiss(res) ? null : decodeResponse(endpoint, res, schema, this.#now()),
+    );
+  }
+
+  #pages<T extends { id: number }>(endpoint: string, path: string, query: string, schema: ZodType<T>): Promise<T[]> {
+    const pageSchema = page(schema);
+    return collectPages(endpoint, (p) =>
+      this.requestJson({ method: 'GET', endpoint, path: pagePath(path, query, p) }, pageSchema),
+    );
+  }
+
+  // -- identity / lookups
+
+  async getCurrentUser(): Promise<KrayinUser> {
+    return this.requestJson({ method: 'GET', endpoint: 'GET /get', path: '/get' }, item(userSchema));
+  }
+
+  async listPipelines(): Promise<KrayinPipeline[]> {
+    return this.#pages('GET /settings/pipelines', '/settings/pipelines', '', pipelineSchema);
+  }
+
+  async listSources(): Promise<KrayinNamed[]> {
+    return this.#pages('GET /settings/sources', '/settings/sources', '', namedSchema);
+  }
+
+  async listTypes(): Promise<KrayinNamed[]> {
+    return this.#pages('GET /settings/types', '/settings/types', '', namedSchema);
+  }
+
+  async listUsers(): Promise<KrayinUser[]> {
+    return this.#pages('GET /settings/users', '/settings/users', '', userSchema);
+  }
+
+  /** `entity_type` is not a filter Krayin accepts on this route: it returns every attribute. */
+  async listAttributes(entityType: 'persons' | 'organizations' | 'leads'): Promise<KrayinAttribute[]> {
+    const all = await this.#pages('GET /settings/attributes', '/settings/attributes', '', attributeSchema);
+    return all.filter((a) => a.entity_type === entityType);
+  }
+
+  // -- persons
+
+  /** One substring search; `full` when Krayin returned as many rows as asked (more may exist). */
+  async #searchPersons(field: 'emails' | 'contact_numbers', term: string) {
+    const endpoint = 'GET /contacts/persons/search';
+    const query = `search=${field}:${encodeURIComponent(term)}&searchFields=${field}:like&limit=${SEARCH_LIMIT}`;
+    const rows = await this.requestJson(
+      { method: 'GET', endpoint, path: `/contacts/persons/search?${query}` },
+      list(personSchema),
+    );
+    return { rows, full: rows.length >= SEARCH_LIMIT };
+  }
+
+  /**
+   * Persons matching `accept`, found through substring searches for `terms`. When a search comes back
+   * full (or there is no safe term) the matches may not all be in it, so the whole index is scanned
+   * instead: slower, but never a missed match (which would create a duplicate person).
+   */
+  async #findPersons(field: 'emails' | 'contact_numbers', terms: string[], accept: (p: KrayinPerson) => boolean) {
+    const found = new Map<number, KrayinPerson>();
+    let complete = terms.length > 0;
+    for (const term of terms) {
+      const { rows, full } = await this.#searchPersons(field, term);
+      if (full) {
+        complete = false;
+        break;
+      }
+      for (const p of rows) found.set(p.id, p);
+    }
+    const candidates = complete
+      ? [...found.values()]
+      : await this.#pages('GET /contacts/persons', '/contacts/persons', '', personSchema);
+    return candidates.filter(accept).sort((a, b) => a.id - b.id);
+  }
+
+  async findPersonsByEmail(email: string): Promise<KrayinPerson[]> {
+    if (email.trim() === '') return [];
+    return this.#findPersons('emails', emailSearchTerms(email), (p) => personHasEmail(p, email));
+  }
+
+  async findPersonsByPhone(phoneE164: string): Promise<KrayinPerson[]> {
+    const search = phoneSearch(phoneE164);
+    if (search.term === '') return [];
+    return this.#findPersons('contact_numbers', [search.term], (p) => personHasPhone(p, search));
+  }
+
+  async getPerson(id: number): Promise<KrayinPerson | null> {
+    const endpoint = 'GET /contacts/persons/{id}';
+    assertId(endpoint, 'id', id);
+    return this.#getOrNull(endpoint, `/contacts/persons/${id}`, item(personSchema), isShowMiss);
+  }
+
+  async createPerson(input: PersonInput): Promise<KrayinPerson> {
+    const endpoint = 'POST /contacts/persons';
+    return this.requestJson(
+      { method: 'POST', endpoint, path: '/contacts/persons', body: personBody(input) },
+      item(personSchema),
+    );
+  }
+
+  /**
+   * Full-state PUT. Krayin wipes the sales owner when `user_id` is omitted, so when the input leaves it
+   * undefined the current owner is read first and resent (`null` clears it on purpose).
+   */
+  async updatePerson(id: number, input: PersonInput): Promise<KrayinPerson> {
+    const endpoint = 'PUT /contacts/persons/{id}';
+    assertId(endpoint, 'id', id);
+    let userId = input.user_id;
+    if (userId === undefined) {
+      const current = await this.getPerson(id);
+      if (!current) throw new KrayinNotFoundError(endpoint, `${endpoint}: the person no longer exists`);
+      userId = current.sales_owner?.id ?? null;
+    }
+    const body = personBody({ ...input, user_id: userId });
+    return this.requestJson({ method: 'PUT', endpoint, path: `/contacts/persons/${id}`, body }, item(personSchema));
+  }
+
+  // -- organizations
+
+  async findOrganizationsByName(name: string): Promise<KrayinOrganization[]> {
+    const endpoint = 'GET /contacts/organizations';
+    // A name with a comma would be split into an IN (...) list and match *other* organizations.
+    const query = nameNeedsClientSideFilter(name) ? '' : `name=${encodeURIComponent(name.trim())}`;
+    const rows = await this.#pages(endpoint, '/contacts/organizations', query, organizationSchema);
+    return rows.filter((o) => sameOrganizationName(o.name, name));
+  }
+
+  async getOrganization(id: number): Promise<KrayinOrganization | null> {
+    const endpoint = 'GET /contacts/organizations/{id}';
+    assertId(endpoint, 'id', id);
+    return this.#getOrNull(endpoint, `/contacts/organizations/${id}`, item(organizationSchema), isShowMiss);
+  }
+
+  async createOrganization(input: OrganizationInput): Promise<KrayinOrganization> {
+    const endpoint = 'POST /contacts/organizations';
+    const body = organizationBody(input);
+    return this.requestJson(
+      { method: 'POST', endpoint, path: '/contacts/organizations', body },
+      item(organizationSchema),
+    );
+  }
+
+  async updateOrganization(id: number, input: OrganizationInput): Promise<KrayinOrganization> {
+    const endpoint = 'PUT /contacts/organizations/{id}';
+    assertId(endpoint, 'id', id);
+    const body = organizationBody(input);
+    return this.requestJson(
+      { method: 'PUT', endpoint, path: `/contacts/organizations/${id}`, body },
+      item(organizationSchema),
+    );
+  }
+
+  // -- leads
+
+  async findLeadsByPerson(personId: number): Promise<KrayinLead[]> {
+    const endpoint = 'GET /leads';
+    assertId(endpoint, 'person_id', personId);
+    const rows = await this.#pages(endpoint, '/leads', `person_id=${personId}`, leadSchema);
+    return rows.sort((a, b) => b.id - a.id);
+  }
+
+  async getLead(id: number): Promise<KrayinLead | null> {
+    const endpoint = 'GET /leads/{id}';
+    assertId(endpoint, 'id', id);
+    return this.#getOrNull(endpoint, `/leads/${id}`, item(leadSchema), (r) => r.status === 404);
+  }
+
+  async createLead(input: LeadInput, person: { id: number } | PersonInput): Promise<KrayinLead> {
+    const endpoint = 'POST /leads';
+    let personRef: Record<string, unknown>;
+    if ('id' in person) {
+      assertId(endpoint, 'person.id', person.id);
+      personRef = { id: person.id };
+    } else {
+      personRef = personBody(person, 'nested');
+    }
+    const body = leadBody(input, { person: personRef });
+    return this.requestJson({ method: 'POST', endpoint, path: '/leads', body }, item(leadSchema));
+  }
+
+  /**
+   * Full-state PUT. Krayin deletes every product row and the expected close date that a PUT does not
+   * resend, so the lead is read first: its product rows are always resent, and its close date when the
+   * input leaves `expected_close_date` undefined. A close date already in the past cannot be resent
+   * (Krayin accepts only today or later), so it is cleared rather than failing every update.
+   */
+  async updateLead(id: number, input: LeadInput): Promise<KrayinLead> {
+    const endpoint = 'PUT /leads/{id}';
+    assertId(endpoint, 'id', id);
+    const current = await this.#getOrNull('GET /leads/{id}', `/leads/${id}`, item(leadWithProductsSchema), (r) => {
+      return r.status === 404;
+    });
+    if (!current) throw new KrayinNotFoundError(endpoint, `${endpoint}: the lead no longer exists`);
+    let closeDate = input.expected_close_date;
+    if (closeDate === undefined) {
+      closeDate = current.expected_close_date ? this.#localDate(endpoint, current.expected_close_date) : null;
+      if (closeDate !== null && closeDate < toKrayinDate(this.#now(), this.timezone)) closeDate = null;
+    }
+    const body = leadBody({ ...input, expected_close_date: closeDate }, { products: current.lead_products });
+    return this.requestJson({ method: 'PUT', endpoint, path: `/leads/${id}`, body }, item(leadSchema));
+  }
+
+  /** Krayin's close-date output (UTC ISO of local midnight, or a bare Y-m-d) as the local Y-m-d. */
+  #localDate(endpoint: string, value: string): string {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+    try {
+      return krayinDateFromOutput(value, this.timezone);
+    } catch {
+      throw new KrayinAmbiguousError(endpoint, 200, `${endpoint}: unreadable expected_close_date`);
+    }
+  }
+
+  async moveLeadStage(id: number, stageId: number): Promise<KrayinLead> {
+    const endpoint = 'PUT /leads/stage/edit/{id}';
+    assertId(endpoint, 'id', id);
+    assertId(endpoint, 'lead_pipeline_stage_id', stageId);
+    const body = { lead_pipeline_stage_id: stageId };
+    return this.requestJson({ method: 'PUT', endpoint, path: `/leads/stage/edit/${id}`, body }, item(leadSchema));
+  }
+
+  // -- activities
+
+  async createActivity(input: ActivityInput): Promise<KrayinActivity> {
+    const endpoint = 'POST /activities';
+    const body = activityBody(endpoint, input, this.timezone);
+    return this.requestJson(
+      { method: 'POST', endpoint, path: '/activities', body, headers: ACTIVITY_HEADERS },
+      item(activitySchema),
+    );
+  }
+
+  async updateActivity(id: number, input: Partial<ActivityInput>): Promise<KrayinActivity> {
+    const endpoint = 'PUT /activities/{id}';
+    assertId(endpoint, 'id', id);
+    const body = activityBody(endpoint, input, this.timezone);
+    return this.requestJson(
+      { method: 'PUT', endpoint, path: `/activities/${id}`, body, headers: ACTIVITY_HEADERS },
+      item(activitySchema),
+    );
+  }
+
+  async getActivity(id: number): Promise<KrayinActivity | null> {
+    const endpoint = 'GET /activities/{id}';
+    assertId(endpoint, 'id', id);
+    return this.#getOrNull(endpoint, `/activities/${id}`, item(activitySchema), (r) => r.status === 404);
+  }
+
+  async listLeadActivities(leadId: number): Promise<KrayinActivity[]> {
+    const endpoint = 'GET /leads/{id}/activities';
+    assertId(endpoint, 'id', leadId);
+    return this.requestJson({ method: 'GET', endpoint, path: `/leads/${leadId}/activities` }, list(activitySchema));
+  }
+
+  async listPersonActivities(personId: number): Promise<KrayinActivity[]> {
+    const endpoint = 'GET /contacts/persons/{id}/activities';
+    assertId(endpoint, 'id', personId);
+    return this.requestJson(
+      { method: 'GET', endpoint, path: `/contacts/persons/${personId}/activities` },
+      list(activitySchema),
+    );
+  }
+}
