@@ -82,6 +82,8 @@ export interface TestStore {
   engine: StoreEngineName;
   store: Store;
   db: Db;
+  /** Connection string of the Postgres database (other processes can open it); absent for PGlite. */
+  databaseUrl?: string;
   /** Closes the store and deletes what it created (database, temp dir). */
   dispose(): Promise<void>;
 }
@@ -158,6 +160,7 @@ export function postgresEngine(admin: string = adminUrl()): StoreEngine {
       return {
         engine: 'postgres',
         db,
+        databaseUrl: database.url,
         store: createStore(db),
         dispose: async () => {
           await db.close();

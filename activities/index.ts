@@ -1,0 +1,23 @@
+/**
+ * All activities, built from the process's dependencies. The worker registers the same object on the
+ * main queue and on each connection's Krayin queue; the workflow decides which queue runs what.
+ */
+import type { ActivityFunctions } from './contracts';
+import type { ActivityDeps } from './deps';
+import { leadActivities } from './krayin-lead';
+import { organizationActivities } from './krayin-organization';
+import { personActivities } from './krayin-person';
+import { outcomeActivities } from './outcomes';
+import { planActivities } from './plan';
+
+export function createActivities(deps: ActivityDeps): ActivityFunctions {
+  return {
+    ...planActivities(deps),
+    ...organizationActivities(deps),
+    ...personActivities(deps),
+    ...leadActivities(deps),
+    ...outcomeActivities(deps),
+  };
+}
+
+export type { ActivityDeps } from './deps';

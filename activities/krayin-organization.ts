@@ -1,0 +1,68 @@
+/**
+ * Find-or-create the contact's organization. Safe to retry after a crash or an ambiguous answer:
+ * it always looks before it creates, and a duplicate-name 422 (another contact of the same company
+ * won the race) means "it exists now": look again and link.
+ */
+import type { KrayinApi, KrayinOrganization } from '../src/krayin/api';
+import { KrayinAmbiguousError, KrayinValidationError } from '../src/krayin/errors';
+import type { DesiredOrganization } from '../src/mapping/types';
+import type { SyncOrganizationInput } from './contracts';
+import type { ActivityDeps } from './deps';
+import { classified } from './failures';
+
+export function organizationActivities({ store, connections }: ActivityDeps) {
+  return {
+    async syncOrganization({
+      connectionId,
+      contactId,
+      organization,
+    }: SyncOrganizationInput): Promise<{ organizationId: number }> {
+      return classified(async () => {
+        const { krayin } = connections.get(connectionId);
+        const linkedId = await store.links.getOrganization(connectionId, organization.nameKey);
+        if (linkedId !== null) {
+          // Verify: an organization deleted in Krayin would make every person write fail with an FK error.
+          if (await krayin.getOrganization(linkedId)) return { organizationId: linkedId };
+          await store.links.deleteOrganization(connectionId, organization.nameKey);
+          await store.audit.append({ connectionId, contactId, action: 'organization.relink', detail: { linkedId } });
+        }
+
+        const found = await findOrCreate(krayin, organization);
+        await store.links.setOrganization(connectionId, organization.nameKey, found.org.id);
+        await store.links.upsertContact(connectionId, contactId, { organizationId: found.org.id });
+        await store.audit.append({
+          connectionId,
+          contactId,
+          action: found.created ? 'organization.created' : 'organization.linked',
+          detail: { organizationId: found.org.id },
+        });
+        return { organizationId: found.org.id };
+      });
+    },
+  };
+}
+
+async function findOrCreate(
+  krayin: KrayinApi,
+  organization: DesiredOrganization,
+): Promise<{ org: KrayinOrganization; created: boolean }> {
+  const existing = await findOne(krayin, organization.name);
+  if (existing) return { org: existing, created: false };
+  try {
+    const org = await krayin.createOrganization({ name: organization.name, attributes: organization.attributes });
+    return { org, created: true };
+  } catch (err) {
+    const exists = err instanceof KrayinValidationError && err.isUniqueViolation();
+    if (!exists && !(err instanceof KrayinAmbiguousError)) throw err;
+    // The write may have happened (ambiguous) or someone else created it (unique): re-read decides.
+    const again = await findOne(krayin, organization.name);
+    if (again) return { org: again, created: false };
+    throw err;
+  }
+}
+
+/** Oldest match wins, so every contact of a company converges on the same organization. */
+async function findOne(krayin: KrayinApi, name: string): Promise<KrayinOrganization | null> {
+  const matches = await krayin.findOrganizationsByName(name);
+  return matches.sort((a, b) => a.id - b.id)[0] ?? null;
+}

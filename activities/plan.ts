@@ -1,0 +1,74 @@
+/**
+ * Reads the contact's current state from Chatwoot (webhook payloads are stale and unordered), maps it
+ * to the Krayin state we want, and compares it with what was last written. Makes no Krayin write;
+ * reference data (attribute catalog) comes from the per-connection cache.
+ */
+import type { SyncSettings } from '../src/config/schema';
+import { mapContact } from '../src/mapping/contact';
+import { decodeSectionHashes, encodeSectionHashes, sectionHashes } from '../src/sync/section-hashes';
+import type { PlanInput, PlanResult } from './contracts';
+import type { ActivityDeps } from './deps';
+import { classified } from './failures';
+
+export function planActivities({ store, connections }: ActivityDeps) {
+  return {
+    async planContactSync({ connectionId, contactId, force }: PlanInput): Promise<PlanResult> {
+      return classified(async () => {
+        const conn = connections.get(connectionId);
+        const contact = await conn.chatwoot.getContact(contactId);
+        if (!contact) return { kind: 'gone' };
+
+        const sync = conn.config.sync;
+        const catalog = usesFieldMap(sync) ? await conn.lookups.attributeCatalog() : undefined;
+        const plan = mapContact(contact, sync, catalog, { timezone: conn.config.krayin.timezone });
+        if (plan.kind !== 'sync') return plan;
+
+        const hashes = sectionHashes(plan, settingsFingerprint(sync));
+        const hash = encodeSectionHashes(hashes);
+        const [state, link] = await Promise.all([
+          store.syncState.get(connectionId, contactId),
+          store.links.getContact(connectionId, contactId),
+        ]);
+        const links = {
+          personId: link?.personId ?? null,
+          organizationId: link?.organizationId ?? null,
+          leadId: link?.leadId ?? null,
+        };
+        const fullyLinked = links.personId !== null && (plan.lead === null || links.leadId !== null);
+        if (!force && state?.lastHash === hash && state.status === 'synced' && fullyLinked)
+          return { kind: 'unchanged' };
+
+        const previous = force ? null : decodeSectionHashes(state?.lastHash);
+        return {
+          kind: 'sync',
+          hash,
+          changed: {
+            organization: previous?.organization !== hashes.organization,
+            person: previous?.person !== hashes.person,
+            lead: previous?.lead !== hashes.lead,
+          },
+          links,
+          identity: plan.identity,
+          person: plan.person,
+          organization: plan.organization,
+          lead: plan.lead,
+        };
+      });
+    },
+  };
+}
+
+function usesFieldMap(sync: SyncSettings): boolean {
+  const m = sync.fieldMap;
+  return Object.keys(m.person).length + Object.keys(m.organization).length + Object.keys(m.lead).length > 0;
+}
+
+/** The settings that change what is written; part of the hash so a settings change rewrites contacts. */
+function settingsFingerprint(sync: SyncSettings): Record<string, unknown> {
+  return {
+    owner: sync.lead.owner ?? null,
+    lead: sync.lead,
+    leadPolicy: sync.leadPolicy,
+    fieldMap: sync.fieldMap,
+  };
+}

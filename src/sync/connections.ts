@@ -1,0 +1,53 @@
+/**
+ * Per-connection runtime: its configuration and its own clients. Each connection gets its own Krayin
+ * client, so one tenant's token can never be sent to another tenant's CRM (a bug of older integrations).
+ */
+import type { AppConfig, ConnectionConfig } from '../config/schema';
+import type { ChatwootApi } from '../chatwoot/contact';
+import type { KrayinApi } from '../krayin/api';
+import { KrayinLookups } from './lookups';
+
+export interface ConnectionRuntime {
+  config: ConnectionConfig;
+  krayin: KrayinApi;
+  chatwoot: ChatwootApi;
+  lookups: KrayinLookups;
+}
+
+export interface ClientFactories {
+  krayin(config: ConnectionConfig): KrayinApi;
+  chatwoot(config: ConnectionConfig): ChatwootApi;
+}
+
+export class UnknownConnectionError extends Error {
+  constructor(readonly connectionId: string) {
+    super(`unknown connection "${connectionId}"`);
+    this.name = 'UnknownConnectionError';
+  }
+}
+
+export class ConnectionRegistry {
+  private readonly runtimes = new Map<string, ConnectionRuntime>();
+
+  constructor(config: AppConfig, factories: ClientFactories) {
+    for (const c of config.connections) {
+      const krayin = factories.krayin(c);
+      this.runtimes.set(c.id, {
+        config: c,
+        krayin,
+        chatwoot: factories.chatwoot(c),
+        lookups: new KrayinLookups(krayin),
+      });
+    }
+  }
+
+  get(connectionId: string): ConnectionRuntime {
+    const rt = this.runtimes.get(connectionId);
+    if (!rt) throw new UnknownConnectionError(connectionId);
+    return rt;
+  }
+
+  all(): ConnectionRuntime[] {
+    return [...this.runtimes.values()];
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Krayin reference data (pipelines/stages, sources, types, users, attributes) cached per connection.
+ * Settings may name things by id or by code/name; they are resolved here. Entries expire after a TTL
+ * and a miss forces one refresh, so a stage created in Krayin a minute ago is found without a restart.
+ */
+import type { LeadSettings } from '../config/schema';
+import type { KrayinApi, KrayinAttribute, KrayinNamed, KrayinPipeline, KrayinUser } from '../krayin/api';
+import type { AttributeCatalog } from '../mapping/contact';
+import { ConnectionConfigError } from './config-error';
+
+export interface LeadTarget {
+  pipelineId: number;
+  stageId: number;
+  sourceId: number | null;
+  typeId: number | null;
+  ownerId: number | null;
+}
+
+type Ref = number | string | undefined;
+
+interface Cached<T> {
+  value: T;
+  at: number;
+}
+
+export class KrayinLookups {
+  private readonly cache = new Map<string, Cached<unknown>>();
+
+  constructor(
+    private readonly krayin: KrayinApi,
+    private readonly ttlMs = 5 * 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Resolves the lead settings to Krayin ids; throws ConnectionConfigError naming the bad setting. */
+  async leadTarget(lead: LeadSettings): Promise<LeadTarget> {
+    const { pipeline, stageId } = await this.resolveStage(lead.pipeline, lead.stage);
+    return {
+      pipelineId: pipeline.id,
+      stageId,
+      sourceId: await this.resolveNamed('sources', 'LEAD_SOURCE', lead.source, () => this.krayin.listSources()),
+      typeId: await this.resolveNamed('types', 'LEAD_TYPE', lead.type, () => this.krayin.listTypes()),
+      ownerId: await this.ownerId(lead.owner),
+    };
+  }
+
+  /** Sales owner for persons and leads: a user id or a user email. */
+  async ownerId(owner: Ref): Promise<number | null> {
+    if (owner === undefined) return null;
+    const match = (users: KrayinUser[]) =>
+      users.find((u) => (typeof owner === 'number' ? u.id === owner : u.email.toLowerCase() === owner.toLowerCase()));
+    const found = await this.findWithRefresh('users', () => this.krayin.listUsers(), match);
+    if (!found) throw new ConnectionConfigError('LEAD_OWNER', `Krayin has no user ${describe(owner)}`);
+    return found.id;
+  }
+
+  /** True unless the stage is closed (code won/lost, as Krayin itself decides). Unknown stages count as open. */
+  async isOpenStage(stageId: number | null): Promise<boolean> {
+    if (stageId === null) return true;
+    const pipelines = await this.get('pipelines', () => this.krayin.listPipelines());
+    const stage = pipelines.flatMap((p) => p.stages).find((s) => s.id === stageId);
+    return !stage || (stage.code !== 'won' && stage.code !== 'lost');
+  }
+
+  async attributeCatalog(): Promise<AttributeCatalog> {
+    const [persons, organizations, leads] = await Promise.all([
+      this.get('attributes:persons', () => this.krayin.listAttributes('persons')),
+      this.get('attributes:organizations', () => this.krayin.listAttributes('organizations')),
+      this.get('attributes:leads', () => this.krayin.listAttributes('leads')),
+    ]);
+    return { persons, organizations, leads };
+  }
+
+  /** Forget everything (e.g. after a connection check or a config reload). */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  private async resolveStage(pipelineRef: Ref, stageRef: Ref): Promise<{ pipeline: KrayinPipeline; stageId: number }> {
+    const pick = (pipelines: KrayinPipeline[]) => {
+      const pipeline =
+        pipelineRef === undefined
+          ? (pipelines.find((p) => p.is_default === 1) ?? pipelines[0])
+          : pipelines.find((p) => matchesIdOrName(p.id, p.name, pipelineRef));
+      if (!pipeline) return undefined;
+      const stage =
+        stageRef === undefined
+          ? pipeline.stages[0]
+          : pipeline.stages.find(
+              (s) => matchesIdOrName(s.id, s.code, stageRef) || matchesIdOrName(s.id, s.name, stageRef),
+            );
+      return stage ? { pipeline, stageId: stage.id } : undefined;
+    };
+    const found = await this.findWithRefresh('pipelines', () => this.krayin.listPipelines(), pick);
+    if (found) return found;
+    const pipelines = await this.get('pipelines', () => this.krayin.listPipelines());
+    if (pipelineRef !== undefined && !pipelines.some((p) => matchesIdOrName(p.id, p.name, pipelineRef))) {
+      throw new ConnectionConfigError('LEAD_PIPELINE', `Krayin has no pipeline ${describe(pipelineRef)}`);
+    }
+    throw new ConnectionConfigError('LEAD_STAGE', `the pipeline has no stage ${describe(stageRef)}`);
+  }
+
+  private async resolveNamed(
+    key: string,
+    setting: string,
+    ref: Ref,
+    load: () => Promise<KrayinNamed[]>,
+  ): Promise<number | null> {
+    if (ref === undefined) return null;
+    const found = await this.findWithRefresh(key, load, (items) =>
+      items.find((i) => matchesIdOrName(i.id, i.name, ref)),
+    );
+    if (!found) throw new ConnectionConfigError(setting, `Krayin has no ${key.replace(/s$/, '')} ${describe(ref)}`);
+    return found.id;
+  }
+
+  /** Looks in the cache; on a miss reloads once (the thing may have been created since). */
+  private async findWithRefresh<T, R>(key: string, load: () => Promise<T>, pick: (v: T) => R | undefined) {
+    const hit = pick(await this.get(key, load));
+    if (hit !== undefined) return hit;
+    return pick(await this.get(key, load, true));
+  }
+
+  private async get<T>(key: string, load: () => Promise<T>, refresh = false): Promise<T> {
+    const entry = this.cache.get(key) as Cached<T> | undefined;
+    if (!refresh && entry && this.now() - entry.at < this.ttlMs) return entry.value;
+    const value = await load();
+    this.cache.set(key, { value, at: this.now() });
+    return value;
+  }
+}
+
+function matchesIdOrName(id: number, name: string, ref: number | string): boolean {
+  if (typeof ref === 'number') return id === ref;
+  if (/^\d+$/.test(ref)) return id === Number(ref);
+  return name.toLowerCase() === ref.toLowerCase();
+}
+
+/** Names the missing reference for an operator; an owner email is not repeated (it is personal data). */
+function describe(ref: Ref): string {
+  if (typeof ref === 'number') return `with id ${ref}`;
+  if (ref?.includes('@')) return 'with the configured email';
+  return `named "${ref}"`;
+}
+
+export type { KrayinAttribute };

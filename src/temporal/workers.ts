@@ -1,0 +1,74 @@
+/**
+ * Temporal workers of this process: one on the main queue (workflows + Chatwoot/store activities) and
+ * one per connection on its Krayin queue, rate-limited by the server across all worker replicas so the
+ * service stays under Krayin's 60 requests/minute per user instead of causing the 429s it would retry.
+ */
+import type { Duration } from '@temporalio/common';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { AppConfig } from '../config/schema';
+import { krayinTaskQueue } from '../shared/contact-sync-api';
+import type { ActivityFunctions } from '../../activities/contracts';
+
+/** A sync activity makes ~2 Krayin calls on average; the queue limit is in activities per second. */
+export const KRAYIN_CALLS_PER_ACTIVITY = 2;
+
+export interface WorkerSetOptions {
+  connection: NativeConnection;
+  config: AppConfig;
+  activities: ActivityFunctions;
+  /** Pre-bundled workflow code (tests bundle once); default: bundle workflows/ at start. */
+  workflowBundle?: { code: string };
+  namespace?: string;
+  /** Grace period for in-flight activities on shutdown. */
+  shutdownGraceTime?: Duration;
+}
+
+export interface WorkerSet {
+  workers: Worker[];
+  /** Resolves when every worker has stopped; rejects if one fails. */
+  run(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> {
+  const { connection, config, activities } = opts;
+  const namespace = opts.namespace ?? config.temporal.namespace;
+  const common: Partial<WorkerOptions> = {
+    connection,
+    namespace,
+    shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
+  };
+  const workflows = opts.workflowBundle
+    ? { workflowBundle: opts.workflowBundle }
+    : { workflowsPath: require.resolve('../../workflows') };
+
+  const main = await Worker.create({
+    ...common,
+    ...workflows,
+    taskQueue: config.temporal.taskQueue,
+    activities,
+  });
+  const krayinWorkers = await Promise.all(
+    config.connections.map((c) =>
+      Worker.create({
+        ...common,
+        taskQueue: krayinTaskQueue(config.temporal.taskQueue, c.id),
+        activities,
+        maxTaskQueueActivitiesPerSecond: c.krayin.requestsPerMinute / 60 / KRAYIN_CALLS_PER_ACTIVITY,
+      }),
+    ),
+  );
+  const workers = [main, ...krayinWorkers];
+  let running: Promise<void> | null = null;
+  return {
+    workers,
+    run() {
+      running ??= Promise.all(workers.map((w) => w.run())).then(() => undefined);
+      return running;
+    },
+    async shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await running?.catch(() => undefined);
+    },
+  };
+}

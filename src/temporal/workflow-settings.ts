@@ -1,0 +1,14 @@
+import type { ConnectionConfig } from '../config/schema';
+import type { ContactSyncSettings } from '../shared/contact-sync-api';
+
+/** Workflow timings derived from a connection's configuration (passed to each new contact run). */
+export function contactSyncSettings(c: ConnectionConfig): ContactSyncSettings {
+  return {
+    debounceMs: c.sync.debounceMs,
+    // A contact chatting non-stop still gets synced at least this often.
+    maxDebounceMs: Math.max(c.sync.debounceMs * 10, 30_000),
+    idleCloseMs: c.sync.idleCloseMs,
+    // One activity makes a few Krayin calls, each bounded by the client timeout.
+    activityTimeoutMs: c.krayin.timeoutMs * 4,
+  };
+}
