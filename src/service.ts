@@ -18,6 +18,7 @@ import { openStore } from './store';
 import type { Store } from './store/types';
 import { ConnectionRegistry } from './sync/connections';
 import { TemporalDispatcher } from './temporal/dispatcher';
+import { installSdkLogging } from './temporal/runtime-logging';
 import { createWorkers, type WorkerSet } from './temporal/workers';
 import { createActivities } from '../activities';
 
@@ -44,6 +45,7 @@ export interface RunningService {
 
 export async function startService(config: AppConfig, opts: ServiceOptions): Promise<RunningService> {
   const log = opts.logger ?? createLogger(config.logLevel);
+  installSdkLogging(log);
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((e) => log.error({ err: e }, 'shutdown step failed'));

@@ -1,9 +1,5 @@
-import {
-  decodeSectionHashes,
-  encodeSectionHashes,
-  sectionHashes,
-  type HashablePlan,
-} from '../../src/sync/section-hashes';
+import type { HashablePlan } from '../../src/mapping/hash';
+import { decodeSectionHashes, encodeSectionHashes, sectionHashes } from '../../src/sync/section-hashes';
 
 const plan: HashablePlan = {
   identity: { email: 'jane@example.com', emailIsPlaceholder: false, phone: null },
