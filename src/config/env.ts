@@ -52,6 +52,8 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'TEMPORAL_ADDRESS', path: ['temporal', 'address'], kind: 'string' },
   { name: 'TEMPORAL_NAMESPACE', path: ['temporal', 'namespace'], kind: 'string' },
   { name: 'TEMPORAL_TASK_QUEUE', path: ['temporal', 'taskQueue'], kind: 'string' },
+  { name: 'TEMPORAL_DEV_PORT', path: ['temporal', 'port'], kind: 'number' },
+  { name: 'TEMPORAL_UI_PORT', path: ['temporal', 'uiPort'], kind: 'number' },
   // A postgres URL usually carries the password.
   { name: 'DATABASE_URL', path: ['database', 'url'], kind: 'string', secret: true },
   { name: 'LEAD_POLICY', path: [...C, 'sync', 'leadPolicy'], kind: 'string' },

@@ -195,8 +195,9 @@ const temporalSchema = z.object({
     .string({ error: 'must be a non-empty string' })
     .min(1, 'must be a non-empty string')
     .default('chatwoot-krayin-sync'),
-  uiPort: int(1, 65535).default(8233),
-  port: int(1, 65535).default(7233),
+  /** Embedded dev server only: Web UI port and gRPC port (0 = pick a free port). */
+  uiPort: int(0, 65535).default(8233),
+  port: int(0, 65535).default(7233),
 });
 
 const databaseSchema = z.object({

@@ -4,7 +4,8 @@
  * Krayin (as strict as Krayin 2.1.2). Krayin state is asserted from the fake's own records and the
  * call budget from its request log.
  */
-import { callList, startHarness, type Harness } from '../helpers/harness';
+import { Worker } from '@temporalio/worker';
+import { callList, startHarness, workflowBundle, type Harness } from '../helpers/harness';
 import type { ContactInput } from '../helpers/webhooks';
 
 const writes = <T extends { method: string }>(calls: T[]) => calls.filter((c) => c.method !== 'GET');
@@ -219,5 +220,26 @@ describe('contact sync, end to end', () => {
       found.push(wf.workflowId);
     }
     expect(found).toEqual(['contact:default:1010']);
+  });
+
+  it('an ambiguous answer (the write happened, the body was empty) is re-read, not repeated', async () => {
+    h.krayin.addFaults({ method: 'POST', path: '^/leads$', kind: 'empty_200_after_write', times: 1 });
+    await h.sendContact('contact_created', jane(1012, { additional_attributes: {} }));
+    const s = await h.waitFor(1012, (st) => st.syncStatus === 'synced');
+    const k = h.krayin.snapshot();
+    expect(k.persons).toHaveLength(1);
+    expect(k.leads).toHaveLength(1);
+    expect(s.lastOutcome).toMatchObject({ personId: k.persons[0]!.id, leadId: k.leads[0]!.id });
+    expect(h.krayinCalls().filter((c) => c.method === 'POST' && c.path === '/leads')).toHaveLength(1);
+  });
+
+  it('every workflow history of this file replays deterministically against the current code', async () => {
+    const histories = h.client.workflow.list({ query: `TaskQueue = "${h.config.temporal.taskQueue}"` }).intoHistories();
+    let replayed = 0;
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+      expect(result.error).toBeUndefined();
+      replayed++;
+    }
+    expect(replayed).toBeGreaterThan(10);
   });
 });

@@ -1,0 +1,62 @@
+/** The CLI refuses bad configuration at start, naming every wrong variable and never echoing a secret. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const CLI = path.resolve(__dirname, '../../src/cli.ts');
+const TSX = path.resolve(__dirname, '../../node_modules/.bin/tsx');
+
+function runCli(args: string[], env: Record<string, string>) {
+  const cwd = mkdtempSync(path.join(tmpdir(), 'cks-cli-')); // no .env here
+  return spawnSync(TSX, [CLI, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+describe('chatwoot-krayin-sync CLI', () => {
+  it('exits 78 listing each wrong field by its variable, without the values', () => {
+    const res = runCli(['start'], {
+      KRAYIN_TOKEN: 'not-a-token-SECRET123',
+      CHATWOOT_URL: 'chat.example.com',
+      CHATWOOT_ACCOUNT_ID: 'abc',
+      LEAD_POLICY: 'sometimes',
+    });
+    expect(res.status).toBe(78);
+    const err = res.stderr;
+    expect(err).toContain('Configuration is invalid');
+    for (const v of [
+      'KRAYIN_URL',
+      'KRAYIN_TOKEN',
+      'CHATWOOT_URL',
+      'CHATWOOT_ACCOUNT_ID',
+      'CHATWOOT_API_TOKEN',
+      'LEAD_POLICY',
+    ]) {
+      expect(err).toMatch(new RegExp(`^${v}: `, 'm'));
+    }
+    expect(err).not.toContain('SECRET123');
+    expect(res.stdout).toBe('');
+  });
+
+  it('"worker" without TEMPORAL_ADDRESS says what is missing', () => {
+    const res = runCli(['worker'], {
+      KRAYIN_URL: 'http://127.0.0.1:1/api/v1',
+      KRAYIN_TOKEN: '1|abcdefghijkl',
+      CHATWOOT_URL: 'https://chat.example.com',
+      CHATWOOT_ACCOUNT_ID: '1',
+      CHATWOOT_API_TOKEN: 'x',
+    });
+    expect(res.status).toBe(78);
+    expect(res.stderr).toContain('TEMPORAL_ADDRESS');
+  });
+
+  it('an unknown command prints the usage and exits 2', () => {
+    const res = runCli(['frobnicate'], {});
+    expect(res.status).toBe(2);
+    expect(res.stderr).toContain('usage: chatwoot-krayin-sync');
+  });
+});
