@@ -27,7 +27,11 @@ export type PlanResult =
   | { kind: 'gone' }
   | { kind: 'skip'; note: string }
   | { kind: 'invalid'; problems: MappingProblem[] }
-  | { kind: 'unchanged' }
+  | {
+      kind: 'unchanged';
+      links: { personId: number; organizationId: number | null; leadId: number | null };
+      unsyncedConversations: number[];
+    }
   | {
       kind: 'sync';
       /** Section hashes of the desired state; stored after a successful write. */
@@ -35,6 +39,8 @@ export type PlanResult =
       changed: ChangedSections;
       /** What the store already links this contact to (ids only). */
       links: { personId: number | null; organizationId: number | null; leadId: number | null };
+      /** Conversations known for this contact that have no Krayin activity yet (seen before it could sync). */
+      unsyncedConversations: number[];
       identity: ContactIdentity;
       person: DesiredPerson;
       organization: DesiredOrganization | null;
@@ -44,6 +50,8 @@ export type PlanResult =
 export interface PlanInput extends ContactRef {
   /** Ignore the stored hash (retry/replay): write even if nothing changed. */
   force: boolean;
+  /** The workflow has conversation events for this contact (lead policy "first_conversation"). */
+  conversationStarted?: boolean;
 }
 
 export interface SyncOrganizationInput extends ContactRef {
@@ -84,7 +92,7 @@ export interface RecordParkedInput extends ContactRef {
 }
 
 /** Every activity the workflows call, by name. Implemented in activities/index.ts. */
-export interface ActivityFunctions {
+export interface ActivityFunctions extends ConversationActivityFunctions {
   planContactSync(input: PlanInput): Promise<PlanResult>;
   syncOrganization(input: SyncOrganizationInput): Promise<{ organizationId: number }>;
   syncPerson(input: SyncPersonInput): Promise<SyncPersonResult>;
@@ -93,4 +101,76 @@ export interface ActivityFunctions {
   recordSkipped(input: ContactRef & { note: string }): Promise<void>;
   recordParked(input: RecordParkedInput): Promise<void>;
   recordGone(input: ContactRef): Promise<void>;
+}
+
+// ---- conversations (issue: conversations, messages and stage progression)
+
+export interface ConversationRef extends ContactRef {
+  conversationId: number;
+}
+
+/** The part of a conversation stage rules and owner mapping look at (no message text, no contact data). */
+export interface ObservedConversation {
+  status: 'open' | 'resolved' | 'pending' | 'snoozed';
+  labels: string[];
+  assigneeId: number | null;
+  firstReplyAt: string | null;
+  priority: 'low' | 'medium' | 'high' | 'urgent' | null;
+}
+
+export interface SyncConversationInput extends ConversationRef {
+  leadId: number | null;
+  personId: number;
+}
+
+export type SyncConversationResult =
+  /** Deleted in Chatwoot: nothing to write. */
+  | { kind: 'gone' }
+  /** Belongs to another contact now (a merge): that contact's workflow owns it. */
+  | { kind: 'moved'; contactId: number }
+  | {
+      kind: 'synced';
+      activityId: number;
+      /** What we saw last time (null: first time) and now; the workflow derives stage triggers from the pair. */
+      previous: ObservedConversation | null;
+      observed: ObservedConversation;
+      /** Whether the activity had to be written (false: its content was unchanged). */
+      written: boolean;
+      /** Connection settings the workflow needs to decide what follows. */
+      follow: { stageRules: boolean; assigneeOwner: boolean; messageActivities: boolean };
+    };
+
+export interface LeadStageContext {
+  currentStageId: number | null;
+  pipelines: import('../src/krayin/api').KrayinPipeline[];
+  rules: import('../src/rules/stage-move').StageRuleLike[];
+}
+
+export interface MoveLeadStageInput extends ContactRef {
+  leadId: number;
+  stageId: number;
+  fromStageId: number | null;
+  /** Why (for the audit trail): the trigger and the rule index. */
+  trigger: string;
+  ruleIndex: number;
+}
+
+export interface AssignLeadOwnerInput extends ConversationRef {
+  leadId: number;
+  assigneeId: number | null;
+}
+
+export interface RecordConversationInput extends ConversationRef {
+  observed: ObservedConversation;
+}
+
+export interface ConversationActivityFunctions {
+  syncConversation(input: SyncConversationInput): Promise<SyncConversationResult>;
+  syncMessageActivities(input: SyncConversationInput): Promise<{ written: number; more: boolean }>;
+  leadStageContext(input: ContactRef & { leadId: number }): Promise<LeadStageContext>;
+  moveLeadStage(input: MoveLeadStageInput): Promise<{ moved: boolean }>;
+  assignLeadOwner(input: AssignLeadOwnerInput): Promise<{ ownerId: number | null; changed: boolean }>;
+  recordConversation(input: RecordConversationInput): Promise<void>;
+  /** Remembers conversations seen before their contact could be synced (e.g. no email yet). */
+  rememberConversations(input: ContactRef & { conversationIds: number[] }): Promise<void>;
 }

@@ -3,6 +3,7 @@
  * main queue and on each connection's Krayin queue; the workflow decides which queue runs what.
  */
 import type { ActivityFunctions } from './contracts';
+import { conversationActivities } from './conversations';
 import type { ActivityDeps } from './deps';
 import { leadActivities } from './krayin-lead';
 import { organizationActivities } from './krayin-organization';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps): ActivityFunctions {
     ...personActivities(deps),
     ...leadActivities(deps),
     ...outcomeActivities(deps),
+    ...conversationActivities(deps),
   };
 }
 

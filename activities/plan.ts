@@ -12,7 +12,7 @@ import { classified } from './failures';
 
 export function planActivities({ store, connections }: ActivityDeps) {
   return {
-    async planContactSync({ connectionId, contactId, force }: PlanInput): Promise<PlanResult> {
+    async planContactSync({ connectionId, contactId, force, conversationStarted }: PlanInput): Promise<PlanResult> {
       return classified(async () => {
         const conn = connections.get(connectionId);
         const contact = await conn.chatwoot.getContact(contactId);
@@ -20,23 +20,34 @@ export function planActivities({ store, connections }: ActivityDeps) {
 
         const sync = conn.config.sync;
         const catalog = usesFieldMap(sync) ? await conn.lookups.attributeCatalog() : undefined;
-        const plan = mapContact(contact, sync, catalog, { timezone: conn.config.krayin.timezone });
-        if (plan.kind !== 'sync') return plan;
+        const mapped = mapContact(contact, sync, catalog, { timezone: conn.config.krayin.timezone });
+        if (mapped.kind !== 'sync') return mapped;
 
-        const hashes = sectionHashes(plan, settingsFingerprint(sync));
-        const hash = encodeSectionHashes(hashes);
-        const [state, link] = await Promise.all([
+        const [state, link, conversations] = await Promise.all([
           store.syncState.get(connectionId, contactId),
           store.links.getContact(connectionId, contactId),
+          store.conversations.listByContact(connectionId, contactId),
         ]);
         const links = {
           personId: link?.personId ?? null,
           organizationId: link?.organizationId ?? null,
           leadId: link?.leadId ?? null,
         };
+        // "first_conversation": no lead until the contact talks to us (or already has one).
+        const leadDue =
+          sync.leadPolicy !== 'first_conversation' ||
+          conversationStarted === true ||
+          conversations.length > 0 ||
+          links.leadId !== null;
+        const plan = leadDue ? mapped : { ...mapped, lead: null };
+        const unsyncedConversations = conversations.filter((c) => c.activityId === null).map((c) => c.conversationId);
+
+        const hashes = sectionHashes(plan, settingsFingerprint(sync));
+        const hash = encodeSectionHashes(hashes);
         const fullyLinked = links.personId !== null && (plan.lead === null || links.leadId !== null);
-        if (!force && state?.lastHash === hash && state.status === 'synced' && fullyLinked)
-          return { kind: 'unchanged' };
+        if (!force && state?.lastHash === hash && state.status === 'synced' && fullyLinked) {
+          return { kind: 'unchanged', links: { ...links, personId: links.personId! }, unsyncedConversations };
+        }
 
         const previous = force ? null : decodeSectionHashes(state?.lastHash);
         return {
@@ -48,6 +59,7 @@ export function planActivities({ store, connections }: ActivityDeps) {
             lead: previous?.lead !== hashes.lead,
           },
           links,
+          unsyncedConversations,
           identity: plan.identity,
           person: plan.person,
           organization: plan.organization,

@@ -29,7 +29,7 @@ interface Sample {
 async function main(): Promise<void> {
   const dev = await startDevServer({ binary: await ensureTemporalBinary(), headless: true, readyTimeoutMs: 120_000 });
   process.env.TEMPORAL_TEST_ADDRESS = dev.address;
-  const h = await startHarness({ sync: { debounceMs: 200 } });
+  const h = await startHarness({ sync: { debounceMs: 200, leadPolicy: 'contact_created' } });
   try {
     const results: Record<string, Sample[]> = {
       'new contact with company': [],

@@ -17,16 +17,14 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  proxyActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ActivityFunctions, PlanResult } from '../activities/contracts';
+import type { PlanResult } from '../activities/contracts';
 import {
   contactEventSignal,
-  krayinTaskQueue,
   retrySignal,
   statusQuery,
   type CarriedState,
@@ -35,9 +33,10 @@ import {
   type SyncOutcome,
 } from '../src/shared/contact-sync-api';
 import { FailureType, NON_RETRYABLE_FAILURES } from '../src/shared/failure-types';
-import { CHATWOOT_RETRY, KRAYIN_RETRY, STORE_RETRY } from '../src/shared/retry-policies';
 import { KrayinLeadIdKey, KrayinPersonIdKey, LastSyncedAtKey, SyncStatusKey } from '../src/shared/search-attributes';
 import type { ParkReason } from '../src/store/types';
+import { activityProxies } from './activity-proxies';
+import { syncConversationFlow } from './conversation-flow';
 import { DeliveryDeduper } from './delivery-deduper';
 
 export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome | null> {
@@ -55,6 +54,8 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
   let syncCount = carried?.syncCount ?? 0;
   let eventsReceived = carried?.eventsReceived ?? 0;
   let duplicatesIgnored = carried?.duplicatesIgnored ?? 0;
+  /** Conversations with news since the last sync (display ids); they sync after the contact. */
+  const dirtyConversations = new Set<number>(carried?.dirtyConversations ?? []);
   let lastEventAt = 0;
   let phase: ContactSyncStatus['status'] = 'idle';
 
@@ -64,6 +65,7 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
       return;
     }
     eventsReceived++;
+    if (event.conversationId !== undefined) dirtyConversations.add(event.conversationId);
     pending = true;
     lastEventAt = Date.now();
   });
@@ -116,6 +118,7 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
         syncCount,
         eventsReceived,
         duplicatesIgnored,
+        dirtyConversations: [...dirtyConversations],
       };
       await continueAsNew<typeof contactSync>({ ...input, carried: next });
     }
@@ -131,36 +134,71 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
     }
   }
 
+  /** The contact first (its person and lead are what conversations attach to), then its conversations. */
   async function syncOnce(force: boolean): Promise<SyncOutcome> {
+    const conversations = [...dirtyConversations];
+    dirtyConversations.clear();
     try {
-      const plan = await acts.chatwoot.planContactSync({ ...ref, force });
+      const plan = await acts.chatwoot.planContactSync({
+        ...ref,
+        force,
+        conversationStarted: conversations.length > 0,
+      });
+      let outcome: Extract<SyncOutcome, { kind: 'synced' | 'unchanged' }>;
+      let contact: { personId: number; leadId: number | null };
       switch (plan.kind) {
         case 'unchanged':
-          return { kind: 'unchanged' };
+          outcome = { kind: 'unchanged' };
+          contact = { personId: plan.links.personId, leadId: plan.links.leadId };
+          break;
+        case 'sync': {
+          const synced = await writeToKrayin(plan);
+          outcome = synced;
+          contact = { personId: synced.personId, leadId: synced.leadId };
+          break;
+        }
         case 'gone':
           await acts.store.recordGone(ref);
           return { kind: 'gone' };
         case 'skip':
+          await remember(conversations);
           await acts.store.recordSkipped({ ...ref, note: plan.note });
           return { kind: 'skipped', note: plan.note };
         case 'invalid':
+          await remember(conversations);
           return await park({
             kind: 'mapping',
             message: plan.problems.map((p) => `${p.field}: ${p.message}`).join('; '),
           });
-        case 'sync':
-          return await writeToKrayin(plan);
       }
+
+      const pendingConversations = [...new Set([...conversations, ...plan.unsyncedConversations])].sort(
+        (a, b) => a - b,
+      );
+      let conversationsSynced = 0;
+      for (const conversationId of pendingConversations) {
+        const flow = await syncConversationFlow(acts, ref, conversationId, contact);
+        if (flow.outcome === 'synced') conversationsSynced++;
+      }
+      return conversationsSynced > 0 ? { ...outcome, conversationsSynced } : outcome;
     } catch (err) {
+      await remember(conversations);
       return await park(reasonFromFailure(err), isKnownNonRetryable(err) ? 'parked' : 'failed');
     }
+  }
+
+  /** Conversations that could not be written now are kept in the store, so none is forgotten. */
+  async function remember(conversationIds: number[]): Promise<void> {
+    if (conversationIds.length > 0) await acts.store.rememberConversations({ ...ref, conversationIds });
   }
 
   /**
    * Organization, then person, then lead: each step only when its part of the mapped state changed
    * or is not linked yet, so an update touching one field costs one step, not three.
    */
-  async function writeToKrayin(plan: Extract<PlanResult, { kind: 'sync' }>): Promise<SyncOutcome> {
+  async function writeToKrayin(
+    plan: Extract<PlanResult, { kind: 'sync' }>,
+  ): Promise<Extract<SyncOutcome, { kind: 'synced' }>> {
     const { changed, links } = plan;
 
     let organizationId: number | null = null;
@@ -230,23 +268,6 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
         return;
     }
   }
-}
-
-function activityProxies(activityTimeoutMs: number, connectionId: string) {
-  const krayin = proxyActivities<ActivityFunctions>({
-    taskQueue: krayinTaskQueue(workflowInfo().taskQueue, connectionId),
-    startToCloseTimeout: activityTimeoutMs,
-    retry: KRAYIN_RETRY,
-  });
-  const chatwoot = proxyActivities<ActivityFunctions>({
-    startToCloseTimeout: activityTimeoutMs,
-    retry: CHATWOOT_RETRY,
-  });
-  const store = proxyActivities<ActivityFunctions>({
-    startToCloseTimeout: '30s',
-    retry: STORE_RETRY,
-  });
-  return { krayin, chatwoot, store };
 }
 
 /** The ApplicationFailure an activity threw (after Temporal wrapped it in an ActivityFailure). */

@@ -10,10 +10,12 @@ import { request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { ConnectionConfig } from '../config/schema';
 import {
+  agentListResponse,
   apiConversation,
   contactListResponse,
   contactShowResponse,
   messageListResponse,
+  type ChatwootApiAgent,
   type ChatwootApiContact,
   type ChatwootApiConversation,
   type ChatwootApiMessage,
@@ -67,6 +69,7 @@ export interface ChatwootReadApi extends ChatwootApi {
   listMessages(displayId: number, cursor?: { before?: number; after?: number }): Promise<MessagePage>;
   listAllMessages(displayId: number, maxMessages: number): Promise<ChatwootApiMessage[]>;
   listContacts(page: number, sort: ContactSortParam): Promise<ContactPage>;
+  listAgents(): Promise<ChatwootApiAgent[]>;
 }
 
 type Query = Record<string, string | number | undefined>;
@@ -146,6 +149,15 @@ export class ChatwootClient implements ChatwootReadApi {
     const body = await this.get(endpoint, '/contacts', { page: positiveInt(page), sort });
     const parsed = parse(endpoint, contactListResponse, body);
     return { contacts: parsed.payload, totalCount: parsed.meta.count, page: Number(parsed.meta.current_page) };
+  }
+
+  /**
+   * The account's agents with their emails. Conversation payloads name the assignee without an email,
+   * so this is how an assignee is matched to a Krayin user.
+   */
+  async listAgents(): Promise<ChatwootApiAgent[]> {
+    const endpoint = 'GET /agents';
+    return parse(endpoint, agentListResponse, await this.get(endpoint, '/agents', {}));
   }
 
   /**

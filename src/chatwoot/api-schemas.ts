@@ -90,3 +90,13 @@ export const apiConversation = z.looseObject({
   updated_at: epochSecondsFloat,
 });
 export type ChatwootApiConversation = z.infer<typeof apiConversation>;
+
+/** GET /agents (app/views/api/v1/accounts/agents/index.json.jbuilder): a bare array of the account's agents. */
+export const apiAgent = z.looseObject({
+  id,
+  name: z.string(),
+  email: z.string(),
+  role: z.string().optional(),
+});
+export type ChatwootApiAgent = z.infer<typeof apiAgent>;
+export const agentListResponse = z.array(apiAgent);

@@ -69,6 +69,17 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'LEAD_TITLE_TEMPLATE', path: [...C, 'sync', 'lead', 'titleTemplate'], kind: 'string' },
   { name: 'LEAD_VALUE', path: [...C, 'sync', 'lead', 'value'], kind: 'number' },
   { name: 'FIELD_MAP', path: [...C, 'sync', 'fieldMap'], kind: 'json' },
+  { name: 'CONVERSATION_ACTIVITY_TYPES', path: [...C, 'sync', 'conversations', 'activityTypes'], kind: 'json' },
+  { name: 'DEFAULT_ACTIVITY_TYPE', path: [...C, 'sync', 'conversations', 'defaultActivityType'], kind: 'string' },
+  { name: 'ACTIVITY_LOCATION', path: [...C, 'sync', 'conversations', 'location'], kind: 'string' },
+  { name: 'MESSAGE_ACTIVITIES', path: [...C, 'sync', 'conversations', 'messageActivities'], kind: 'boolean' },
+  {
+    name: 'TRANSCRIPT_MAX_MESSAGES',
+    path: [...C, 'sync', 'conversations', 'transcript', 'maxMessages'],
+    kind: 'number',
+  },
+  { name: 'STAGE_RULES', path: [...C, 'sync', 'stageRules'], kind: 'json' },
+  { name: 'ASSIGNEE_OWNER', path: [...C, 'sync', 'assigneeOwner'], kind: 'boolean' },
   { name: 'DEBOUNCE_MS', path: [...C, 'sync', 'debounceMs'], kind: 'number' },
   { name: 'IDLE_CLOSE_MS', path: [...C, 'sync', 'idleCloseMs'], kind: 'number' },
 ];

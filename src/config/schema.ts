@@ -6,6 +6,8 @@
  * and never contain the offending value (it may be a secret).
  */
 import { z } from 'zod';
+import { conversationSettingsSchema } from '../conversations/settings';
+import { stageRulesSchema } from '../rules/schema';
 import { isReservedField, MAP_SECTIONS, reservedFieldMessage } from '../mapping/fields';
 import { TITLE_PLACEHOLDERS, unknownPlaceholders } from '../mapping/template';
 import { PRICE_MAX } from '../mapping/limits';
@@ -159,8 +161,11 @@ export const leadSchema = z.object({
 });
 
 export const syncSchema = z.object({
-  /** When a lead is created for a contact. */
-  leadPolicy: oneOf(['contact_created', 'never']).default('contact_created'),
+  /**
+   * When a lead is created for a contact: when its first conversation starts (default: a contact who
+   * never talks to you is not a sales lead), as soon as it is synced, or never.
+   */
+  leadPolicy: oneOf(['first_conversation', 'contact_created', 'never']).default('first_conversation'),
   syncOrganizations: bool.default(true),
   /** Chatwoot field that names the contact's company. */
   organizationSource: chatwootFieldPath.default('additional_attributes.company_name'),
@@ -170,6 +175,12 @@ export const syncSchema = z.object({
   lead: leadSchema.default(() => leadSchema.parse({})),
   /** Extra field mapping, merged over the defaults (see src/mapping/field-map.ts). */
   fieldMap: fieldMapSections.default({ person: {}, organization: {}, lead: {} }),
+  /** How conversations (and optionally messages) become Krayin activities; see src/conversations/settings.ts. */
+  conversations: conversationSettingsSchema.default(() => conversationSettingsSchema.parse({})),
+  /** Stage progression rules evaluated on conversation changes; see src/rules/schema.ts. */
+  stageRules: stageRulesSchema,
+  /** Make the lead's owner the Krayin user whose email is the Chatwoot assignee's (else lead.owner). */
+  assigneeOwner: bool.default(true),
   /** Quiet period that coalesces a burst of events into one sync. */
   debounceMs: int(0, 600_000).default(2_000),
   /** A contact workflow closes after this long without events; the next event starts a new run. */

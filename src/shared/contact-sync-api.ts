@@ -49,6 +49,8 @@ export interface CarriedState {
   syncCount: number;
   eventsReceived: number;
   duplicatesIgnored: number;
+  /** Conversations with events not synced yet (optional: older runs carried none). */
+  dirtyConversations?: number[];
 }
 
 export interface ContactSyncInput {
@@ -59,8 +61,15 @@ export interface ContactSyncInput {
 }
 
 export type SyncOutcome =
-  | { kind: 'synced'; personId: number; leadId: number | null; organizationId: number | null }
-  | { kind: 'unchanged' }
+  | {
+      kind: 'synced';
+      personId: number;
+      leadId: number | null;
+      organizationId: number | null;
+      /** Conversations whose activity was written in this sync (absent when none). */
+      conversationsSynced?: number;
+    }
+  | { kind: 'unchanged'; conversationsSynced?: number }
   | { kind: 'skipped'; note: string }
   | { kind: 'gone' }
   | { kind: 'parked'; reason: ParkReason }

@@ -66,6 +66,10 @@ export interface ConversationLink {
   personId: number | null;
   /** Hash of the activity content last written (null before the first write). */
   lastHash: string | null;
+  /** The conversation's state at the last sync (status, labels, assignee...): stage rules diff against it. */
+  observedState: JsonValue | null;
+  /** Newest Chatwoot message id already written as its own activity (per-message sync). */
+  lastMessageId: number | null;
   updatedAt: Date;
 }
 
@@ -173,11 +177,18 @@ export interface Store {
 
   conversations: {
     get(connectionId: string, conversationId: number): Promise<ConversationLink | null>;
+    /** Every conversation linked to a contact (e.g. to know whether it has had a conversation yet). */
+    listByContact(connectionId: string, contactId: number): Promise<ConversationLink[]>;
     /** Same patch rules as links.upsertContact: only given keys change, `null` clears. */
     upsert(
       connectionId: string,
       conversationId: number,
-      patch: Partial<Pick<ConversationLink, 'contactId' | 'activityId' | 'leadId' | 'personId' | 'lastHash'>>,
+      patch: Partial<
+        Pick<
+          ConversationLink,
+          'contactId' | 'activityId' | 'leadId' | 'personId' | 'lastHash' | 'observedState' | 'lastMessageId'
+        >
+      >,
     ): Promise<ConversationLink>;
   };
 

@@ -3,20 +3,22 @@
  * client, so one tenant's token can never be sent to another tenant's CRM (a bug of older integrations).
  */
 import type { AppConfig, ConnectionConfig } from '../config/schema';
-import type { ChatwootApi } from '../chatwoot/contact';
+import type { ChatwootReadApi } from '../chatwoot/api-client';
 import type { KrayinApi } from '../krayin/api';
+import { ChatwootAgents } from './agents';
 import { KrayinLookups } from './lookups';
 
 export interface ConnectionRuntime {
   config: ConnectionConfig;
   krayin: KrayinApi;
-  chatwoot: ChatwootApi;
+  chatwoot: ChatwootReadApi;
   lookups: KrayinLookups;
+  agents: ChatwootAgents;
 }
 
 export interface ClientFactories {
   krayin(config: ConnectionConfig): KrayinApi;
-  chatwoot(config: ConnectionConfig): ChatwootApi;
+  chatwoot(config: ConnectionConfig): ChatwootReadApi;
 }
 
 export class UnknownConnectionError extends Error {
@@ -32,11 +34,13 @@ export class ConnectionRegistry {
   constructor(config: AppConfig, factories: ClientFactories) {
     for (const c of config.connections) {
       const krayin = factories.krayin(c);
+      const chatwoot = factories.chatwoot(c);
       this.runtimes.set(c.id, {
         config: c,
         krayin,
-        chatwoot: factories.chatwoot(c),
+        chatwoot,
         lookups: new KrayinLookups(krayin),
+        agents: new ChatwootAgents(chatwoot),
       });
     }
   }

@@ -71,6 +71,16 @@ export class KrayinLookups {
     return { persons, organizations, leads };
   }
 
+  /** Pipelines with their stages in order (cached). */
+  async pipelines(): Promise<KrayinPipeline[]> {
+    return this.get('pipelines', () => this.krayin.listPipelines());
+  }
+
+  /** Krayin users (cached), e.g. to match a Chatwoot assignee by email. */
+  async users(): Promise<KrayinUser[]> {
+    return this.get('users', () => this.krayin.listUsers());
+  }
+
   /** Forget everything (e.g. after a connection check or a config reload). */
   clear(): void {
     this.cache.clear();

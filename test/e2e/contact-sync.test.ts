@@ -27,7 +27,7 @@ describe('contact sync, end to end', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ sync: { leadPolicy: 'contact_created' } });
   });
   afterAll(async () => {
     await h?.close();

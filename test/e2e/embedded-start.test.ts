@@ -56,6 +56,7 @@ describe('npm start (embedded Temporal + PGlite)', () => {
         TEMPORAL_DEV_PORT: '0',
         TEMPORAL_UI_PORT: '0',
         DEBOUNCE_MS: '100',
+        LEAD_POLICY: 'contact_created',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

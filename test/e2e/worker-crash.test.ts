@@ -11,7 +11,7 @@ describe('a worker killed mid-sync and restarted', () => {
   let worker: WorkerProcess | null = null;
 
   beforeAll(async () => {
-    h = await startHarness({ storeEngine: 'postgres', workers: false });
+    h = await startHarness({ storeEngine: 'postgres', workers: false, sync: { leadPolicy: 'contact_created' } });
   });
   afterAll(async () => {
     await worker?.kill();

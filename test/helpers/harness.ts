@@ -208,6 +208,18 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       await w.native.close();
     };
     cleanups.push(stopWorkers);
+    // Workflow ids are per contact, not per harness: end this harness's runs so a later harness that
+    // reuses a contact id starts fresh instead of signalling a run whose workers are gone.
+    cleanups.push(async () => {
+      for await (const wf of client.workflow.list({
+        query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`,
+      })) {
+        await client.workflow
+          .getHandle(wf.workflowId, wf.runId)
+          .terminate('test harness closed')
+          .catch(() => undefined);
+      }
+    });
     if (opts.workers !== false) await startWorkers();
 
     const post = (rawBody: Buffer | string, o: SendOptions = {}) =>

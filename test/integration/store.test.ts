@@ -428,12 +428,48 @@ describe.each(engines.map((engine) => [engine.name, engine] as const))('store on
         leadId: 40,
         personId: null,
         lastHash: null,
+        observedState: null,
+        lastMessageId: null,
         updatedAt: expect.any(Date),
       });
       const updated = await t.store.conversations.upsert(c, 87, { lastHash: 'h-1', leadId: null, personId: 8 });
       expect(updated).toMatchObject({ contactId: 5, activityId: 300, leadId: null, personId: 8, lastHash: 'h-1' });
       expect(await t.store.conversations.get(c, 87)).toEqual(updated);
       expect((await t.store.conversations.upsert(c, 87, { lastHash: null })).lastHash).toBeNull();
+    });
+
+    it('keeps the observed state as JSON and the last written message id', async () => {
+      const c = freshConnection();
+      const observed = {
+        status: 'resolved',
+        labels: ['vip', 'ä-umlaut'],
+        assigneeId: 7,
+        firstReplyAt: null,
+        priority: null,
+      };
+      const link = await t.store.conversations.upsert(c, 87, {
+        contactId: 5,
+        observedState: observed,
+        lastMessageId: 58217,
+      });
+      expect(link.observedState).toEqual(observed);
+      expect(link.lastMessageId).toBe(58217);
+      // Other patches leave them alone; null clears.
+      expect((await t.store.conversations.upsert(c, 87, { lastHash: 'x' })).observedState).toEqual(observed);
+      expect((await t.store.conversations.upsert(c, 87, { observedState: null })).observedState).toBeNull();
+    });
+
+    it('lists the conversations of a contact', async () => {
+      const c = freshConnection();
+      await t.store.conversations.upsert(c, 91, { contactId: 5 });
+      await t.store.conversations.upsert(c, 87, { contactId: 5, activityId: 1 });
+      await t.store.conversations.upsert(c, 88, { contactId: 6 });
+      const list = await t.store.conversations.listByContact(c, 5);
+      expect(list.map((l) => [l.conversationId, l.activityId])).toEqual([
+        [87, 1],
+        [91, null],
+      ]);
+      expect(await t.store.conversations.listByContact(c, 99)).toEqual([]);
     });
   });
 

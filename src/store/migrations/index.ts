@@ -4,8 +4,9 @@
  */
 import { migration001 } from './001_contact_links_sync_state_deliveries_audit';
 import { migration002 } from './002_conversation_message_links_cursors';
+import { migration003 } from './003_conversation_observed_state';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];

@@ -12,6 +12,8 @@ interface ConversationLinkRow {
   krayin_lead_id: unknown;
   krayin_person_id: unknown;
   last_hash: string | null;
+  observed_state: unknown;
+  last_message_id: unknown;
   updated_at: Date;
 }
 
@@ -25,15 +27,18 @@ interface MessageLinkRow {
 
 const CONVERSATION_COLUMNS =
   'connection_id, chatwoot_conversation_id, chatwoot_contact_id, krayin_activity_id, krayin_lead_id, ' +
-  'krayin_person_id, last_hash, updated_at';
+  'krayin_person_id, last_hash, observed_state, last_message_id, updated_at';
 
-type ConversationPatchKey = 'contactId' | 'activityId' | 'leadId' | 'personId' | 'lastHash';
+type ConversationPatchKey =
+  'contactId' | 'activityId' | 'leadId' | 'personId' | 'lastHash' | 'observedState' | 'lastMessageId';
 const CONVERSATION_PATCH_COLUMNS: readonly PatchColumn<ConversationPatchKey>[] = [
   { key: 'contactId', column: 'chatwoot_contact_id', sqlType: 'bigint' },
   { key: 'activityId', column: 'krayin_activity_id', sqlType: 'bigint' },
   { key: 'leadId', column: 'krayin_lead_id', sqlType: 'bigint' },
   { key: 'personId', column: 'krayin_person_id', sqlType: 'bigint' },
   { key: 'lastHash', column: 'last_hash', sqlType: 'text' },
+  { key: 'observedState', column: 'observed_state', sqlType: 'jsonb' },
+  { key: 'lastMessageId', column: 'last_message_id', sqlType: 'bigint' },
 ];
 
 const UPSERT_CONVERSATION = buildPatchUpsertSql(
@@ -54,6 +59,8 @@ function toConversationLink(row: ConversationLinkRow): ConversationLink {
     leadId: toNullableId(row.krayin_lead_id, 'krayin_lead_id'),
     personId: toNullableId(row.krayin_person_id, 'krayin_person_id'),
     lastHash: row.last_hash,
+    observedState: (row.observed_state ?? null) as ConversationLink['observedState'],
+    lastMessageId: toNullableId(row.last_message_id, 'last_message_id'),
     updatedAt: row.updated_at,
   };
 }
@@ -77,6 +84,15 @@ export function conversationLinksRepository(db: Db): Store['conversations'] {
         [connectionId, conversationId],
       );
       return rows[0] ? toConversationLink(rows[0]) : null;
+    },
+
+    async listByContact(connectionId, contactId) {
+      const { rows } = await db.query<ConversationLinkRow>(
+        `SELECT ${CONVERSATION_COLUMNS} FROM conversation_links
+         WHERE connection_id = $1 AND chatwoot_contact_id = $2 ORDER BY chatwoot_conversation_id`,
+        [connectionId, contactId],
+      );
+      return rows.map(toConversationLink);
     },
 
     async upsert(connectionId, conversationId, patch) {

@@ -6,7 +6,7 @@
 export interface PatchColumn<K extends string> {
   key: K;
   column: string;
-  sqlType: 'bigint' | 'text';
+  sqlType: 'bigint' | 'text' | 'jsonb';
 }
 
 export function buildPatchUpsertSql<K extends string>(
@@ -37,6 +37,8 @@ export function patchParams<K extends string>(
 ): unknown[] {
   return columns.flatMap((c) => {
     const value = patch[c.key];
-    return value === undefined ? [false, null] : [true, value];
+    if (value === undefined) return [false, null];
+    // JSON goes over the wire as text (both drivers then agree); the SQL casts it with ::jsonb.
+    return [true, c.sqlType === 'jsonb' && value !== null ? JSON.stringify(value) : value];
   });
 }

@@ -16,6 +16,7 @@ import {
   type FakeContact,
   type FakeConversation,
   type FakeMessage,
+  type FakeUser,
   type MessageInput,
 } from './state';
 
@@ -49,6 +50,8 @@ export interface FakeChatwoot {
   upsertContact(c: ContactInput): FakeContact;
   deleteContact(id: number): void;
   upsertConversation(c: ConversationInput): FakeConversation;
+  /** Adds or replaces an agent (a Chatwoot user of the account). */
+  upsertUser(u: FakeUser): FakeUser;
   addMessage(conversationId: number, m?: MessageInput): FakeMessage;
   requests(): RecordedRequest[];
   clearRequests(): void;
@@ -121,6 +124,26 @@ export async function startFakeChatwoot(opts: FakeChatwootOptions = {}): Promise
     res.json({ payload: apiContact(contact, req.query.include_contact_inboxes !== 'false') });
   });
 
+  // Agents of the account, with emails (conversation payloads name assignees without one).
+  api.get('/agents', (_req, res) => {
+    res.json(
+      [...state.users.values()].map((u) => ({
+        id: u.id,
+        name: u.name,
+        available_name: u.available_name,
+        display_name: u.available_name,
+        email: u.email,
+        account_id: accountId,
+        role: 'agent',
+        confirmed: true,
+        availability_status: 'online',
+        auto_offline: true,
+        custom_attributes: {},
+        thumbnail: '',
+      })),
+    );
+  });
+
   api.get('/conversations/:displayId', (req, res) => {
     const conversation = state.conversations.get(numericParam(req.params.displayId));
     if (!conversation) return res.status(404).json(NOT_FOUND);
@@ -157,6 +180,10 @@ export async function startFakeChatwoot(opts: FakeChatwootOptions = {}): Promise
     upsertContact: (c) => state.upsertContact(c),
     deleteContact: (id) => state.deleteContact(id),
     upsertConversation: (c) => state.upsertConversation(c),
+    upsertUser: (u) => {
+      state.users.set(u.id, u);
+      return u;
+    },
     addMessage: (conversationId, m) => state.addMessage(conversationId, m),
     requests: () => log.map((r) => ({ ...r, query: { ...r.query } })),
     clearRequests: () => void log.splice(0),

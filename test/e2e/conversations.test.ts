@@ -1,0 +1,372 @@
+/**
+ * Conversations -> Krayin activities and stage progression, end to end. Chatwoot's own fixture
+ * sequence (chatwoot.md §9) is replayed as signed webhooks while the fake Chatwoot API evolves the
+ * way the real one would; the Krayin end state is asserted from the fake Krayin's records.
+ */
+import type { FakeActivityView } from '../fakes/krayin';
+import { startHarness, type Harness } from '../helpers/harness';
+import { loadFixture } from '../helpers/webhooks';
+
+const CONTACT = 1042;
+const JANE = {
+  id: CONTACT,
+  name: 'Jane Doe',
+  email: 'jane.doe@example.com',
+  phone_number: '+4915112345678',
+  additional_attributes: { city: 'Berlin', country: 'Germany', company_name: 'Acme Logistics GmbH' },
+  custom_attributes: {},
+  contact_inboxes: [
+    {
+      source_id: '5c1b9d2e-7f3a-4e61-9b8d-0a4c6e2f1d37',
+      inbox: {
+        id: 3,
+        name: 'Website',
+        channel_type: 'Channel::WebWidget',
+        channel_id: 1,
+        avatar_url: '',
+        provider: null,
+      },
+    },
+    {
+      source_id: '4915112345678',
+      inbox: {
+        id: 5,
+        name: 'WhatsApp',
+        channel_type: 'Channel::Whatsapp',
+        channel_id: 1,
+        avatar_url: '',
+        provider: 'whatsapp_cloud',
+      },
+    },
+  ],
+};
+// Conversation 87 of the fixtures, in the order things happen in Chatwoot (epoch seconds).
+const T = { created: 1781946843, note: 1781946940, reply: 1781946965, thanks: 1781947787 };
+const STAGE_RULES = [
+  { on: 'conversation_created', stage: 'follow-up' },
+  { on: 'first_agent_reply', stage: 'prospect' },
+  { on: 'label_added:vip', stage: 'negotiation' },
+  { on: 'conversation_reopened', stage: 'new' }, // backwards: must never apply
+];
+
+/** The conversation's Krayin activity: the one carrying our marker. */
+function conversationActivity(h: Harness, conversationId: number): FakeActivityView[] {
+  return h.krayin.snapshot().activities.filter((a) => {
+    const m = (a.additional as { chatwoot?: { conversation?: number; message?: number } } | null)?.chatwoot;
+    return m?.conversation === conversationId && m.message === undefined;
+  });
+}
+
+async function settle(h: Harness, syncs: number) {
+  return h.waitFor(CONTACT, (s) => s.syncCount >= syncs && s.status === 'idle', 60_000);
+}
+
+describe('conversations, end to end', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ sync: { leadPolicy: 'first_conversation', stageRules: STAGE_RULES } });
+  });
+  afterAll(() => h?.close());
+
+  it('replays the fixture sequence: one lead, one conversation activity with a transcript, the lead in the configured stage', async () => {
+    const { chatwoot, krayin } = h;
+    chatwoot.upsertContact(JANE);
+    // The assignee's Chatwoot email is a Krayin user's: the lead's owner follows the assignee.
+    chatwoot.upsertUser({ id: 7, name: 'Max Mustermann', available_name: 'Max', email: 'ADMIN@example.com' });
+
+    // 1. conversation_created: the contact's first conversation starts -> person, lead, activity.
+    chatwoot.upsertConversation({ id: 87, contactId: CONTACT, inboxId: 3, created_at: T.created, status: 'open' });
+    chatwoot.addMessage(87, {
+      id: 58210,
+      message_type: 'incoming',
+      content: "Hi! I'd like to upgrade <b>our team</b>.",
+      created_at: T.created,
+    });
+    expect((await h.post(loadFixture('conversation_created.json'))).status).toBe(202);
+    let s = await settle(h, 1);
+    expect(s.syncStatus).toBe('synced');
+    let k = krayin.snapshot();
+    expect(k.persons).toHaveLength(1);
+    expect(k.leads).toHaveLength(1);
+    expect(k.leads[0]!.stage_code).toBe('follow-up');
+    expect(conversationActivity(h, 87)).toHaveLength(1);
+
+    // 2. assignee set; 3. private note; 4. labels upgrade, vip.
+    chatwoot.upsertConversation({ id: 87, contactId: CONTACT, assigneeId: 7 });
+    await h.post(loadFixture('conversation_updated.assignee.json'));
+    s = await settle(h, 2);
+    expect(krayin.snapshot().leads[0]!.user_id).toBe(1);
+
+    chatwoot.addMessage(87, {
+      id: 58214,
+      message_type: 'outgoing',
+      private: true,
+      content: 'Existing customer since 2024 - check the open deal',
+      created_at: T.note,
+    });
+    await h.post(loadFixture('message_created.private_note.json'));
+    s = await settle(h, 3);
+
+    chatwoot.upsertConversation({ id: 87, contactId: CONTACT, labels: ['upgrade', 'vip'] });
+    await h.post(loadFixture('conversation_updated.json'));
+    s = await settle(h, 4);
+    expect(krayin.snapshot().leads[0]!.stage_code).toBe('negotiation');
+
+    // 5./6. the agent's first public reply (message + conversation_updated fan-out).
+    chatwoot.addMessage(87, {
+      id: 58217,
+      message_type: 'outgoing',
+      content: 'Hi Jane, happy to help! I have prepared an offer.',
+      created_at: T.reply,
+    });
+    chatwoot.upsertConversation({ id: 87, contactId: CONTACT, first_reply_created_at: T.reply, waiting_since: 0 });
+    await h.post(loadFixture('message_created.outgoing.json'));
+    await h.post(loadFixture('conversation_updated.first_reply.json'));
+    s = await settle(h, 5);
+    // first_agent_reply targets "prospect", behind "negotiation": forward-only, so the lead stays.
+    expect(krayin.snapshot().leads[0]!.stage_code).toBe('negotiation');
+
+    // 7./8. resolve: two webhooks for one change.
+    chatwoot.addMessage(87, { id: 58231, message_type: 'incoming', content: 'Thank you!', created_at: T.thanks });
+    chatwoot.upsertConversation({ id: 87, contactId: CONTACT, status: 'resolved' });
+    await h.post(loadFixture('conversation_status_changed.json'));
+    await h.post(loadFixture('conversation_updated.status.json'));
+    s = await h.waitFor(CONTACT, (st) => st.status === 'idle' && st.eventsReceived === 8 && st.syncCount >= 6, 60_000);
+    expect(s.syncStatus).toBe('synced');
+
+    k = krayin.snapshot();
+    expect(k.persons).toHaveLength(1);
+    expect(k.leads).toHaveLength(1);
+    const lead = k.leads[0]!;
+    expect(lead.stage_code).toBe('negotiation');
+    const [activity, ...more] = conversationActivity(h, 87);
+    expect(more).toEqual([]);
+    expect(activity!.type).toBe('note');
+    expect(activity!.additional).toEqual({ chatwoot: { conversation: 87, account: 1 } });
+    expect(activity!.lead_ids).toEqual([lead.id]);
+    expect(activity!.comment).toContain(`${chatwoot.url}/app/accounts/1/conversations/87`);
+    expect(activity!.comment).toContain('Website');
+    expect(activity!.comment).toContain('Hi Jane, happy to help!');
+    expect(activity!.comment).toContain('Thank you!');
+    expect(activity!.comment).toContain('&lt;b&gt;our team&lt;/b&gt;'); // Chatwoot text is escaped, never HTML
+    expect(activity!.comment).not.toContain('Existing customer since 2024'); // the private note
+    expect(activity!.is_done).toBe(1);
+
+    // Duplicates change nothing: a delivery seen twice, and the same content under new delivery ids.
+    krayin.clearRequests();
+    expect((await h.post(loadFixture('conversation_updated.status.json'), { deliveryId: 'resolve-1' })).status).toBe(
+      202,
+    );
+    expect((await h.post(loadFixture('conversation_updated.status.json'), { deliveryId: 'resolve-1' })).status).toBe(
+      200,
+    );
+    await h.post(loadFixture('conversation_status_changed.json'));
+    await h.waitFor(CONTACT, (st) => st.status === 'idle' && st.eventsReceived === 10);
+    expect(krayin.requests().filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(conversationActivity(h, 87)).toHaveLength(1);
+
+    // Reopening never moves the lead backwards (the "conversation_reopened -> new" rule).
+    chatwoot.upsertConversation({ id: 87, contactId: CONTACT, status: 'open' });
+    await h.post(loadFixture('conversation_updated.json'));
+    await h.waitFor(CONTACT, (st) => st.status === 'idle' && st.eventsReceived === 11);
+    expect(krayin.snapshot().leads[0]!.stage_code).toBe('negotiation');
+    const audit = await h.store.audit.list('default', CONTACT, 100);
+    const moves = audit.filter((a) => a.action === 'lead.stage_moved').reverse(); // audit lists newest first
+    expect(moves.map((a) => a.detail?.trigger)).toEqual(['conversation_created', 'label_added:vip']);
+  });
+});
+
+describe('conversations delivered out of order', () => {
+  it('reach the same end state: message before conversation_created, status_changed before updated', async () => {
+    const h = await startHarness({ sync: { leadPolicy: 'first_conversation', stageRules: STAGE_RULES } });
+    try {
+      const { chatwoot } = h;
+      chatwoot.upsertContact(JANE);
+      chatwoot.upsertConversation({
+        id: 87,
+        contactId: CONTACT,
+        inboxId: 3,
+        created_at: T.created,
+        status: 'resolved',
+        labels: ['upgrade', 'vip'],
+        assigneeId: 7,
+        first_reply_created_at: T.reply,
+      });
+      chatwoot.addMessage(87, { id: 58210, message_type: 'incoming', content: 'Hi!', created_at: T.created });
+      chatwoot.addMessage(87, {
+        id: 58214,
+        message_type: 'outgoing',
+        private: true,
+        content: 'PRIVATE NOTE',
+        created_at: T.note,
+      });
+      chatwoot.addMessage(87, { id: 58217, message_type: 'outgoing', content: 'Happy to help', created_at: T.reply });
+
+      for (const f of [
+        'message_created.outgoing.json',
+        'conversation_status_changed.json',
+        'conversation_created.json',
+        'conversation_updated.status.json',
+        'message_created.private_note.json',
+      ]) {
+        expect((await h.post(loadFixture(f))).status).toBe(202);
+      }
+      await h.waitFor(CONTACT, (s) => s.status === 'idle' && s.eventsReceived === 5 && s.syncStatus === 'synced');
+      const k = h.krayin.snapshot();
+      expect(k.leads).toHaveLength(1);
+      expect(k.leads[0]!.stage_code).toBe('negotiation'); // furthest forward of everything already true
+      const activities = conversationActivity(h, 87);
+      expect(activities).toHaveLength(1);
+      expect(activities[0]!.comment).toContain('Happy to help');
+      expect(activities[0]!.comment).not.toContain('PRIVATE NOTE');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('won and lost leads', () => {
+  it('are never moved by an automatic rule', async () => {
+    const h = await startHarness({ sync: { leadPolicy: 'contact_created', stageRules: STAGE_RULES } });
+    try {
+      h.chatwoot.upsertContact(JANE);
+      await h.sendContact('contact_updated', JANE);
+      await h.waitFor(CONTACT, (s) => s.syncStatus === 'synced');
+      const leadId = h.krayin.snapshot().leads[0]!.id;
+      const { KrayinClient } = await import('../../src/krayin/client');
+      const api = new KrayinClient({ baseUrl: h.krayin.apiBase, token: h.krayin.token, timezone: 'UTC' });
+      await api.moveLeadStage(leadId, 5); // sales won it in Krayin
+      await api.close();
+
+      h.chatwoot.upsertConversation({ id: 87, contactId: CONTACT, inboxId: 3, created_at: T.created, labels: ['vip'] });
+      await h.post(loadFixture('conversation_created.json'));
+      await h.waitFor(CONTACT, (s) => s.status === 'idle' && s.syncCount >= 2);
+      expect(h.krayin.snapshot().leads[0]!.stage_code).toBe('won');
+      expect(conversationActivity(h, 87)).toHaveLength(1); // the conversation is still recorded
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('scheduled activity types', () => {
+  it('a call carries the conversation start and last activity in Krayin wall time (Asia/Kolkata)', async () => {
+    const h = await startHarness({
+      krayin: { timezone: 'Asia/Kolkata' },
+      sync: {
+        leadPolicy: 'first_conversation',
+        conversations: { activityTypes: { 'Channel::Whatsapp': 'call' } },
+      },
+    });
+    try {
+      h.chatwoot.upsertContact(JANE);
+      // 2026-06-21 07:41:55Z start, 07:42:19Z last message
+      h.chatwoot.upsertConversation({
+        id: 91,
+        contactId: CONTACT,
+        inboxId: 5,
+        created_at: 1782027715,
+        status: 'resolved',
+      });
+      h.chatwoot.addMessage(91, {
+        id: 58302,
+        message_type: 'incoming',
+        content: 'Invoice photo',
+        created_at: 1782027739,
+      });
+      await h.post(loadFixture('message_created.attachment.json'));
+      await h.waitFor(CONTACT, (s) => s.status === 'idle' && s.syncStatus === 'synced');
+      const [call] = conversationActivity(h, 91);
+      expect(call?.type).toBe('call');
+      expect(call?.schedule_from).toBe('2026-06-21 13:11:55'); // +05:30
+      expect(call?.schedule_to).toBe('2026-06-21 13:12:19');
+      expect(call?.is_done).toBe(1); // resolved: marked done after the create (Krayin forces 0 on create)
+      expect(call?.location).toBe('Berlin, Germany');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('a very long conversation', () => {
+  it('of 2,000 messages yields a bounded transcript that says what it left out', async () => {
+    const h = await startHarness({ sync: { leadPolicy: 'first_conversation' } });
+    try {
+      h.chatwoot.upsertContact(JANE);
+      h.chatwoot.upsertConversation({
+        id: 87,
+        contactId: CONTACT,
+        inboxId: 3,
+        created_at: T.created,
+        status: 'resolved',
+      });
+      for (let i = 0; i < 2000; i++) {
+        h.chatwoot.addMessage(87, {
+          message_type: i % 2 === 0 ? 'incoming' : 'outgoing',
+          content: `Message number ${i} ${'ä'.repeat(200)}`,
+          created_at: T.created + i,
+        });
+      }
+      await h.post(loadFixture('conversation_status_changed.json'));
+      await h.waitFor(CONTACT, (s) => s.status === 'idle' && s.syncStatus === 'synced', 90_000);
+      const [activity] = conversationActivity(h, 87);
+      const bytes = Buffer.byteLength(activity!.comment ?? '', 'utf8');
+      expect(bytes).toBeLessThanOrEqual(65_535);
+      expect(activity!.comment).toContain('Message number 1999');
+      expect(activity!.comment).not.toContain('Message number 1000 ');
+      expect(activity!.comment).toMatch(/older messages? (are|is) not shown|More than \d+ older/);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('per-message activities (optional)', () => {
+  it('write one note per public message and never a private note', async () => {
+    const h = await startHarness({
+      sync: { leadPolicy: 'first_conversation', conversations: { messageActivities: true } },
+    });
+    try {
+      h.chatwoot.upsertContact(JANE);
+      h.chatwoot.upsertConversation({ id: 87, contactId: CONTACT, inboxId: 3, created_at: T.created });
+      h.chatwoot.addMessage(87, { id: 58210, message_type: 'incoming', content: 'Hello', created_at: T.created });
+      h.chatwoot.addMessage(87, {
+        id: 58214,
+        message_type: 'outgoing',
+        private: true,
+        content: 'SECRET NOTE',
+        created_at: T.note,
+      });
+      h.chatwoot.addMessage(87, { id: 58217, message_type: 'outgoing', content: 'Hi there', created_at: T.reply });
+      h.chatwoot.addMessage(87, {
+        id: 58218,
+        message_type: 'activity',
+        content: 'Conversation was assigned',
+        created_at: T.reply,
+      });
+      await h.post(loadFixture('message_created.json'));
+      await h.waitFor(CONTACT, (s) => s.status === 'idle' && s.syncStatus === 'synced');
+      const perMessage = h.krayin.snapshot().activities.filter((a) => {
+        const m = (a.additional as { chatwoot?: { message?: number } } | null)?.chatwoot;
+        return m?.message !== undefined;
+      });
+      expect(
+        perMessage.map((a) => (a.additional as { chatwoot: { message: number } }).chatwoot.message).sort(),
+      ).toEqual([58210, 58217]);
+      expect(perMessage.every((a) => !a.comment?.includes('SECRET NOTE'))).toBe(true);
+
+      // A later message adds one more note, and nothing is written twice.
+      h.chatwoot.addMessage(87, { id: 58231, message_type: 'incoming', content: 'Thanks', created_at: T.thanks });
+      await h.post(loadFixture('message_created.json'), { deliveryId: 'another-delivery' });
+      await h.waitFor(CONTACT, (s) => s.status === 'idle' && s.syncCount >= 2);
+      const count = h.krayin
+        .snapshot()
+        .activities.filter(
+          (a) => (a.additional as { chatwoot?: { message?: number } } | null)?.chatwoot?.message !== undefined,
+        ).length;
+      expect(count).toBe(3);
+    } finally {
+      await h.close();
+    }
+  });
+});
