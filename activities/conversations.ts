@@ -61,12 +61,12 @@ export function conversationActivities({ store, connections }: ActivityDeps) {
           messageActivities: settings.messageActivities,
         };
 
-        // The transcript is written on resolve; before that, the latest page gives the summary.
+        // The summary quotes the customer's opening words (the oldest messages); the transcript, written
+        // on resolve, the newest ones. Private notes and activity messages are filtered out when rendering.
         const fetchCap = settings.transcript.maxMessages * 2;
-        const messages =
-          snapshot.status === 'resolved'
-            ? await chatwoot.listAllMessages(conversationId, fetchCap)
-            : (await chatwoot.listMessages(conversationId)).messages;
+        const opening = await chatwoot.listFirstMessages(conversationId);
+        const newest = snapshot.status === 'resolved' ? await chatwoot.listAllMessages(conversationId, fetchCap) : [];
+        const messages = mergeById(opening, newest);
         const contact = await chatwoot.getContact(contactId);
         const inbox = contact?.contact_inboxes?.find((ci) => ci.inbox.id === snapshot.inboxId)?.inbox;
         const rendered = renderConversationActivity(
@@ -308,6 +308,13 @@ async function findOnTimeline(
   // Written before the contact had a lead (or before a relink): it sits on the person's timeline.
   const onPerson = (await krayin.listPersonActivities(personId)).find(match);
   return onPerson ? { activity: onPerson, onLead: false } : null;
+}
+
+/** Both lists ascending by id, possibly overlapping: one ascending list without duplicates. */
+function mergeById(a: ChatwootApiMessage[], b: ChatwootApiMessage[]): ChatwootApiMessage[] {
+  const byId = new Map<number, ChatwootApiMessage>();
+  for (const m of [...a, ...b]) byId.set(m.id, m);
+  return [...byId.values()].sort((x, y) => x.id - y.id);
 }
 
 function readObserved(value: JsonValue | null): ObservedConversation | null {

@@ -5,18 +5,23 @@
  *            PGlite (unless DATABASE_URL is set), workers and the webhook ingest server
  *   worker   Temporal workers only (needs TEMPORAL_ADDRESS)
  *   ingest   webhook ingest server only (needs TEMPORAL_ADDRESS)
+ *   check    check every connection (Krayin and Chatwoot reachable, configured references exist); exit 1 on problems
  */
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logging';
+import { checkConnection, formatReports, type ConnectionReport } from './check/connection-check';
+import type { AppConfig } from './config/schema';
 import { startService, type ServiceOptions } from './service';
+import { createConnectionRegistry } from './sync/create-registry';
 
-const USAGE = `usage: chatwoot-krayin-sync <start|worker|ingest>
+const USAGE = `usage: chatwoot-krayin-sync <start|worker|ingest|check>
 
 Configuration comes from environment variables (or CONFIG_FILE): see docs/configuration.md.`;
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] ?? 'start';
+  if (command === 'check') return runCheck();
   const modes: Record<string, Pick<ServiceOptions, 'worker' | 'ingest'>> = {
     start: { worker: true, ingest: true },
     worker: { worker: true, ingest: false },
@@ -28,23 +33,21 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  loadDotEnv();
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(`Configuration is invalid:\n${e.message}\n\nSee docs/configuration.md.`);
-      return 78; // EX_CONFIG
-    }
-    throw e;
-  }
+  const config = readConfig();
+  if (!config) return EX_CONFIG;
   if (command !== 'start' && !config.temporal.address) {
     console.error(`"${command}" connects to an existing Temporal server: set TEMPORAL_ADDRESS (or use "start").`);
-    return 78;
+    return EX_CONFIG;
   }
 
   const log = createLogger(config.logLevel, { service: 'chatwoot-krayin-sync' });
+  if (mode.worker) {
+    // Problems are reported, not fatal: webhooks must still be accepted (Chatwoot never retries them);
+    // syncs that hit a problem park with the reason until it is fixed.
+    const reports = await checkConnections(config);
+    console.log(formatReports(reports));
+    if (reports.some((r) => !r.ok)) console.log('Some settings need fixing: affected syncs will park until then.\n');
+  }
   if (command === 'start' && !config.temporal.address) {
     console.log('Starting the embedded Temporal dev server (first run may build the Temporal CLI: minutes)...');
   }
@@ -78,10 +81,32 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Loads ./.env when present; variables already set in the environment win. */
-function loadDotEnv(): void {
-  if (!fs.existsSync('.env')) return;
-  process.loadEnvFile('.env');
+async function runCheck(): Promise<number> {
+  const config = readConfig();
+  if (!config) return EX_CONFIG;
+  const reports = await checkConnections(config);
+  console.log(formatReports(reports));
+  return reports.every((r) => r.ok) ? 0 : 1;
+}
+
+async function checkConnections(config: AppConfig): Promise<ConnectionReport[]> {
+  const registry = createConnectionRegistry(config);
+  return Promise.all(registry.all().map((rt) => checkConnection(rt)));
+}
+
+const EX_CONFIG = 78;
+
+/** The configuration from the environment (./.env loaded first, when present), or null after printing why not. */
+function readConfig(): AppConfig | null {
+  // Variables already set in the environment win over .env.
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+  try {
+    return loadConfig(process.env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(`Configuration is invalid:\n${e.message}\n\nSee docs/configuration.md.`);
+    return null;
+  }
 }
 
 main(process.argv.slice(2)).then(

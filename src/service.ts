@@ -7,16 +7,14 @@ import http from 'node:http';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { ChatwootClient } from './chatwoot/api-client';
 import type { AppConfig } from './config/schema';
 import { ensureTemporalBinary } from './dev/temporal-binary';
 import { startDevServer, type DevServer } from './dev/temporal-dev-server';
 import { createIngestApp } from './ingest/app';
-import { KrayinClient } from './krayin/client';
 import { createLogger, type Logger } from './logging';
 import { openStore } from './store';
 import type { Store } from './store/types';
-import { ConnectionRegistry } from './sync/connections';
+import { createConnectionRegistry } from './sync/create-registry';
 import { TemporalDispatcher } from './temporal/dispatcher';
 import { installSdkLogging } from './temporal/runtime-logging';
 import { createWorkers, type WorkerSet } from './temporal/workers';
@@ -124,22 +122,7 @@ async function startWorkers(
   workflowBundle: { code: string } | undefined,
   log: Logger,
 ): Promise<WorkerSet> {
-  const connections = new ConnectionRegistry(config, {
-    krayin: (c) =>
-      new KrayinClient({
-        baseUrl: c.krayin.url,
-        token: c.krayin.token,
-        timezone: c.krayin.timezone,
-        timeoutMs: c.krayin.timeoutMs,
-      }),
-    chatwoot: (c) =>
-      new ChatwootClient({
-        baseUrl: c.chatwoot.url,
-        accountId: c.chatwoot.accountId,
-        apiToken: c.chatwoot.apiToken,
-        timeoutMs: c.chatwoot.timeoutMs,
-      }),
-  });
+  const connections = createConnectionRegistry(config);
   const nativeConnection = await NativeConnection.connect({ address });
   const workers = await createWorkers({
     connection: nativeConnection,

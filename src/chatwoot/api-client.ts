@@ -68,8 +68,11 @@ export interface ChatwootReadApi extends ChatwootApi {
   getConversation(displayId: number): Promise<ChatwootApiConversation | null>;
   listMessages(displayId: number, cursor?: { before?: number; after?: number }): Promise<MessagePage>;
   listAllMessages(displayId: number, maxMessages: number): Promise<ChatwootApiMessage[]>;
+  listFirstMessages(displayId: number): Promise<ChatwootApiMessage[]>;
   listContacts(page: number, sort: ContactSortParam): Promise<ContactPage>;
   listAgents(): Promise<ChatwootApiAgent[]>;
+  /** Throws unless the token and account id work. */
+  checkAccess(): Promise<void>;
 }
 
 type Query = Record<string, string | number | undefined>;
@@ -141,6 +144,16 @@ export class ChatwootClient implements ChatwootReadApi {
     }
     const all = pages.flat();
     return all.slice(Math.max(0, all.length - maxMessages));
+  }
+
+  /**
+   * The oldest (up to 100) messages, ascending: `after=0` (MessageFinder#messages_after, since "0" is
+   * present in Rails). Gives the conversation's opening words however long it has grown.
+   */
+  async listFirstMessages(displayId: number): Promise<ChatwootApiMessage[]> {
+    const endpoint = 'GET /conversations/{display_id}/messages';
+    const body = await this.get(endpoint, `/conversations/${positiveInt(displayId)}/messages`, { after: 0 });
+    return parse(endpoint, messageListResponse, body).payload;
   }
 
   /** One page of resolved contacts (with an email, phone or identifier), 15 per page. */

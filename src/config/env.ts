@@ -23,12 +23,16 @@ export type EnvKind =
   /** a numeric string is a Krayin id, anything else a name/code/email */
   | 'idOrName'
   /** a JSON object */
-  | 'json';
+  | 'json'
+  /** a JSON array */
+  | 'jsonList';
 
 export interface EnvVariable {
   name: string;
   path: readonly (string | number)[];
   kind: EnvKind;
+  /** For JSON kinds: an example shown when the value is not JSON of the right shape. */
+  example?: string;
   /** Never logged or echoed (redactConfig masks it too). */
   secret?: boolean;
 }
@@ -68,8 +72,18 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'LEAD_OWNER', path: [...C, 'sync', 'lead', 'owner'], kind: 'idOrName' },
   { name: 'LEAD_TITLE_TEMPLATE', path: [...C, 'sync', 'lead', 'titleTemplate'], kind: 'string' },
   { name: 'LEAD_VALUE', path: [...C, 'sync', 'lead', 'value'], kind: 'number' },
-  { name: 'FIELD_MAP', path: [...C, 'sync', 'fieldMap'], kind: 'json' },
-  { name: 'CONVERSATION_ACTIVITY_TYPES', path: [...C, 'sync', 'conversations', 'activityTypes'], kind: 'json' },
+  {
+    name: 'FIELD_MAP',
+    path: [...C, 'sync', 'fieldMap'],
+    kind: 'json',
+    example: '{"person":{"cw_tier":"custom_attributes.tier"}}',
+  },
+  {
+    name: 'CONVERSATION_ACTIVITY_TYPES',
+    path: [...C, 'sync', 'conversations', 'activityTypes'],
+    kind: 'json',
+    example: '{"Channel::Whatsapp":"call"}',
+  },
   { name: 'DEFAULT_ACTIVITY_TYPE', path: [...C, 'sync', 'conversations', 'defaultActivityType'], kind: 'string' },
   { name: 'ACTIVITY_LOCATION', path: [...C, 'sync', 'conversations', 'location'], kind: 'string' },
   { name: 'MESSAGE_ACTIVITIES', path: [...C, 'sync', 'conversations', 'messageActivities'], kind: 'boolean' },
@@ -78,7 +92,12 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
     path: [...C, 'sync', 'conversations', 'transcript', 'maxMessages'],
     kind: 'number',
   },
-  { name: 'STAGE_RULES', path: [...C, 'sync', 'stageRules'], kind: 'json' },
+  {
+    name: 'STAGE_RULES',
+    path: [...C, 'sync', 'stageRules'],
+    kind: 'jsonList',
+    example: '[{"on":"first_agent_reply","stage":"follow-up"}]',
+  },
   { name: 'ASSIGNEE_OWNER', path: [...C, 'sync', 'assigneeOwner'], kind: 'boolean' },
   { name: 'DEBOUNCE_MS', path: [...C, 'sync', 'debounceMs'], kind: 'number' },
   { name: 'IDLE_CLOSE_MS', path: [...C, 'sync', 'idleCloseMs'], kind: 'number' },
@@ -105,7 +124,7 @@ export function loadConfigFromEnv(env: NodeJS.ProcessEnv): AppConfig {
   for (const variable of ENV_VARIABLES) {
     const text = env[variable.name]?.trim();
     if (!text) continue;
-    const read = readValue(variable.kind, text);
+    const read = readValue(variable.kind, text, variable.example);
     // An unreadable value is left out: every variable that can fail here has a default, so the
     // schema does not report it a second time as missing.
     if ('error' in read) issues.push({ field: variable.name, message: read.error });
@@ -134,7 +153,7 @@ type Read = { value: unknown } | { error: string };
 const TRUE_WORDS = ['true', '1', 'yes', 'on'];
 const FALSE_WORDS = ['false', '0', 'no', 'off'];
 
-function readValue(kind: EnvKind, text: string): Read {
+function readValue(kind: EnvKind, text: string, example?: string): Read {
   switch (kind) {
     case 'string':
       return { value: text };
@@ -149,15 +168,17 @@ function readValue(kind: EnvKind, text: string): Read {
       if (FALSE_WORDS.includes(word)) return { value: false };
       return { error: 'must be true, false, 1, 0, yes or no' };
     }
-    case 'json': {
+    case 'json':
+    case 'jsonList': {
       let value: unknown;
       try {
         value = JSON.parse(text);
       } catch {
         value = undefined;
       }
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        return { error: 'must be a JSON object such as {"person":{"cw_tier":"custom_attributes.tier"}}' };
+      const list = kind === 'jsonList';
+      if (value === null || typeof value !== 'object' || Array.isArray(value) !== list) {
+        return { error: `must be a JSON ${list ? 'list' : 'object'} such as ${example ?? (list ? '[]' : '{}')}` };
       }
       return { value };
     }
@@ -166,7 +187,7 @@ function readValue(kind: EnvKind, text: string): Read {
 
 function setAt(target: Record<string, unknown>, path: readonly (string | number)[], value: unknown): void {
   let node: Record<string | number, unknown> = target;
-  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string | number, unknown>;
   const last = path[path.length - 1];
   if (last !== undefined) node[last] = value;
 }

@@ -11,14 +11,12 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { ChatwootClient } from '../../src/chatwoot/api-client';
 import { appConfigSchema, type AppConfig } from '../../src/config/schema';
 import { createIngestApp } from '../../src/ingest/app';
-import { KrayinClient } from '../../src/krayin/client';
 import { createLogger } from '../../src/logging';
 import { contactWorkflowId, type ContactSyncStatus, statusQuery } from '../../src/shared/contact-sync-api';
 import type { Store } from '../../src/store/types';
-import { ConnectionRegistry } from '../../src/sync/connections';
+import { createConnectionRegistry } from '../../src/sync/create-registry';
 import { TemporalDispatcher } from '../../src/temporal/dispatcher';
 import { createWorkers, type WorkerSet } from '../../src/temporal/workers';
 import { startFakeChatwoot, type FakeChatwoot } from '../fakes/chatwoot';
@@ -175,21 +173,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     const startWorkers = async () => {
       if (workers) return;
       const native = await NativeConnection.connect({ address: temporalAddress });
-      const connections = new ConnectionRegistry(config, {
-        krayin: (c) =>
-          new KrayinClient({
-            baseUrl: c.krayin.url,
-            token: c.krayin.token,
-            timezone: c.krayin.timezone,
-            timeoutMs: c.krayin.timeoutMs,
-          }),
-        chatwoot: (c) =>
-          new ChatwootClient({
-            baseUrl: c.chatwoot.url,
-            accountId: c.chatwoot.accountId,
-            apiToken: c.chatwoot.apiToken,
-          }),
-      });
+      const connections = createConnectionRegistry(config);
       const set = await createWorkers({
         connection: native,
         config,

@@ -6,11 +6,9 @@
  */
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { ChatwootClient } from '../../src/chatwoot/api-client';
 import { appConfigSchema } from '../../src/config/schema';
-import { KrayinClient } from '../../src/krayin/client';
 import { openStore } from '../../src/store';
-import { ConnectionRegistry } from '../../src/sync/connections';
+import { createConnectionRegistry } from '../../src/sync/create-registry';
 import { createWorkers } from '../../src/temporal/workers';
 
 async function main(): Promise<void> {
@@ -19,17 +17,7 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl || !config.temporal.address) throw new Error('worker-main needs DATABASE_URL and temporal.address');
   const store = await openStore({ databaseUrl });
-  const connections = new ConnectionRegistry(config, {
-    krayin: (c) =>
-      new KrayinClient({
-        baseUrl: c.krayin.url,
-        token: c.krayin.token,
-        timezone: c.krayin.timezone,
-        timeoutMs: c.krayin.timeoutMs,
-      }),
-    chatwoot: (c) =>
-      new ChatwootClient({ baseUrl: c.chatwoot.url, accountId: c.chatwoot.accountId, apiToken: c.chatwoot.apiToken }),
-  });
+  const connections = createConnectionRegistry(config);
   const workflowBundle = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
     logger: new DefaultLogger('WARN'),

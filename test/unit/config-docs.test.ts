@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENV_VARIABLES, loadConfigFromEnv } from '../../src/config/env';
+import { parseConfigObject } from '../../src/config/file';
+import type { AppConfig } from '../../src/config/schema';
 
 const doc = readFileSync(path.resolve(__dirname, '../../docs/configuration.md'), 'utf8');
 const defaultCells = new Map(
@@ -21,9 +23,48 @@ function valueAt(value: unknown, keys: readonly (string | number)[]): unknown {
   return keys.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | undefined)?.[k], value);
 }
 
+/** A default as the doc writes it: JSON for lists and objects (`[]`, `{}`), else the plain value. */
+function shown(value: unknown): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
+/** The section of the doc under a `## ` heading, up to the next one. */
+function section(heading: string): string {
+  const start = doc.indexOf(`\n## ${heading}\n`);
+  if (start < 0) throw new Error(`docs/configuration.md has no section "${heading}"`);
+  const end = doc.indexOf('\n## ', start + 1);
+  return doc.slice(start, end < 0 ? undefined : end);
+}
+
+/** The fenced code blocks of one language in a piece of the doc. */
+function codeBlocks(text: string, lang: string): string[] {
+  return [...text.matchAll(new RegExp('^```' + lang + '\\n([\\s\\S]*?)^```$', 'gm'))].map((m) => m[1] ?? '');
+}
+
+/** `NAME=value` / `NAME='value'` lines of a shell block. */
+function shellEnv(block: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of block.split('\n')) {
+    const m = /^([A-Z][A-Z0-9_]*)=(?:'(.*)'|(.*))$/.exec(line.trim());
+    if (m?.[1]) env[m[1]] = m[2] ?? m[3] ?? '';
+  }
+  return env;
+}
+
+/** The rows of the JSON file mapping table: first cell (the JSON paths) -> last cell (the default). */
+const fileRows = [
+  ...section('Configuration file (several connections)').matchAll(/^\| (`[a-z][^|]*?) \| .*? \| (.*) \|$/gm),
+].map((m) => [m[1] ?? '', m[2] ?? ''] as const);
+
 describe('docs/configuration.md', () => {
   it('documents CONFIG_FILE and every variable the loader reads, and no other', () => {
     expect([...defaultCells.keys()].sort()).toEqual([...ENV_VARIABLES.map((v) => v.name), 'CONFIG_FILE'].sort());
+  });
+
+  it('documents the variables in the order the loader reports them', () => {
+    const documented = [...defaultCells.keys()].filter((name) => name !== 'CONFIG_FILE');
+    const position = (name: string) => doc.search(new RegExp(`^\\| \`${name}\` \\|`, 'm'));
+    expect([...documented].sort((a, b) => position(a) - position(b))).toEqual(ENV_VARIABLES.map((v) => v.name));
   });
 
   it.each(ENV_VARIABLES.filter((v) => v.name !== 'FIELD_MAP').map((v) => [v.name, v] as const))(
@@ -33,12 +74,87 @@ describe('docs/configuration.md', () => {
       const value = valueAt(defaults, variable.path);
       if (name in required) expect(cell).toBe('required');
       else if (value === undefined) expect(cell).not.toMatch(/^`/);
-      else expect(cell).toBe(`\`${String(value)}\``);
+      else expect(cell).toBe(`\`${shown(value)}\``);
     },
   );
 
   it('documents the default field map as empty', () => {
     expect(defaultCells.get('FIELD_MAP')).toBe('`{}` (defaults only)');
     expect(defaults.connections[0]?.sync.fieldMap).toEqual({ person: {}, organization: {}, lead: {} });
+  });
+
+  it('maps every sync setting of the file format, with the JSON-only defaults the code applies', () => {
+    const sync = defaults.connections[0]!.sync;
+    const conversations = sync.conversations;
+    const cellFor = (jsonPath: string) => {
+      const row = fileRows.find(([paths]) => paths.includes(`\`${jsonPath}\``));
+      if (!row) throw new Error(`no row for ${jsonPath} in the file mapping table`);
+      return row[1];
+    };
+    expect(cellFor('connections[].sync.conversations.transcript.maxBytes')).toMatch(
+      new RegExp(`^\`${conversations.transcript.maxBytes}\` \\(2000-60000\\)`),
+    );
+    expect(cellFor('connections[].sync.conversations.transcript.maxMessageChars')).toMatch(
+      new RegExp(`^\`${conversations.transcript.maxMessageChars}\` \\(100-60000\\)`),
+    );
+    expect(cellFor('connections[].sync.conversations.summaryMaxChars')).toMatch(
+      new RegExp(`^\`${conversations.summaryMaxChars}\` \\(0-2000\\)`),
+    );
+    expect(cellFor('connections[].sync.stageRules')).toBe(`\`${JSON.stringify(sync.stageRules)}\``);
+    const mapped = fileRows.map(([paths]) => paths).join(' ');
+    for (const key of Object.keys(sync)) expect(mapped).toMatch(new RegExp(`\\.${key}\\b`));
+    for (const key of Object.keys(conversations)) expect(mapped).toMatch(new RegExp(`\\.${key}\\b`));
+  });
+});
+
+describe('docs/configuration.md: the "Conversations and stages" example', () => {
+  const examples = section('Conversations and stages');
+  const [shell] = codeBlocks(examples, 'sh');
+  const [fileSync] = codeBlocks(examples, 'json');
+  const env = shellEnv(shell ?? '');
+  const connection = {
+    id: 'example',
+    krayin: { url: required.KRAYIN_URL, token: required.KRAYIN_TOKEN },
+    chatwoot: { url: required.CHATWOOT_URL, accountId: 1, apiToken: 'x' },
+  };
+  const fromFile = (): AppConfig =>
+    parseConfigObject({ connections: [{ ...connection, sync: JSON.parse(fileSync ?? 'null') as unknown }] });
+
+  it('sets every conversation and stage variable', () => {
+    expect(Object.keys(env).sort()).toEqual(
+      [
+        'LEAD_POLICY',
+        'CONVERSATION_ACTIVITY_TYPES',
+        'DEFAULT_ACTIVITY_TYPE',
+        'ACTIVITY_LOCATION',
+        'MESSAGE_ACTIVITIES',
+        'TRANSCRIPT_MAX_MESSAGES',
+        'STAGE_RULES',
+        'ASSIGNEE_OWNER',
+      ].sort(),
+    );
+  });
+
+  it('is a valid sync object in the file format, using every trigger form', () => {
+    const sync = fromFile().connections[0]!.sync;
+    expect(sync.leadPolicy).toBe('first_conversation');
+    expect(sync.conversations.activityTypes).toEqual(JSON.parse(env.CONVERSATION_ACTIVITY_TYPES ?? 'null'));
+    const ons = sync.stageRules.map((r) => r.on);
+    expect(ons.some((on) => on.startsWith('label_added:'))).toBe(true);
+    expect(ons.some((on) => on.startsWith('priority:'))).toBe(true);
+    expect(sync.stageRules.some((r) => r.pipeline !== undefined)).toBe(true);
+    expect(sync.stageRules.some((r) => r.allowBackwards)).toBe(true);
+  });
+
+  it('has the same rules in both forms', () => {
+    expect(fromFile().connections[0]!.sync.stageRules).toEqual(
+      (JSON.parse(env.STAGE_RULES ?? 'null') as object[]).map((r) => ({ allowBackwards: false, ...r })),
+    );
+  });
+
+  it('as environment variables gives the same settings as in the file', () => {
+    const fromEnv = loadConfigFromEnv({ ...required, ...env }).connections[0]!.sync;
+    const file = fromFile().connections[0]!.sync;
+    expect(fromEnv).toEqual(file);
   });
 });

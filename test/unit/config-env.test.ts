@@ -53,13 +53,23 @@ describe('loadConfigFromEnv: a minimal environment', () => {
           },
           chatwoot: { url: 'https://chat.example.com', accountId: 1, apiToken: 'cw-api-token-value', timeoutMs: 10000 },
           sync: {
-            leadPolicy: 'contact_created',
+            leadPolicy: 'first_conversation',
             syncOrganizations: true,
             organizationSource: 'additional_attributes.company_name',
             emaillessPolicy: 'skip',
             placeholderEmailDomain: 'no-email.invalid',
             lead: { titleTemplate: '{{name}} (Chatwoot)', value: 0 },
             fieldMap: { person: {}, organization: {}, lead: {} },
+            conversations: {
+              activityTypes: {},
+              defaultActivityType: 'note',
+              location: 'contact',
+              messageActivities: false,
+              transcript: { maxMessages: 200, maxBytes: 48000, maxMessageChars: 2000 },
+              summaryMaxChars: 280,
+            },
+            stageRules: [],
+            assigneeOwner: true,
             debounceMs: 2000,
             idleCloseMs: 3600000,
           },
@@ -99,6 +109,8 @@ describe('loadConfigFromEnv: every variable', () => {
     ['TEMPORAL_UI_PORT', '0', (c) => c.temporal.uiPort, 0],
     ['DATABASE_URL', 'postgres://u:p@db:5432/sync', (c) => c.database.url, 'postgres://u:p@db:5432/sync'],
     ['LEAD_POLICY', 'never', (c) => conn(c).sync.leadPolicy, 'never'],
+    ['LEAD_POLICY', 'contact_created', (c) => conn(c).sync.leadPolicy, 'contact_created'],
+    ['LEAD_POLICY', 'first_conversation', (c) => conn(c).sync.leadPolicy, 'first_conversation'],
     ['SYNC_ORGANIZATIONS', 'false', (c) => conn(c).sync.syncOrganizations, false],
     [
       'ORGANIZATION_SOURCE',
@@ -121,10 +133,53 @@ describe('loadConfigFromEnv: every variable', () => {
       (c) => conn(c).sync.fieldMap,
       { person: { cw_tier: 'custom_attributes.tier' }, organization: {}, lead: { title: 'name' } },
     ],
+    ['ASSIGNEE_OWNER', 'false', (c) => conn(c).sync.assigneeOwner, false],
+    ['ASSIGNEE_OWNER', 'on', (c) => conn(c).sync.assigneeOwner, true],
     ['DEBOUNCE_MS', '500', (c) => conn(c).sync.debounceMs, 500],
     ['IDLE_CLOSE_MS', '60000', (c) => conn(c).sync.idleCloseMs, 60000],
   ])('%s=%p', (name, value, pick, expected) => {
     expect(pick(load({ [name]: value }))).toEqual(expected);
+  });
+
+  // The conversation and stage variables (nested under sync.conversations / a JSON list).
+  it.each<[string, string, (c: AppConfig) => unknown, unknown]>([
+    [
+      'CONVERSATION_ACTIVITY_TYPES',
+      '{"Channel::Whatsapp":"call","Channel::Email":"meeting"}',
+      (c) => conn(c).sync.conversations.activityTypes,
+      { 'Channel::Whatsapp': 'call', 'Channel::Email': 'meeting' },
+    ],
+    ['DEFAULT_ACTIVITY_TYPE', 'call', (c) => conn(c).sync.conversations.defaultActivityType, 'call'],
+    ['ACTIVITY_LOCATION', 'inbox', (c) => conn(c).sync.conversations.location, 'inbox'],
+    ['ACTIVITY_LOCATION', 'none', (c) => conn(c).sync.conversations.location, 'none'],
+    ['MESSAGE_ACTIVITIES', 'yes', (c) => conn(c).sync.conversations.messageActivities, true],
+    // Only maxMessages comes from the environment; the rest of the transcript settings keep their defaults.
+    [
+      'TRANSCRIPT_MAX_MESSAGES',
+      '50',
+      (c) => conn(c).sync.conversations.transcript,
+      { maxMessages: 50, maxBytes: 48000, maxMessageChars: 2000 },
+    ],
+    [
+      'STAGE_RULES',
+      '[{"on":"conversation_created","stage":"follow-up"},{"on":"label_added:VIP","stage":4,"pipeline":"Default Pipeline"},{"on":"conversation_reopened","stage":"new","allowBackwards":true}]',
+      (c) => conn(c).sync.stageRules,
+      [
+        { on: 'conversation_created', stage: 'follow-up', allowBackwards: false },
+        { on: 'label_added:vip', stage: 4, pipeline: 'Default Pipeline', allowBackwards: false },
+        { on: 'conversation_reopened', stage: 'new', allowBackwards: true },
+      ],
+    ],
+    ['STAGE_RULES', '[]', (c) => conn(c).sync.stageRules, []],
+  ])('%s=%p', (name, value, pick, expected) => {
+    expect(pick(load({ [name]: value }))).toEqual(expected);
+  });
+
+  it('sets no conversation or stage setting it was not given', () => {
+    const sync = conn(load({ ASSIGNEE_OWNER: 'no', LEAD_POLICY: 'never' })).sync;
+    expect(sync.assigneeOwner).toBe(false);
+    expect(sync.conversations).toEqual(conn(load()).sync.conversations);
+    expect(sync.stageRules).toEqual([]);
   });
 
   it('covers every variable the loader knows', () => {
@@ -163,6 +218,13 @@ describe('loadConfigFromEnv: every variable', () => {
         'LEAD_TITLE_TEMPLATE',
         'LEAD_VALUE',
         'FIELD_MAP',
+        'CONVERSATION_ACTIVITY_TYPES',
+        'DEFAULT_ACTIVITY_TYPE',
+        'ACTIVITY_LOCATION',
+        'MESSAGE_ACTIVITIES',
+        'TRANSCRIPT_MAX_MESSAGES',
+        'STAGE_RULES',
+        'ASSIGNEE_OWNER',
         'DEBOUNCE_MS',
         'IDLE_CLOSE_MS',
       ].sort(),
@@ -194,6 +256,7 @@ describe('loadConfigFromEnv: every variable', () => {
     ['off', false],
   ])('SYNC_ORGANIZATIONS=%p -> %p', (value, expected) => {
     expect(conn(load({ SYNC_ORGANIZATIONS: value })).sync.syncOrganizations).toBe(expected);
+    expect(conn(load({ ASSIGNEE_OWNER: value })).sync.assigneeOwner).toBe(expected);
   });
 });
 
@@ -228,7 +291,8 @@ describe('loadConfigFromEnv: errors', () => {
     ['TEMPORAL_ADDRESS', 'temporal', 'must be host:port, e.g. temporal:7233'],
     ['TEMPORAL_ADDRESS', 'http://temporal:7233', 'must be host:port, e.g. temporal:7233'],
     ['DATABASE_URL', 'mysql://db/sync', 'must be a postgres:// or postgresql:// URL'],
-    ['LEAD_POLICY', 'first_conversation', 'must be one of contact_created, never'],
+    ['LEAD_POLICY', 'on_message', 'must be one of first_conversation, contact_created, never'],
+    ['LEAD_POLICY', 'First_Conversation', 'must be one of first_conversation, contact_created, never'],
     ['SYNC_ORGANIZATIONS', 'maybe', 'must be true, false, 1, 0, yes or no'],
     [
       'ORGANIZATION_SOURCE',
@@ -267,10 +331,83 @@ describe('loadConfigFromEnv: errors', () => {
       '{"lead":{"lead_pipeline_stage_id":"custom_attributes.stage"}}',
       'lead.lead_pipeline_stage_id: "lead_pipeline_stage_id" is set by the sync itself and cannot be mapped',
     ],
+    ['ASSIGNEE_OWNER', 'maybe', 'must be true, false, 1, 0, yes or no'],
+    // Read as a boolean before it reaches the config, so this one already works.
+    ['MESSAGE_ACTIVITIES', 'sometimes', 'must be true, false, 1, 0, yes or no'],
+    // A JSON object where a list is due is rejected by the schema (no loader bug involved).
+    [
+      'STAGE_RULES',
+      '{"on":"assigned","stage":"follow-up"}',
+      'must be a JSON list such as [{"on":"first_agent_reply","stage":"follow-up"}]',
+    ],
     ['DEBOUNCE_MS', '-5', 'must be an integer between 0 and 600000'],
     ['IDLE_CLOSE_MS', '999', 'must be an integer >= 1000'],
   ])('%s=%p: %s', (name, value, message) => {
     expect(problems({ ...minimal, [name]: value })).toEqual([`${name}: ${message}`]);
+  });
+
+  it.each([
+    ['CONVERSATION_ACTIVITY_TYPES', '{not json'],
+    ['CONVERSATION_ACTIVITY_TYPES', '["call"]'],
+    ['CONVERSATION_ACTIVITY_TYPES', '"call"'],
+  ])('%s=%p: one problem, asking for a JSON object', (name, value) => {
+    expect(problems({ ...minimal, [name]: value })).toEqual([
+      expect.stringMatching(/^CONVERSATION_ACTIVITY_TYPES: must be a JSON object/),
+    ]);
+  });
+
+  const TRIGGERS =
+    'must be one of conversation_created, first_agent_reply, conversation_resolved, conversation_reopened, assigned, label_added:<label>, priority:<low|medium|high|urgent>';
+  const ACTIVITY_TYPES = 'must be one of note, call, meeting, lunch';
+
+  // Errors inside the conversation settings and stage rules name the variable and the path within it.
+  it.each([
+    ['CONVERSATION_ACTIVITY_TYPES', '{"Channel::Whatsapp":"email"}', `["Channel::Whatsapp"]: ${ACTIVITY_TYPES}`],
+    ['CONVERSATION_ACTIVITY_TYPES', '{"Channel::Whatsapp":"file"}', `["Channel::Whatsapp"]: ${ACTIVITY_TYPES}`],
+    [
+      'CONVERSATION_ACTIVITY_TYPES',
+      '{"Whatsapp":"call"}',
+      'Whatsapp: must be a Chatwoot channel name such as Channel::Whatsapp',
+    ],
+    ['DEFAULT_ACTIVITY_TYPE', 'email', ACTIVITY_TYPES],
+    ['DEFAULT_ACTIVITY_TYPE', 'system', ACTIVITY_TYPES],
+    ['ACTIVITY_LOCATION', 'city', 'must be one of contact, inbox, none'],
+    ['TRANSCRIPT_MAX_MESSAGES', '0', 'must be an integer between 1 and 1000'],
+    ['TRANSCRIPT_MAX_MESSAGES', '1001', 'must be an integer between 1 and 1000'],
+    ['TRANSCRIPT_MAX_MESSAGES', 'all', 'must be an integer between 1 and 1000'],
+    ['STAGE_RULES', '[{"on":"assigned","stage":1},{"on":"conversation_closed","stage":1}]', `[1].on: ${TRIGGERS}`],
+    ['STAGE_RULES', '[{"on":"label_added:","stage":1}]', `[0].on: ${TRIGGERS}`],
+    ['STAGE_RULES', '[{"on":"priority:critical","stage":1}]', `[0].on: ${TRIGGERS}`],
+    ['STAGE_RULES', '[{"stage":1}]', '[0].on: required'],
+    [
+      'STAGE_RULES',
+      '[{"on":"assigned","stage":0}]',
+      '[0].stage: must be a positive integer stage id or a non-empty stage code or name',
+    ],
+    [
+      'STAGE_RULES',
+      '[{"on":"assigned","stage":1,"pipeline":" "}]',
+      '[0].pipeline: must be a positive integer pipeline id or a non-empty pipeline code or name',
+    ],
+    [
+      'STAGE_RULES',
+      '[{"on":"assigned","stage":1,"allowBackwards":"yes"}]',
+      '[0].allowBackwards: must be true or false',
+    ],
+    [
+      'STAGE_RULES',
+      '[{"on":"assigned","stage":1,"allowBackward":true}]',
+      '[0]: unknown key "allowBackward": a rule has on, stage, pipeline and allowBackwards',
+    ],
+    ['STAGE_RULES', '["assigned"]', '[0]: must be an object with "on" and "stage"'],
+  ])('%s=%p: %s', (name, value, message) => {
+    expect(problems({ ...minimal, [name]: value })).toEqual([`${name}: ${message}`]);
+  });
+
+  it('STAGE_RULES that is not JSON: one problem, without the FIELD_MAP example', () => {
+    const found = problems({ ...minimal, STAGE_RULES: '[{"on":' });
+    expect(found).toEqual([expect.stringMatching(/^STAGE_RULES: must be /)]);
+    expect(found[0]).not.toContain('person');
   });
 
   it('lists every problem at once, in the documented order of the variables', () => {
@@ -320,9 +457,28 @@ describe('loadConfigFromEnv: errors', () => {
       FIELD_MAP: '{"person": "SECRET-MAP-9"',
       SYNC_ORGANIZATIONS: 'SECRET-BOOL-10',
       PORT: 'SECRET-PORT-11',
+      LEAD_POLICY: 'SECRET-POLICY-12',
+      ASSIGNEE_OWNER: 'SECRET-BOOL-13',
+      STAGE_RULES: '{"SECRET-RULES-14": 1}',
+      CONVERSATION_ACTIVITY_TYPES: '["SECRET-TYPES-15"]',
     };
     const message = problems(secrets).join('\n');
-    expect(message.split('\n').length).toBeGreaterThanOrEqual(10);
+    expect(message.split('\n').length).toBeGreaterThanOrEqual(14);
+    expect(message).not.toMatch(/SECRET/);
+  });
+
+  // Keys (channel names, rule keys) are configuration structure and are named, as FIELD_MAP codes are.
+  it('never echoes a value in the conversation and stage variables either', () => {
+    const message = problems({
+      ...minimal,
+      CONVERSATION_ACTIVITY_TYPES: '{"Channel::Whatsapp":"SECRET-TYPE-2"}',
+      DEFAULT_ACTIVITY_TYPE: 'SECRET-TYPE-3',
+      ACTIVITY_LOCATION: 'SECRET-LOCATION-4',
+      MESSAGE_ACTIVITIES: 'SECRET-BOOL-5',
+      TRANSCRIPT_MAX_MESSAGES: 'SECRET-COUNT-6',
+      STAGE_RULES: '[{"on":"SECRET-TRIGGER-7","stage":"SECRET-STAGE-8","pipeline":0,"allowBackwards":"SECRET-9"}]',
+    }).join('\n');
+    expect(message.split('\n').length).toBeGreaterThanOrEqual(6);
     expect(message).not.toMatch(/SECRET/);
   });
 });

@@ -64,13 +64,146 @@ describe('loadConfigFile', () => {
     expect(config.database).toEqual({});
     expect(config.connections.map((c) => [c.id, c.enabled, c.krayin.timezone, c.sync.leadPolicy])).toEqual([
       ['acme', true, 'UTC', 'never'],
-      ['globex', false, 'Asia/Kolkata', 'contact_created'],
+      ['globex', false, 'Asia/Kolkata', 'first_conversation'],
     ]);
     expect(config.connections[0]?.sync.fieldMap).toEqual({
       person: { cw_tier: 'custom_attributes.tier' },
       organization: {},
       lead: {},
     });
+  });
+
+  it('reads conversation settings, stage rules and the assignee owner, filling the defaults', () => {
+    const config = loadConfigFile(
+      write(
+        'conversations.json',
+        JSON.stringify({
+          connections: [
+            connection('acme', {
+              sync: {
+                leadPolicy: 'contact_created',
+                conversations: {
+                  activityTypes: { 'Channel::Whatsapp': 'call', 'Channel::Email': 'meeting' },
+                  defaultActivityType: 'lunch',
+                  location: 'inbox',
+                  messageActivities: true,
+                  transcript: { maxBytes: 20000 },
+                  summaryMaxChars: 0,
+                },
+                stageRules: [
+                  { on: 'conversation_created', stage: 'follow-up' },
+                  { on: 'first_agent_reply', stage: 3, pipeline: 1 },
+                  { on: 'conversation_resolved', stage: 'won', pipeline: 'Default Pipeline' },
+                  { on: ' label_added:VIP ', stage: 'negotiation' },
+                  { on: 'priority:urgent', stage: 'negotiation' },
+                  { on: 'assigned', stage: ' Prospect ' },
+                  { on: 'conversation_reopened', stage: 'new', allowBackwards: true },
+                ],
+                assigneeOwner: false,
+              },
+            }),
+            connection('globex'),
+          ],
+        }),
+      ),
+    );
+    const [acme, globex] = config.connections;
+    expect(acme?.sync.leadPolicy).toBe('contact_created');
+    expect(acme?.sync.conversations).toEqual({
+      activityTypes: { 'Channel::Whatsapp': 'call', 'Channel::Email': 'meeting' },
+      defaultActivityType: 'lunch',
+      location: 'inbox',
+      messageActivities: true,
+      transcript: { maxMessages: 200, maxBytes: 20000, maxMessageChars: 2000 },
+      summaryMaxChars: 0,
+    });
+    expect(acme?.sync.stageRules).toEqual([
+      { on: 'conversation_created', stage: 'follow-up', allowBackwards: false },
+      { on: 'first_agent_reply', stage: 3, pipeline: 1, allowBackwards: false },
+      { on: 'conversation_resolved', stage: 'won', pipeline: 'Default Pipeline', allowBackwards: false },
+      { on: 'label_added:vip', stage: 'negotiation', allowBackwards: false },
+      { on: 'priority:urgent', stage: 'negotiation', allowBackwards: false },
+      { on: 'assigned', stage: 'Prospect', allowBackwards: false },
+      { on: 'conversation_reopened', stage: 'new', allowBackwards: true },
+    ]);
+    expect(acme?.sync.assigneeOwner).toBe(false);
+    // The other connection keeps every default.
+    expect(globex?.sync.leadPolicy).toBe('first_conversation');
+    expect(globex?.sync.conversations).toEqual({
+      activityTypes: {},
+      defaultActivityType: 'note',
+      location: 'contact',
+      messageActivities: false,
+      transcript: { maxMessages: 200, maxBytes: 48000, maxMessageChars: 2000 },
+      summaryMaxChars: 280,
+    });
+    expect(globex?.sync.stageRules).toEqual([]);
+    expect(globex?.sync.assigneeOwner).toBe(true);
+  });
+
+  it('names problems in conversation settings and stage rules by JSON path', () => {
+    const TRIGGERS =
+      'must be one of conversation_created, first_agent_reply, conversation_resolved, conversation_reopened, assigned, label_added:<label>, priority:<low|medium|high|urgent>';
+    expect(
+      problems({
+        connections: [
+          connection('acme', {
+            sync: {
+              leadPolicy: 'on_message',
+              conversations: {
+                activityTypes: { 'Channel::Whatsapp': 'email', Whatsapp: 'call' },
+                defaultActivityType: 'file',
+                location: 'city',
+                messageActivities: 'yes',
+                transcript: { maxMessages: 0, maxBytes: 60001, maxMessageChars: 99 },
+                summaryMaxChars: 2001,
+              },
+              stageRules: [
+                { on: 'assigned', stage: 'follow-up' },
+                { on: 'conversation_closed', stage: 'won' },
+                { on: 'label_added:', stage: 1 },
+                { on: 'priority:critical', stage: 1 },
+                { stage: 1 },
+                { on: 'assigned', stage: 0, pipeline: '' },
+                { on: 'assigned', stage: 1, allowBackwards: 'yes' },
+                { on: 'assigned', stage: 1, allowBackward: true },
+                'assigned',
+              ],
+              assigneeOwner: 'no',
+            },
+          }),
+        ],
+      }),
+    ).toEqual([
+      'connections[0].sync.leadPolicy: must be one of first_conversation, contact_created, never',
+      'connections[0].sync.conversations.activityTypes["Channel::Whatsapp"]: must be one of note, call, meeting, lunch',
+      'connections[0].sync.conversations.activityTypes.Whatsapp: must be a Chatwoot channel name such as Channel::Whatsapp',
+      'connections[0].sync.conversations.defaultActivityType: must be one of note, call, meeting, lunch',
+      'connections[0].sync.conversations.location: must be one of contact, inbox, none',
+      'connections[0].sync.conversations.messageActivities: must be true or false',
+      'connections[0].sync.conversations.transcript.maxMessages: must be an integer between 1 and 1000',
+      'connections[0].sync.conversations.transcript.maxBytes: must be an integer between 2000 and 60000',
+      'connections[0].sync.conversations.transcript.maxMessageChars: must be an integer between 100 and 60000',
+      'connections[0].sync.conversations.summaryMaxChars: must be an integer between 0 and 2000',
+      `connections[0].sync.stageRules[1].on: ${TRIGGERS}`,
+      `connections[0].sync.stageRules[2].on: ${TRIGGERS}`,
+      `connections[0].sync.stageRules[3].on: ${TRIGGERS}`,
+      'connections[0].sync.stageRules[4].on: required',
+      'connections[0].sync.stageRules[5].stage: must be a positive integer stage id or a non-empty stage code or name',
+      'connections[0].sync.stageRules[5].pipeline: must be a positive integer pipeline id or a non-empty pipeline code or name',
+      'connections[0].sync.stageRules[6].allowBackwards: must be true or false',
+      'connections[0].sync.stageRules[7]: unknown key "allowBackward": a rule has on, stage, pipeline and allowBackwards',
+      'connections[0].sync.stageRules[8]: must be an object with "on" and "stage"',
+      'connections[0].sync.assigneeOwner: must be true or false',
+    ]);
+    expect(
+      problems({ connections: [connection('acme', { sync: { stageRules: { on: 'assigned', stage: 1 } } })] }),
+    ).toEqual(['connections[0].sync.stageRules: must be a list of stage rules']);
+    expect(problems({ connections: [connection('acme', { sync: { conversations: { activityTypes: [] } } })] })).toEqual(
+      [
+        'connections[0].sync.conversations.activityTypes: must be an object of Chatwoot channel -> Krayin activity type',
+      ],
+    );
   });
 
   it('names problems by JSON path', () => {
