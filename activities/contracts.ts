@@ -78,14 +78,19 @@ export interface EnsureLeadInput extends ContactRef {
   lead: DesiredLead;
 }
 
-export interface RecordSyncedInput extends ContactRef {
+/** When the sync began (workflow time, ISO), for the sync-duration metric. */
+export interface Timed {
+  startedAt?: string;
+}
+
+export interface RecordSyncedInput extends ContactRef, Timed {
   hash: string;
   personId: number;
   leadId: number | null;
   organizationId: number | null;
 }
 
-export interface RecordParkedInput extends ContactRef {
+export interface RecordParkedInput extends ContactRef, Timed {
   reason: ParkReason;
   /** failed = an unexpected error (not a known non-retryable class). */
   status: 'parked' | 'failed';
@@ -98,9 +103,9 @@ export interface ActivityFunctions extends ConversationActivityFunctions {
   syncPerson(input: SyncPersonInput): Promise<SyncPersonResult>;
   ensureLead(input: EnsureLeadInput): Promise<{ leadId: number }>;
   recordSynced(input: RecordSyncedInput): Promise<void>;
-  recordSkipped(input: ContactRef & { note: string }): Promise<void>;
+  recordSkipped(input: ContactRef & Timed & { note: string }): Promise<void>;
   recordParked(input: RecordParkedInput): Promise<void>;
-  recordGone(input: ContactRef): Promise<void>;
+  recordGone(input: ContactRef & Timed): Promise<void>;
 }
 
 // ---- conversations (issue: conversations, messages and stage progression)

@@ -1,9 +1,18 @@
-import type { Store } from '../src/store/types';
+import type { Store, ParkReason } from '../src/store/types';
 import type { ConnectionRegistry } from '../src/sync/connections';
+
+export type SyncOutcomeKind = 'synced' | 'unchanged' | 'skipped' | 'gone' | 'parked' | 'failed';
+
+/** Told about every sync's outcome (metrics, alerts). Must not throw. */
+export interface SyncObserver {
+  sync(connectionId: string, outcome: SyncOutcomeKind, durationSeconds?: number): void;
+  parked(connectionId: string, reason: ParkReason): void;
+}
 
 /** What activities need from the process: the store and each connection's clients. */
 export interface ActivityDeps {
   store: Store;
   connections: ConnectionRegistry;
+  observer?: SyncObserver;
   now?: () => Date;
 }

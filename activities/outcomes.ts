@@ -1,30 +1,41 @@
 /** Records how a sync ended, in the store (the durable, queryable record ops and the CLI read). */
-import type { ContactRef, RecordParkedInput, RecordSyncedInput } from './contracts';
+import type { ContactRef, RecordParkedInput, RecordSyncedInput, Timed } from './contracts';
 import type { ActivityDeps } from './deps';
 
-export function outcomeActivities({ store, now = () => new Date() }: ActivityDeps) {
+export function outcomeActivities({ store, observer, now = () => new Date() }: ActivityDeps) {
+  const seconds = (t: Timed) =>
+    t.startedAt ? Math.max(0, (now().getTime() - Date.parse(t.startedAt)) / 1000) : undefined;
   return {
-    async recordSynced({ connectionId, contactId, hash, personId, leadId, organizationId }: RecordSyncedInput) {
+    async recordSynced(input: RecordSyncedInput) {
+      const { connectionId, contactId, hash, personId, leadId, organizationId } = input;
       await store.links.upsertContact(connectionId, contactId, { personId, leadId, organizationId });
       await store.syncState.markSynced(connectionId, contactId, hash, now());
       await store.audit.append({ connectionId, contactId, action: 'sync.synced', detail: { personId, leadId } });
+      observer?.sync(connectionId, 'synced', seconds(input));
     },
 
-    async recordSkipped({ connectionId, contactId, note }: ContactRef & { note: string }) {
+    async recordSkipped(input: ContactRef & Timed & { note: string }) {
+      const { connectionId, contactId, note } = input;
       await store.syncState.markSkipped(connectionId, contactId, note);
       await store.audit.append({ connectionId, contactId, action: 'sync.skipped', detail: { note } });
+      observer?.sync(connectionId, 'skipped', seconds(input));
     },
 
-    async recordParked({ connectionId, contactId, reason, status }: RecordParkedInput) {
+    async recordParked(input: RecordParkedInput) {
+      const { connectionId, contactId, reason, status } = input;
       if (status === 'parked') await store.syncState.markParked(connectionId, contactId, reason, now());
       else await store.syncState.markFailed(connectionId, contactId, reason, now());
       await store.audit.append({ connectionId, contactId, action: `sync.${status}`, detail: { ...reason } });
+      observer?.sync(connectionId, status, seconds(input));
+      observer?.parked(connectionId, reason);
     },
 
     /** Chatwoot answered 404: the contact was deleted or merged away. Krayin records are left alone. */
-    async recordGone({ connectionId, contactId }: ContactRef) {
+    async recordGone(input: ContactRef & Timed) {
+      const { connectionId, contactId } = input;
       await store.syncState.markSkipped(connectionId, contactId, 'contact deleted or merged in Chatwoot');
       await store.audit.append({ connectionId, contactId, action: 'sync.gone' });
+      observer?.sync(connectionId, 'gone', seconds(input));
     },
   };
 }

@@ -10,7 +10,7 @@ import type { PlanInput, PlanResult } from './contracts';
 import type { ActivityDeps } from './deps';
 import { classified } from './failures';
 
-export function planActivities({ store, connections }: ActivityDeps) {
+export function planActivities({ store, connections, observer }: ActivityDeps) {
   return {
     async planContactSync({ connectionId, contactId, force, conversationStarted }: PlanInput): Promise<PlanResult> {
       return classified(async () => {
@@ -46,6 +46,7 @@ export function planActivities({ store, connections }: ActivityDeps) {
         const hash = encodeSectionHashes(hashes);
         const fullyLinked = links.personId !== null && (plan.lead === null || links.leadId !== null);
         if (!force && state?.lastHash === hash && state.status === 'synced' && fullyLinked) {
+          observer?.sync(connectionId, 'unchanged');
           return { kind: 'unchanged', links: { ...links, personId: links.personId! }, unsyncedConversations };
         }
 

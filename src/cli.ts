@@ -6,22 +6,35 @@
  *   worker   Temporal workers only (needs TEMPORAL_ADDRESS)
  *   ingest   webhook ingest server only (needs TEMPORAL_ADDRESS)
  *   check    check every connection (Krayin and Chatwoot reachable, configured references exist); exit 1 on problems
+ *   status, replay, retry-parked, disable, enable: operator commands against a running service (cli-admin.ts)
  */
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logging';
+import { isAdminCommand, runAdminCommand } from './cli-admin';
 import { checkConnection, formatReports, type ConnectionReport } from './check/connection-check';
 import type { AppConfig } from './config/schema';
 import { startService, type ServiceOptions } from './service';
 import { createConnectionRegistry } from './sync/create-registry';
 
-const USAGE = `usage: chatwoot-krayin-sync <start|worker|ingest|check>
+const USAGE = `usage: chatwoot-krayin-sync <command>
+
+  start | worker | ingest        run the service (everything embedded / workers only / webhook server only)
+  check                          check every connection's settings against Krayin and Chatwoot
+  status                         sync counts per connection, oldest parked
+  replay --contact <id> [--connection <id>]
+  retry-parked [--connection <id>] [--reason auth|validation|mapping|ambiguous|not_found|config|internal]
+  disable [--connection <id>] | enable [--connection <id>]
 
 Configuration comes from environment variables (or CONFIG_FILE): see docs/configuration.md.`;
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] ?? 'start';
   if (command === 'check') return runCheck();
+  if (isAdminCommand(command)) {
+    if (fs.existsSync('.env')) process.loadEnvFile('.env');
+    return runAdminCommand(command, argv.slice(1), process.env);
+  }
   const modes: Record<string, Pick<ServiceOptions, 'worker' | 'ingest'>> = {
     start: { worker: true, ingest: true },
     worker: { worker: true, ingest: false },
@@ -56,9 +69,15 @@ async function main(argv: string[]): Promise<number> {
   console.log('');
   console.log('chatwoot-krayin-sync is running');
   if (service.ingestUrl) {
-    for (const c of config.connections) console.log(`  Webhook URL (${c.id}):  ${service.webhookUrl(c.id)}`);
+    for (const c of config.connections) {
+      // The URL token is a secret: printed as a placeholder, to be appended when registering the webhook.
+      const suffix = c.chatwoot.webhookToken ? '/<CHATWOOT_WEBHOOK_TOKEN>' : '';
+      console.log(`  Webhook URL (${c.id}):  ${service.webhookUrl(c.id)}${suffix}`);
+    }
     console.log(`  Health:              ${service.ingestUrl}/healthz  (ready: /readyz)`);
   }
+  if (service.adminTokenFile)
+    console.log(`  Admin token:         ${service.adminTokenFile} (used by npm run cli -- status)`);
   console.log(`  Temporal:            ${service.temporalAddress}`);
   if (service.temporalUiUrl) console.log(`  Temporal UI:         ${service.temporalUiUrl}`);
   console.log(

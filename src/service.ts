@@ -1,24 +1,42 @@
 /**
- * The composition root: wires configuration, store, Temporal, workers and the ingest HTTP server.
+ * The composition root: wires configuration, store, Temporal, workers and the HTTP server.
  * `npm start` runs all of it in one process; `worker` and `ingest` run one half each (production
  * deployments scale them separately, see docker-compose.yml).
+ *
+ * HTTP server (ingest side): /webhooks/chatwoot/... (ingest), /healthz, /readyz, /metrics (token),
+ * /admin/... (admin token), /codec/... (codec token, when payload encryption is on).
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
+import express from 'express';
+import { createActivities } from '../activities';
+import { createAdminRouter } from './admin/router';
+import { createCodecRouter } from './codec/codec-server';
+import { encryptedDataConverter } from './codec/data-converter';
+import { createEncryptionCodec } from './codec/encryption-codec';
 import type { AppConfig } from './config/schema';
 import { ensureTemporalBinary } from './dev/temporal-binary';
 import { startDevServer, type DevServer } from './dev/temporal-dev-server';
 import { createIngestApp } from './ingest/app';
+import type { EventDispatcher } from './ingest/types';
 import { createLogger, type Logger } from './logging';
+import { createMetrics, type Metrics } from './metrics/metrics';
+import { createMetricsRouter } from './metrics/route';
+import { createNotifier } from './notify/create-notifier';
+import type { Notifier } from './notify/notifier';
+import { ConnectionHealth } from './ops/connection-health';
+import { ConnectionSwitches } from './ops/connection-switches';
 import { openStore } from './store';
 import type { Store } from './store/types';
-import { createConnectionRegistry } from './sync/create-registry';
+import { createConnectionRegistry, krayinClientFor } from './sync/create-registry';
 import { TemporalDispatcher } from './temporal/dispatcher';
 import { installSdkLogging } from './temporal/runtime-logging';
 import { createWorkers, type WorkerSet } from './temporal/workers';
-import { createActivities } from '../activities';
 
 export interface ServiceOptions {
   /** Run the Temporal workers in this process. */
@@ -28,6 +46,8 @@ export interface ServiceOptions {
   logger?: Logger;
   /** Tests pass a pre-built workflow bundle. */
   workflowBundle?: { code: string };
+  /** Tests pass an open, migrated store (the service then neither opens nor closes one). */
+  store?: Store;
 }
 
 export interface RunningService {
@@ -35,27 +55,36 @@ export interface RunningService {
   store: Store;
   temporalAddress: string;
   temporalUiUrl: string | null;
-  /** Base URL of the ingest server, when it runs here. */
+  /** Base URL of the HTTP server, when it runs here. */
   ingestUrl: string | null;
+  /** Where the admin token generated for this data dir is kept (null when ADMIN_TOKEN is configured). */
+  adminTokenFile: string | null;
   webhookUrl(connectionId: string): string;
   stop(): Promise<void>;
 }
 
+/** Deliveries older than this are forgotten (Chatwoot never redelivers after minutes, let alone days). */
+const DELIVERY_RETENTION_MS = 14 * 24 * 3_600_000;
+
 export async function startService(config: AppConfig, opts: ServiceOptions): Promise<RunningService> {
   const log = opts.logger ?? createLogger(config.logLevel);
   installSdkLogging(log);
-  const stops: (() => Promise<void>)[] = [];
+  const stops: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((e) => log.error({ err: e }, 'shutdown step failed'));
   };
 
   try {
     const dataDir = path.resolve(config.dataDir);
-    let devServer: DevServer | null = null;
+    const dataConverter = config.codec.encryption
+      ? encryptedDataConverter(createEncryptionCodec(config.codec.encryption))
+      : undefined;
+    const admin = opts.ingest ? adminTokenFor(config, dataDir) : null;
+
     let temporalAddress = config.temporal.address;
     let temporalUiUrl: string | null = null;
     if (!temporalAddress) {
-      devServer = await startDevServer({
+      const devServer: DevServer = await startDevServer({
         binary: await ensureTemporalBinary(),
         port: config.temporal.port,
         uiPort: config.temporal.uiPort,
@@ -63,41 +92,132 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
         logFile: path.join(dataDir, 'temporal.log'),
         namespace: config.temporal.namespace,
         readyTimeoutMs: 120_000,
+        ...(config.codec.codecServer && opts.ingest
+          ? { uiCodecEndpoint: `${publicBase(config, config.port)}/codec` }
+          : {}),
       });
-      stops.push(() => devServer!.stop());
+      stops.push(() => devServer.stop());
       temporalAddress = devServer.address;
       temporalUiUrl = devServer.uiUrl;
       log.info({ address: temporalAddress }, 'embedded Temporal dev server started');
     }
 
-    const store = await openStore(
-      config.database.url ? { databaseUrl: config.database.url } : { pgliteDir: path.join(dataDir, 'pglite') },
-    );
-    stops.push(() => store.close());
-    await store.migrate();
+    let store = opts.store;
+    if (!store) {
+      const own = await openStore(
+        config.database.url ? { databaseUrl: config.database.url } : { pgliteDir: path.join(dataDir, 'pglite') },
+      );
+      stops.push(() => own.close());
+      await own.migrate();
+      store = own;
+    }
+
+    const metrics = createMetrics({
+      connections: config.connections.map((c) => c.id),
+      // Every configured connection, 0 included: an absent series is not the same as "none parked".
+      collectParked: async () => {
+        const rows = await store.syncState.countByStatus();
+        return config.connections.map((c) => ({
+          connectionId: c.id,
+          count: rows.find((r) => r.connectionId === c.id && r.status === 'parked')?.count ?? 0,
+        }));
+      },
+    });
+    const notifier = createNotifier({
+      connections: Object.fromEntries(
+        config.connections.filter((c) => c.notifications).map((c) => [c.id, c.notifications!]),
+      ),
+      ...(config.notifications ? { fallback: config.notifications } : {}),
+      logger: log,
+    });
+    stops.push(() => notifier.close());
 
     const connection = await Connection.connect({ address: temporalAddress });
     stops.push(() => connection.close());
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const client = new Client({
+      connection,
+      namespace: config.temporal.namespace,
+      ...(dataConverter ? { dataConverter } : {}),
+    });
 
     if (opts.worker) {
-      const workers = await startWorkers(config, temporalAddress, store, opts.workflowBundle, log);
+      const workers = await startWorkers({
+        config,
+        address: temporalAddress,
+        store,
+        metrics,
+        notifier,
+        log,
+        dataConverter,
+        workflowBundle: opts.workflowBundle,
+      });
       stops.push(() => workers.shutdown());
+      if (!opts.ingest && config.metrics.port) {
+        const token = config.metrics.token ?? config.adminToken;
+        if (!token)
+          log.warn(
+            { port: config.metrics.port },
+            'METRICS_PORT needs METRICS_TOKEN or ADMIN_TOKEN: not serving metrics',
+          );
+        else {
+          const server = await listen(metricsOnlyApp(metrics, token), config.metrics.port, config.host);
+          stops.push(() => closeServer(server));
+        }
+      }
     }
 
     let ingestUrl: string | null = null;
     if (opts.ingest) {
-      const { app } = createIngestApp({
+      const dispatcher = new TemporalDispatcher(client, config);
+      const switches = new ConnectionSwitches(store);
+      const { app: ingest } = createIngestApp({
         config,
-        dispatcher: new TemporalDispatcher(client, config),
+        dispatcher: alertingDispatcher(dispatcher, notifier),
         deliveries: store.deliveries,
+        switches,
+        observe: (o) => metrics.webhook(o),
         readiness: async () => readiness(store, connection),
         logger: log,
       });
+      const app = express();
+      app.disable('x-powered-by');
+      if (admin) {
+        app.use(
+          createAdminRouter({
+            config,
+            store,
+            switches,
+            token: admin.token,
+            retry: (c, id, by) => dispatcher.retry(c, id, by),
+          }),
+        );
+      }
+      const metricsToken = config.metrics.token ?? admin?.token;
+      if (metricsToken) app.use(createMetricsRouter(metrics, { token: metricsToken }));
+      const codecServer = config.codec.codecServer;
+      if (codecServer && config.codec.encryption) {
+        app.use(
+          createCodecRouter({
+            codec: createEncryptionCodec(config.codec.encryption),
+            token: codecServer.token,
+            allowedOrigins: codecServer.allowedOrigins,
+            logger: log,
+          }),
+        );
+      }
+      app.use(ingest);
       const server = await listen(app, config.port, config.host);
       stops.push(() => closeServer(server));
       const port = (server.address() as { port: number }).port;
-      ingestUrl = (config.publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
+      ingestUrl = publicBase(config, port);
+
+      const prune = setInterval(() => {
+        store.deliveries
+          .prune(new Date(Date.now() - DELIVERY_RETENTION_MS))
+          .catch((err) => log.warn({ err }, 'delivery prune failed'));
+      }, 6 * 3_600_000);
+      prune.unref();
+      stops.push(async () => clearInterval(prune));
     }
 
     return {
@@ -106,6 +226,7 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
       temporalAddress,
       temporalUiUrl,
       ingestUrl,
+      adminTokenFile: admin?.file ?? null,
       webhookUrl: (id) => `${ingestUrl}/webhooks/chatwoot/${encodeURIComponent(id)}`,
       stop: stopAll,
     };
@@ -115,30 +236,126 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
   }
 }
 
-async function startWorkers(
-  config: AppConfig,
-  address: string,
-  store: Store,
-  workflowBundle: { code: string } | undefined,
-  log: Logger,
-): Promise<WorkerSet> {
-  const connections = createConnectionRegistry(config);
-  const nativeConnection = await NativeConnection.connect({ address });
+interface WorkerDeps {
+  config: AppConfig;
+  address: string;
+  store: Store;
+  metrics: Metrics;
+  notifier: Notifier;
+  log: Logger;
+  dataConverter: DataConverter | undefined;
+  workflowBundle: { code: string } | undefined;
+}
+
+async function startWorkers(d: WorkerDeps): Promise<WorkerSet> {
+  const { config, metrics, log } = d;
+  const health = new ConnectionHealth({
+    alerter: d.notifier,
+    logger: log,
+    probeIntervalMs: config.health.authProbeIntervalMs,
+    unreachableAfterMs: config.health.unreachableAlertAfterMs,
+  });
+  const connections = createConnectionRegistry(config, {
+    onKrayinCall: (id) => {
+      const observeMetrics = metrics.krayinCallObserver(id);
+      return (call) => {
+        observeMetrics(call);
+        health.observeKrayinCall(id, call);
+      };
+    },
+    krayinBlocked: (id) => health.authBlocked(id),
+  });
+  // The probe uses its own client: the registry's clients refuse to call while blocked.
+  const probes = new Map(config.connections.map((c) => [c.id, krayinClientFor(c)]));
+  health.startProbes(async (id) => {
+    await probes.get(id)?.getCurrentUser();
+  });
+
+  const nativeConnection = await NativeConnection.connect({ address: d.address });
   const workers = await createWorkers({
     connection: nativeConnection,
     config,
-    activities: createActivities({ store, connections }),
-    ...(workflowBundle ? { workflowBundle } : {}),
+    activities: createActivities({
+      store: d.store,
+      connections,
+      observer: {
+        sync: (connection, outcome, durationSeconds) =>
+          metrics.sync({ connection, outcome, ...(durationSeconds === undefined ? {} : { durationSeconds }) }),
+        parked: (connection, reason) => health.parked(connection, reason),
+      },
+    }),
+    ...(d.workflowBundle ? { workflowBundle: d.workflowBundle } : {}),
+    ...(d.dataConverter ? { dataConverter: d.dataConverter } : {}),
   });
   const running = workers.run().catch((err) => log.error({ err }, 'a Temporal worker stopped with an error'));
   return {
     ...workers,
     async shutdown() {
+      health.stopProbes();
       await workers.shutdown();
       await running;
       await nativeConnection.close();
+      await Promise.all([...probes.values()].map((p) => p.close()));
     },
   };
+}
+
+/**
+ * The admin token: ADMIN_TOKEN, else (embedded installs) one generated once per data dir and kept in
+ * <dataDir>/admin-token (mode 0600), where the CLI finds it.
+ */
+function adminTokenFor(config: AppConfig, dataDir: string): { token: string; file: string | null } {
+  if (config.adminToken) return { token: config.adminToken, file: null };
+  const file = path.join(dataDir, 'admin-token');
+  if (fs.existsSync(file)) return { token: fs.readFileSync(file, 'utf8').trim(), file };
+  fs.mkdirSync(dataDir, { recursive: true });
+  const token = randomBytes(24).toString('base64url');
+  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return { token, file };
+}
+
+/** Alerts when events cannot be made durable (Temporal down): Chatwoot will not resend them. */
+function alertingDispatcher(inner: EventDispatcher, notifier: Notifier): EventDispatcher {
+  const failing = new Set<string>();
+  return {
+    async dispatch(e) {
+      try {
+        await inner.dispatch(e);
+      } catch (err) {
+        if (!failing.has(e.connectionId)) {
+          failing.add(e.connectionId);
+          void notifier.alert({
+            connectionId: e.connectionId,
+            cause: 'dispatch_failed',
+            title: 'Webhooks cannot be handed to Temporal',
+            text:
+              'Temporal did not accept webhook events; they were answered 503 and Chatwoot does not resend them. ' +
+              'Check Temporal, then run a reconciliation to catch up.',
+            severity: 'critical',
+          });
+        }
+        throw err;
+      }
+      if (failing.delete(e.connectionId)) {
+        void notifier.resolve({
+          connectionId: e.connectionId,
+          cause: 'dispatch_failed',
+          text: 'Temporal accepts events again.',
+        });
+      }
+    },
+  };
+}
+
+function metricsOnlyApp(metrics: Metrics, token: string): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(createMetricsRouter(metrics, { token }));
+  return app;
+}
+
+function publicBase(config: AppConfig, port: number): string {
+  return (config.publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
 }
 
 async function readiness(store: Store, connection: Connection) {

@@ -136,6 +136,7 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
 
   /** The contact first (its person and lead are what conversations attach to), then its conversations. */
   async function syncOnce(force: boolean): Promise<SyncOutcome> {
+    const startedAt = new Date().toISOString();
     const conversations = [...dirtyConversations];
     dirtyConversations.clear();
     try {
@@ -152,24 +153,25 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
           contact = { personId: plan.links.personId, leadId: plan.links.leadId };
           break;
         case 'sync': {
-          const synced = await writeToKrayin(plan);
+          const synced = await writeToKrayin(plan, startedAt);
           outcome = synced;
           contact = { personId: synced.personId, leadId: synced.leadId };
           break;
         }
         case 'gone':
-          await acts.store.recordGone(ref);
+          await acts.store.recordGone({ ...ref, startedAt });
           return { kind: 'gone' };
         case 'skip':
           await remember(conversations);
-          await acts.store.recordSkipped({ ...ref, note: plan.note });
+          await acts.store.recordSkipped({ ...ref, note: plan.note, startedAt });
           return { kind: 'skipped', note: plan.note };
         case 'invalid':
           await remember(conversations);
-          return await park({
-            kind: 'mapping',
-            message: plan.problems.map((p) => `${p.field}: ${p.message}`).join('; '),
-          });
+          return await park(
+            { kind: 'mapping', message: plan.problems.map((p) => `${p.field}: ${p.message}`).join('; ') },
+            'parked',
+            startedAt,
+          );
       }
 
       const pendingConversations = [...new Set([...conversations, ...plan.unsyncedConversations])].sort(
@@ -183,7 +185,7 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
       return conversationsSynced > 0 ? { ...outcome, conversationsSynced } : outcome;
     } catch (err) {
       await remember(conversations);
-      return await park(reasonFromFailure(err), isKnownNonRetryable(err) ? 'parked' : 'failed');
+      return await park(reasonFromFailure(err), isKnownNonRetryable(err) ? 'parked' : 'failed', startedAt);
     }
   }
 
@@ -198,6 +200,7 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
    */
   async function writeToKrayin(
     plan: Extract<PlanResult, { kind: 'sync' }>,
+    startedAt: string,
   ): Promise<Extract<SyncOutcome, { kind: 'synced' }>> {
     const { changed, links } = plan;
 
@@ -226,12 +229,12 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
     if (!plan.lead) leadId = links.leadId;
     else if (leadId === null) leadId = (await acts.krayin.ensureLead({ ...ref, personId, lead: plan.lead })).leadId;
 
-    await acts.store.recordSynced({ ...ref, hash: plan.hash, personId, leadId, organizationId });
+    await acts.store.recordSynced({ ...ref, hash: plan.hash, personId, leadId, organizationId, startedAt });
     return { kind: 'synced', personId, leadId, organizationId };
   }
 
-  async function park(reason: ParkReason, status: 'parked' | 'failed' = 'parked'): Promise<SyncOutcome> {
-    await acts.store.recordParked({ ...ref, reason, status });
+  async function park(reason: ParkReason, status: 'parked' | 'failed', startedAt: string): Promise<SyncOutcome> {
+    await acts.store.recordParked({ ...ref, reason, status, startedAt });
     return status === 'parked' ? { kind: 'parked', reason } : { kind: 'failed', reason };
   }
 

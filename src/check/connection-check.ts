@@ -95,7 +95,9 @@ export async function checkConnection(rt: ConnectionRuntime): Promise<Connection
     add(
       'warning',
       'Webhooks',
-      'CHATWOOT_WEBHOOK_SECRET is not set: unsigned webhooks are accepted (only for Chatwoot older than 4.11.2)',
+      config.chatwoot.webhookToken
+        ? 'CHATWOOT_WEBHOOK_SECRET is not set: deliveries are authenticated by the URL token only (for Chatwoot older than 4.11.2)'
+        : 'neither CHATWOOT_WEBHOOK_SECRET nor CHATWOOT_WEBHOOK_TOKEN is set: webhooks are accepted from anyone (ALLOW_UNSIGNED_WEBHOOKS)',
     );
   }
   if (!config.enabled) add('warning', 'Connection', 'disabled: webhooks are answered but start no sync');

@@ -24,8 +24,11 @@ export function payloadFromJson({ metadata, data }: JsonPayload): Payload {
   };
 }
 
-const toBase64 = (bytes: Uint8Array) =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+/**
+ * Copies rather than viewing `bytes.buffer`: protobuf-decoded bytes may come from another realm or be
+ * array-likes without a usable `.buffer` (seen when the codec runs under jest's VM sandbox).
+ */
+const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
 export function payloadToJson(payload: Payload): { metadata: Record<string, string>; data: string } {
   const metadata: Record<string, string> = {};

@@ -4,6 +4,8 @@
  * docs/configuration.md documents the same list. Blank values count as unset (compose files often
  * write `FOO=`), values are trimmed (secrets mounted from files end in a newline).
  */
+import { codecConfigFromEnv } from '../codec/config';
+import { notificationsFromEnv } from '../notify/config';
 import { ConfigError, isMissingAt, issueMessage, jsonPath, uniqueIssues, type ConfigIssue } from './errors';
 import { loadConfigFile } from './file';
 import { appConfigSchema, type AppConfig } from './schema';
@@ -25,7 +27,9 @@ export type EnvKind =
   /** a JSON object */
   | 'json'
   /** a JSON array */
-  | 'jsonList';
+  | 'jsonList'
+  /** read by its feature's own loader (codec, notifications), named here for docs and redaction */
+  | 'external';
 
 export interface EnvVariable {
   name: string;
@@ -101,6 +105,24 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'ASSIGNEE_OWNER', path: [...C, 'sync', 'assigneeOwner'], kind: 'boolean' },
   { name: 'DEBOUNCE_MS', path: [...C, 'sync', 'debounceMs'], kind: 'number' },
   { name: 'IDLE_CLOSE_MS', path: [...C, 'sync', 'idleCloseMs'], kind: 'number' },
+  { name: 'SYNC_ENABLED', path: [...C, 'enabled'], kind: 'boolean' },
+  { name: 'CHATWOOT_WEBHOOK_TOKEN', path: [...C, 'chatwoot', 'webhookToken'], kind: 'string', secret: true },
+  { name: 'ALLOW_UNSIGNED_WEBHOOKS', path: ['allowUnsignedWebhooks'], kind: 'boolean' },
+  { name: 'ADMIN_TOKEN', path: ['adminToken'], kind: 'string', secret: true },
+  { name: 'METRICS_TOKEN', path: ['metrics', 'token'], kind: 'string', secret: true },
+  { name: 'METRICS_PORT', path: ['metrics', 'port'], kind: 'number' },
+  // src/codec/config.ts reads these three.
+  { name: 'PAYLOAD_ENCRYPTION_KEYS', path: ['codec', 'encryption'], kind: 'external', secret: true },
+  { name: 'CODEC_SERVER_TOKEN', path: ['codec', 'codecServer', 'token'], kind: 'external', secret: true },
+  { name: 'CODEC_CORS_ORIGINS', path: ['codec', 'codecServer', 'allowedOrigins'], kind: 'external' },
+  // src/notify/config.ts reads these (service-wide alert channels).
+  { name: 'SLACK_WEBHOOK_URL', path: ['notifications', 'slack', 'webhookUrl'], kind: 'external', secret: true },
+  { name: 'SLACK_STYLE', path: ['notifications', 'slack', 'style'], kind: 'external' },
+  { name: 'SMTP_URL', path: ['notifications', 'email'], kind: 'external', secret: true },
+  { name: 'SMTP_REQUIRE_TLS', path: ['notifications', 'email', 'requireTls'], kind: 'external' },
+  { name: 'SMTP_FROM', path: ['notifications', 'email', 'from'], kind: 'external' },
+  { name: 'ALERT_EMAIL_TO', path: ['notifications', 'email', 'to'], kind: 'external' },
+  { name: 'ALERT_WINDOW_MS', path: ['notifications', 'windowMs'], kind: 'external' },
 ];
 
 /** The connection id the environment loader gives its single connection. */
@@ -123,13 +145,22 @@ export function loadConfigFromEnv(env: NodeJS.ProcessEnv): AppConfig {
 
   for (const variable of ENV_VARIABLES) {
     const text = env[variable.name]?.trim();
-    if (!text) continue;
+    if (!text || variable.kind === 'external') continue;
     const read = readValue(variable.kind, text, variable.example);
     // An unreadable value is left out: every variable that can fail here has a default, so the
     // schema does not report it a second time as missing.
     if ('error' in read) issues.push({ field: variable.name, message: read.error });
     else setAt(input, variable.path, read.value);
   }
+
+  readExternal(issues, () => {
+    const codec = codecConfigFromEnv(env);
+    if (codec.encryption || codec.codecServer) input.codec = codec;
+  });
+  readExternal(issues, () => {
+    const notifications = notificationsFromEnv(env);
+    if (notifications.slack || notifications.email) input.notifications = notifications;
+  });
 
   const result = appConfigSchema.safeParse(input);
   if (result.success && issues.length === 0) return result.data;
@@ -148,6 +179,24 @@ export function loadConfigFromEnv(env: NodeJS.ProcessEnv): AppConfig {
   throw new ConfigError(uniqueIssues(sortByVariable(issues)));
 }
 
+/**
+ * A feature loader throws an Error whose message starts with the variable's name ("SMTP_FROM is
+ * required when ..."): turn it into an issue of that variable.
+ */
+function readExternal(issues: ConfigIssue[], load: () => void): void {
+  try {
+    load();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const variable = ENV_VARIABLES.find((v) => message.startsWith(`${v.name} `) || message.startsWith(`${v.name}:`));
+    issues.push(
+      variable
+        ? { field: variable.name, message: message.slice(variable.name.length).replace(/^[:\s]+/, '') }
+        : { field: 'environment', message },
+    );
+  }
+}
+
 type Read = { value: unknown } | { error: string };
 
 const TRUE_WORDS = ['true', '1', 'yes', 'on'];
@@ -156,6 +205,7 @@ const FALSE_WORDS = ['false', '0', 'no', 'off'];
 function readValue(kind: EnvKind, text: string, example?: string): Read {
   switch (kind) {
     case 'string':
+    case 'external':
       return { value: text };
     case 'number':
       // Non-numeric text is passed on as a string so the schema reports its own range message.

@@ -1,7 +1,18 @@
 /**
- * A copy of the configuration that is safe to log: API tokens and webhook secrets become "***",
- * and a database URL keeps everything but its password.
+ * A copy of the configuration that is safe to log. Every secret becomes "***":
+ *
+ * - per connection: the Krayin token, the Chatwoot API token, the webhook secret and the webhook URL
+ *   token, and the connection's own notification secrets;
+ * - service-wide: the admin token, the metrics token, the payload encryption keys (the key ids stay:
+ *   they are labels, stored in clear in payload metadata anyway), the codec server token and the
+ *   notification secrets;
+ * - notification secrets: a Slack-compatible webhook URL keeps only its origin (the path is the
+ *   secret), an SMTP login keeps its user name but not its password;
+ * - a database URL keeps everything but its password.
+ *
+ * Settings that are unset stay unset: nothing is invented.
  */
+import type { NotificationsConfig } from '../notify/config';
 import type { AppConfig } from './schema';
 
 export const REDACTED = '***';
@@ -9,12 +20,40 @@ export const REDACTED = '***';
 export function redactConfig(config: AppConfig): AppConfig {
   const copy = structuredClone(config);
   if (copy.database.url !== undefined) copy.database.url = redactUrlPassword(copy.database.url);
+  if (copy.adminToken !== undefined) copy.adminToken = REDACTED;
+  if (copy.metrics.token !== undefined) copy.metrics.token = REDACTED;
+  const keyring = copy.codec.encryption;
+  if (keyring) for (const id of Object.keys(keyring.keys)) keyring.keys[id] = REDACTED;
+  if (copy.codec.codecServer) copy.codec.codecServer.token = REDACTED;
+  redactNotifications(copy.notifications);
   for (const c of copy.connections) {
     c.krayin.token = REDACTED;
     c.chatwoot.apiToken = REDACTED;
     if (c.chatwoot.webhookSecret !== undefined) c.chatwoot.webhookSecret = REDACTED;
+    if (c.chatwoot.webhookToken !== undefined) c.chatwoot.webhookToken = REDACTED;
+    redactNotifications(c.notifications);
   }
   return copy;
+}
+
+/** Masks the channel secrets of one notification set, in place (the argument is already a copy). */
+function redactNotifications(notifications: NotificationsConfig | undefined): void {
+  if (!notifications) return;
+  if (notifications.slack) notifications.slack.webhookUrl = redactWebhookUrl(notifications.slack.webhookUrl);
+  if (notifications.email?.pass !== undefined) notifications.email.pass = REDACTED;
+}
+
+/**
+ * https://hooks.slack.com/services/T0/B0/XXXX -> https://hooks.slack.com/***: an incoming webhook URL
+ * is a bearer credential in itself, so only the origin (which receiver) is kept.
+ */
+export function redactWebhookUrl(url: string): string {
+  try {
+    const origin = new URL(url).origin;
+    return /^https?:\/\/[^/]+$/i.test(origin) ? `${origin}/${REDACTED}` : REDACTED;
+  } catch {
+    return REDACTED;
+  }
 }
 
 /**

@@ -7,6 +7,8 @@
  */
 import { z } from 'zod';
 import { conversationSettingsSchema } from '../conversations/settings';
+import { codecConfigSchema } from '../codec/config';
+import { notificationsSchema } from '../notify/config';
 import { stageRulesSchema } from '../rules/schema';
 import { isReservedField, MAP_SECTIONS, reservedFieldMessage } from '../mapping/fields';
 import { TITLE_PLACEHOLDERS, unknownPlaceholders } from '../mapping/template';
@@ -123,6 +125,11 @@ export const krayinSchema = z.object({
   timeoutMs: int(100, 120_000).default(15_000),
 });
 
+/** A bearer token we check: long enough not to be guessed, printable ASCII. */
+const secretToken = z
+  .string({ error: 'must be at least 16 visible ASCII characters' })
+  .regex(/^[\x21-\x7e]{16,}$/, 'must be at least 16 visible ASCII characters');
+
 export const chatwootSchema = z.object({
   /** Chatwoot origin, e.g. https://chat.example.com */
   url: httpUrl.transform((u) => u.replace(/\/+$/, '')),
@@ -130,6 +137,14 @@ export const chatwootSchema = z.object({
   apiToken: z.string({ error: 'must be a non-empty string' }).min(1, 'must be a non-empty string'),
   /** Per-webhook secret (Chatwoot >= 4.11.2 signs every delivery). */
   webhookSecret: z.string({ error: 'must be a non-empty string' }).min(1, 'must be a non-empty string').optional(),
+  /**
+   * For Chatwoot versions that do not sign: an unguessable token that must end the webhook URL
+   * (/webhooks/chatwoot/<connection>/<token>). Off unless set; with a secret too, both are required.
+   */
+  webhookToken: z
+    .string({ error: 'must be at least 24 characters of A-Z, a-z, 0-9, "-" or "_"' })
+    .regex(/^[A-Za-z0-9_-]{24,}$/, 'must be at least 24 characters of A-Z, a-z, 0-9, "-" or "_"')
+    .optional(),
   timeoutMs: int(100, 120_000).default(10_000),
 });
 
@@ -193,6 +208,8 @@ export const connectionSchema = z.object({
   krayin: krayinSchema,
   chatwoot: chatwootSchema,
   sync: syncSchema.default(() => syncSchema.parse({})),
+  /** Alert channels of this connection; default: the service-wide `notifications`. */
+  notifications: notificationsSchema.optional(),
 });
 
 const temporalSchema = z.object({
@@ -234,14 +251,59 @@ export const serviceSchema = z.object({
   temporal: temporalSchema.default(() => temporalSchema.parse({})),
   database: databaseSchema.default(() => databaseSchema.parse({})),
   logLevel: oneOf(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Bearer token of the admin API (/admin/*); absent: `start` generates one under dataDir, other modes serve none. */
+  adminToken: secretToken.optional(),
+  metrics: z
+    .object({
+      /** Bearer token for GET /metrics; default: the admin token. */
+      token: secretToken.optional(),
+      /** A metrics-only HTTP port for processes without the ingest server (the `worker` command). */
+      port: int(1, 65535).optional(),
+    })
+    .default({}),
+  /** Payload encryption in Temporal history, and the codec endpoint the Temporal UI can use. */
+  codec: codecConfigSchema.default({}),
+  /** Alert channels for every connection without its own. */
+  notifications: notificationsSchema.optional(),
+  /** Accept webhooks that are neither signed nor carry the URL token (not recommended). */
+  allowUnsignedWebhooks: bool.default(false),
+  /** How the workers watch each connection's Krayin (src/ops/connection-health.ts). */
+  health: z
+    .object({
+      /** While Krayin refuses the token, probe it this often. */
+      authProbeIntervalMs: int(1_000, 3_600_000).default(60_000),
+      /** Krayin failing (network errors, 5xx) this long raises the "krayin_unreachable" alert. */
+      unreachableAlertAfterMs: int(1_000, 24 * 3_600_000).default(300_000),
+    })
+    .default({ authProbeIntervalMs: 60_000, unreachableAlertAfterMs: 300_000 }),
 });
 
-export const appConfigSchema = serviceSchema.extend({
-  connections: z
-    .array(connectionSchema, { error: 'must be a list of connections' })
-    .min(1, 'at least one connection is required')
-    .refine((cs) => new Set(cs.map((c) => c.id)).size === cs.length, { error: 'connection ids must be unique' }),
-});
+export const appConfigSchema = serviceSchema
+  .extend({
+    connections: z
+      .array(connectionSchema, { error: 'must be a list of connections' })
+      .min(1, 'at least one connection is required')
+      .refine((cs) => new Set(cs.map((c) => c.id)).size === cs.length, { error: 'connection ids must be unique' }),
+  })
+  .superRefine((config, ctx) => {
+    if (config.codec.codecServer && !config.codec.encryption) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['codec', 'codecServer'],
+        message: 'needs payload encryption keys (codec.encryption / PAYLOAD_ENCRYPTION_KEYS)',
+      });
+    }
+    if (config.allowUnsignedWebhooks) return;
+    config.connections.forEach((c, i) => {
+      if (c.chatwoot.webhookSecret || c.chatwoot.webhookToken) return;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['connections', i, 'chatwoot', 'webhookSecret'],
+        message:
+          'required: the webhook secret (Chatwoot >= 4.11.2), or a CHATWOOT_WEBHOOK_TOKEN for unsigned Chatwoot versions (or ALLOW_UNSIGNED_WEBHOOKS=true)',
+      });
+    });
+  });
 
 export type ConnectionConfig = z.infer<typeof connectionSchema>;
 export type SyncSettings = z.infer<typeof syncSchema>;

@@ -26,6 +26,8 @@ export interface DevServerOptions {
   readyTimeoutMs?: number;
   /** Where the server's own output goes (default: discarded unless it exits early). */
   logFile?: string;
+  /** Codec endpoint the Web UI calls to show encrypted payloads (--ui-codec-endpoint). */
+  uiCodecEndpoint?: string;
 }
 
 export interface DevServer {
@@ -53,7 +55,10 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const namespace = opts.namespace ?? 'default';
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--log-level', 'warn'];
   if (opts.headless) args.push('--headless');
-  else args.push('--ui-port', String(uiPort));
+  else {
+    args.push('--ui-port', String(uiPort));
+    if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
+  }
   if (namespace !== 'default') args.push('--namespace', namespace);
   if (opts.dbFile) {
     fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });

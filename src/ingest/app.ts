@@ -10,6 +10,7 @@ import type { IngestCounters, IngestDeps, ReadinessReport } from './types';
 import { webhookRouter } from './webhook-route';
 
 export type {
+  ConnectionSwitch,
   DeliveryRecorder,
   EventDispatcher,
   IngestCounters,
@@ -17,6 +18,7 @@ export type {
   IngestLogger,
   ReadinessReport,
   SyncEvent,
+  WebhookObservation,
 } from './types';
 
 export function createIngestApp(deps: IngestDeps): { app: express.Express; counters: IngestCounters } {
@@ -29,7 +31,9 @@ export function createIngestApp(deps: IngestDeps): { app: express.Express; count
     if (c.chatwoot.webhookSecret === undefined) {
       logger.warn(
         { connectionId: c.id },
-        'no chatwoot.webhookSecret: unsigned webhooks are accepted for this connection',
+        c.chatwoot.webhookToken === undefined
+          ? 'no webhook secret and no URL token: webhooks are accepted from anyone for this connection'
+          : 'no webhook secret: unsigned webhooks are accepted with the URL token',
       );
     }
   }

@@ -23,13 +23,25 @@ export interface Rejection {
   reason: string;
 }
 
+/** What happened to a request, for metrics (read by the app's observer when the answer is sent). */
+export interface IngestOutcome {
+  outcome: 'accepted' | 'duplicate' | 'ignored' | 'rejected';
+  reason?: string;
+}
+
+export function setOutcome(res: Response, o: IngestOutcome): void {
+  res.locals.ingestOutcome = o;
+}
+
 export function reject(res: Response, counters: IngestCounters, r: Rejection, extra: object = {}): void {
   counters.rejected[r.reason] = (counters.rejected[r.reason] ?? 0) + 1;
+  setOutcome(res, { outcome: 'rejected', reason: r.reason });
   res.status(r.status).json({ error: r.error, reason: r.reason, ...extra });
 }
 
 export function ignore(res: Response, counters: IngestCounters, reason: string): void {
   counters.ignored[reason] = (counters.ignored[reason] ?? 0) + 1;
+  setOutcome(res, { outcome: 'ignored', reason });
   res.status(202).json({ status: 'ignored', reason });
 }
 

@@ -44,10 +44,27 @@ export interface IngestLogger {
   error(o: object, msg?: string): void;
 }
 
+/** Runtime on/off switch of a connection (the admin API's disable/enable), on top of its config. */
+export interface ConnectionSwitch {
+  isEnabled(connectionId: string): Promise<boolean>;
+  /** A verified webhook arrived while the connection was disabled (counted for the re-enable notice). */
+  recordIgnored?(connectionId: string): Promise<void>;
+}
+
+export interface WebhookObservation {
+  connection: string;
+  outcome: 'accepted' | 'duplicate' | 'ignored' | 'rejected';
+  reason?: string;
+  durationSeconds: number;
+}
+
 export interface IngestDeps {
   config: AppConfig;
   dispatcher: EventDispatcher;
   deliveries?: DeliveryRecorder;
+  switches?: ConnectionSwitch;
+  /** Called once per webhook request when its answer is sent (metrics). */
+  observe?: (o: WebhookObservation) => void;
   readiness?: () => Promise<ReadinessReport>;
   logger?: IngestLogger;
   /** Clock for the signature window and `receivedAt`; default `new Date()`. */

@@ -5,6 +5,7 @@
  * dispatcher says the event is durable: Chatwoot never retries, so a 2xx must never lose an event.
  */
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import { tokensEqual } from '../codec/bearer-auth';
 import type { ConnectionConfig } from '../config/schema';
 import { classifyWebhookEvent } from '../chatwoot/events';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '../chatwoot/signature';
@@ -16,10 +17,11 @@ import {
   parseByteSize,
   parseJsonObject,
 } from './request-body';
-import { ignore, reject } from './responses';
+import { ignore, reject, setOutcome, type IngestOutcome } from './responses';
 import type { IngestCounters, IngestDeps, IngestLogger, SyncEvent } from './types';
 
-export const WEBHOOK_ROUTE = '/webhooks/chatwoot/:connection';
+/** `/:token` only for connections configured with a URL token (Chatwoot versions that do not sign). */
+export const WEBHOOK_ROUTE = '/webhooks/chatwoot/:connection{/:token}';
 
 interface RouteContext {
   deps: IngestDeps;
@@ -36,6 +38,7 @@ export function webhookRouter(ctx: RouteContext): Router {
   const router = express.Router();
   router.post(
     WEBHOOK_ROUTE,
+    observe(ctx),
     findConnection(ctx),
     requireJson(ctx),
     // Bytes, not parsed JSON: the HMAC covers the exact body. No inflation: Chatwoot never compresses.
@@ -49,7 +52,29 @@ export function webhookRouter(ctx: RouteContext): Router {
   return router;
 }
 
-/** Before reading the body, so unknown URLs cost nothing. */
+/** Reports every webhook request's outcome and duration once its answer is sent. */
+function observe(ctx: RouteContext): RequestHandler {
+  return (req, res, next) => {
+    const observer = ctx.deps.observe;
+    if (!observer) return next();
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const o = (res.locals.ingestOutcome as IngestOutcome | undefined) ?? {
+        outcome: 'rejected',
+        reason: 'internal_error',
+      };
+      const known = ctx.connections.has(String(req.params.connection));
+      observer({
+        connection: known ? String(req.params.connection) : 'unknown',
+        ...o,
+        durationSeconds: Number(process.hrtime.bigint() - started) / 1e9,
+      });
+    });
+    next();
+  };
+}
+
+/** Before reading the body, so unknown URLs cost nothing. The URL token is checked here too. */
 function findConnection(ctx: RouteContext): RequestHandler {
   return (req, res, next) => {
     const connection = ctx.connections.get(String(req.params.connection));
@@ -57,9 +82,26 @@ function findConnection(ctx: RouteContext): RequestHandler {
       reject(res, ctx.counters, { status: 404, error: 'not_found', reason: 'unknown_connection' });
       return;
     }
+    const expected = connection.chatwoot.webhookToken;
+    const given = req.params.token === undefined ? undefined : String(req.params.token);
+    if (expected === undefined && given !== undefined) {
+      reject(res, ctx.counters, { status: 404, error: 'not_found', reason: 'unknown_connection' });
+      return;
+    }
+    if (expected !== undefined && !sameToken(given, expected)) {
+      ctx.logger.warn({ connectionId: connection.id }, 'webhook URL token rejected');
+      const reason = given === undefined ? 'missing_url_token' : 'bad_url_token';
+      reject(res, ctx.counters, { status: 401, error: 'unauthorized', reason });
+      return;
+    }
     (res.locals as Locals).connection = connection;
     next();
   };
+}
+
+/** Constant-time (over digests, so unequal lengths leak nothing either). */
+function sameToken(given: string | undefined, expected: string): boolean {
+  return given !== undefined && tokensEqual(given, expected);
 }
 
 function requireJson(ctx: RouteContext): RequestHandler {
@@ -95,7 +137,10 @@ async function handleWebhook(ctx: RouteContext, req: Request, res: Response<unkn
     }
   }
   // Verified first, so an unauthenticated caller cannot even learn that a connection is disabled.
-  if (!connection.enabled) return ignore(res, counters, 'connection_disabled');
+  if (!(await isEnabled(ctx, connection))) {
+    await ctx.deps.switches?.recordIgnored?.(connectionId).catch(() => undefined);
+    return ignore(res, counters, 'connection_disabled');
+  }
 
   const headerDelivery = req.get(DELIVERY_HEADER);
   if (headerDelivery !== undefined && !isAcceptableDeliveryId(headerDelivery)) {
@@ -140,6 +185,7 @@ async function handleWebhook(ctx: RouteContext, req: Request, res: Response<unkn
 
   if (await isDuplicate(ctx, syncEvent)) {
     counters.duplicates += 1;
+    setOutcome(res, { outcome: 'duplicate' });
     logger.info(logIds, 'duplicate delivery');
     res.status(200).json({ status: 'duplicate', deliveryId: syncEvent.deliveryId });
     return;
@@ -153,8 +199,23 @@ async function handleWebhook(ctx: RouteContext, req: Request, res: Response<unkn
     return reject(res, counters, { status: 503, error: 'unavailable', reason: 'dispatch_failed' });
   }
   counters.accepted += 1;
+  setOutcome(res, { outcome: 'accepted' });
   logger.info(logIds, 'webhook accepted');
   res.status(202).json({ status: 'accepted', deliveryId: syncEvent.deliveryId });
+}
+
+/** Config first, then the runtime switch; a failing switch store counts as enabled (never drop events). */
+async function isEnabled(ctx: RouteContext, connection: ConnectionConfig): Promise<boolean> {
+  if (!connection.enabled) return false;
+  try {
+    return (await ctx.deps.switches?.isEnabled(connection.id)) ?? true;
+  } catch (err) {
+    ctx.logger.warn(
+      { connectionId: connection.id, ...describeError(err) },
+      'connection switch unreadable; treating as enabled',
+    );
+    return true;
+  }
 }
 
 /** A failing dedupe store must not drop events: dispatch anyway, the workflow dedupes by delivery id too. */

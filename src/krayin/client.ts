@@ -25,6 +25,7 @@ import { decodeResponse, isShowMiss, type RawResponse } from './classify';
 import { krayinDateFromOutput, toKrayinDate } from './datetime';
 import { KrayinAmbiguousError, KrayinNotFoundError, KrayinValidationError } from './errors';
 import { KrayinHttp, type KrayinCallInfo, type KrayinRequest } from './http';
+import type { RequestThrottle } from './throttle';
 import { collectPages, pagePath } from './paging';
 import {
   activitySchema,
@@ -60,6 +61,8 @@ export interface KrayinClientOptions {
   dispatcher?: Dispatcher;
   /** Metrics hook, called once per HTTP call. */
   onCall?: (c: KrayinCallInfo) => void;
+  /** The connection's request budget (see throttle.ts); none = unthrottled (tests, one-off tools). */
+  throttle?: RequestThrottle;
   /** Clock for "today" in Krayin's timezone (tests). */
   now?: () => Date;
 }

@@ -8,7 +8,8 @@
  * SPA request and answer 419). Redirects are never followed.
  */
 import { Agent, request, type Dispatcher } from 'undici';
-import { isKrayinError, KrayinAmbiguousError, KrayinTransientError } from './errors';
+import { isKrayinError, KrayinAmbiguousError, KrayinRateLimitedError, KrayinTransientError } from './errors';
+import type { RequestThrottle } from './throttle';
 import type { RawResponse } from './classify';
 import { toWellFormed } from './limits';
 
@@ -33,6 +34,10 @@ export interface KrayinHttpOptions {
   /** Own dispatcher (tests, proxies); its connect timeout is then the caller's business. */
   dispatcher?: Dispatcher;
   onCall?: (c: KrayinCallInfo) => void;
+  /** The connection's request budget (shared by every client of the connection in this process). */
+  throttle?: RequestThrottle;
+  /** Wait after a rate-limited answer that names no Retry-After (Krayin's production 500). Default 10 s. */
+  rateLimitFloorSeconds?: number;
 }
 
 export interface KrayinRequest {
@@ -87,6 +92,8 @@ export class KrayinHttp {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #onCall: ((c: KrayinCallInfo) => void) | undefined;
+  readonly #throttle: RequestThrottle | undefined;
+  readonly #rateLimitFloorSeconds: number;
 
   constructor(opts: KrayinHttpOptions) {
     this.baseUrl = normalizeBaseUrl(opts.baseUrl);
@@ -96,6 +103,8 @@ export class KrayinHttp {
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) throw new TypeError('timeoutMs must be positive');
     this.#onCall = opts.onCall;
+    this.#throttle = opts.throttle;
+    this.#rateLimitFloorSeconds = opts.rateLimitFloorSeconds ?? 10;
     this.#ownsDispatcher = opts.dispatcher === undefined;
     this.#dispatcher =
       opts.dispatcher ??
@@ -108,6 +117,7 @@ export class KrayinHttp {
    * `interpret` throws becomes KrayinAmbiguousError. Reports the call to `onCall` either way.
    */
   async exchange<T>(req: KrayinRequest, interpret: (res: RawResponse) => T): Promise<T> {
+    await this.#throttle?.acquire(req.endpoint);
     const started = performance.now();
     let status: number | null = null;
     let outcome = 'ok';
@@ -125,6 +135,9 @@ export class KrayinHttp {
       return value;
     } catch (e) {
       outcome = isKrayinError(e) ? e.kind : 'error';
+      // Krayin's limit is per user: every other call of this connection must hold off too.
+      if (e instanceof KrayinRateLimitedError)
+        this.#throttle?.pause(e.retryAfterSeconds ?? this.#rateLimitFloorSeconds);
       throw e;
     } finally {
       this.#report({ endpoint: req.endpoint, status, durationMs: performance.now() - started, outcome });

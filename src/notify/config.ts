@@ -119,6 +119,14 @@ const ENV_NAMES: Record<string, string> = {
   windowMs: 'ALERT_WINDOW_MS',
 };
 
+/** A typo must not silently mean "plaintext allowed": anything but a boolean word is an error. */
+function requireTlsFrom(value: string | undefined): boolean {
+  const word = value?.trim().toLowerCase() ?? '';
+  if (['', 'false', '0', 'no', 'off'].includes(word)) return false;
+  if (['true', '1', 'yes', 'on'].includes(word)) return true;
+  throw new NotificationConfigError('SMTP_REQUIRE_TLS must be true or false');
+}
+
 /** Builds the settings from the variables above; throws NotificationConfigError naming the variable. */
 export function notificationsFromEnv(env: NodeJS.ProcessEnv = process.env): NotificationsConfig {
   const input: Record<string, unknown> = {};
@@ -134,7 +142,7 @@ export function notificationsFromEnv(env: NodeJS.ProcessEnv = process.env): Noti
     if (to.length === 0) throw new NotificationConfigError('ALERT_EMAIL_TO is required when SMTP_URL is set');
     input.email = {
       ...parseSmtpUrl(smtpUrl),
-      requireTls: /^(true|1|yes)$/i.test(env.SMTP_REQUIRE_TLS?.trim() ?? ''),
+      requireTls: requireTlsFrom(env.SMTP_REQUIRE_TLS),
       from: env.SMTP_FROM.trim(),
       to,
     };

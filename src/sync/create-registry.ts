@@ -1,22 +1,37 @@
 /** The production wiring of connections: each gets its own Krayin and Chatwoot HTTP clients. */
 import { ChatwootClient } from '../chatwoot/api-client';
-import type { AppConfig } from '../config/schema';
+import type { AppConfig, ConnectionConfig } from '../config/schema';
 import { KrayinClient, type KrayinClientOptions } from '../krayin/client';
+import { RequestThrottle } from '../krayin/throttle';
+import { guardKrayin } from '../ops/krayin-guard';
 import { ConnectionRegistry } from './connections';
 
-export function createConnectionRegistry(
-  config: AppConfig,
-  hooks: { onKrayinCall?: (connectionId: string) => KrayinClientOptions['onCall'] } = {},
-): ConnectionRegistry {
+export interface RegistryHooks {
+  /** The `onCall` hook of a connection's Krayin client (metrics, health). */
+  onKrayinCall?: (connectionId: string) => KrayinClientOptions['onCall'];
+  /** While true, the connection's Krayin calls fail with an auth error without being sent. */
+  krayinBlocked?: (connectionId: string) => boolean;
+}
+
+/** A connection's Krayin client with its request budget; one per connection per process. */
+export function krayinClientFor(c: ConnectionConfig, onCall?: KrayinClientOptions['onCall']): KrayinClient {
+  return new KrayinClient({
+    baseUrl: c.krayin.url,
+    token: c.krayin.token,
+    timezone: c.krayin.timezone,
+    timeoutMs: c.krayin.timeoutMs,
+    throttle: new RequestThrottle({ requestsPerMinute: c.krayin.requestsPerMinute }),
+    ...(onCall ? { onCall } : {}),
+  });
+}
+
+export function createConnectionRegistry(config: AppConfig, hooks: RegistryHooks = {}): ConnectionRegistry {
   return new ConnectionRegistry(config, {
-    krayin: (c) =>
-      new KrayinClient({
-        baseUrl: c.krayin.url,
-        token: c.krayin.token,
-        timezone: c.krayin.timezone,
-        timeoutMs: c.krayin.timeoutMs,
-        ...(hooks.onKrayinCall ? { onCall: hooks.onKrayinCall(c.id) } : {}),
-      }),
+    krayin: (c) => {
+      const client = krayinClientFor(c, hooks.onKrayinCall?.(c.id));
+      const blocked = hooks.krayinBlocked;
+      return blocked ? guardKrayin(client, () => blocked(c.id)) : client;
+    },
     chatwoot: (c) => ChatwootClient.forConnection(c),
   });
 }

@@ -10,6 +10,7 @@ import {
   CONTACT_SYNC_WORKFLOW_TYPE,
   contactEventSignal,
   contactWorkflowId,
+  retrySignal,
   type ContactSyncInput,
 } from '../shared/contact-sync-api';
 import { ChatwootContactIdKey, ConnectionIdKey, SyncStatusKey } from '../shared/search-attributes';
@@ -22,17 +23,8 @@ export class TemporalDispatcher implements EventDispatcher {
   ) {}
 
   async dispatch(e: SyncEvent): Promise<void> {
-    const connection = this.config.connections.find((c) => c.id === e.connectionId);
-    if (!connection) throw new Error(`unknown connection "${e.connectionId}"`);
-    const input: ContactSyncInput = {
-      connectionId: e.connectionId,
-      contactId: e.contactId,
-      settings: contactSyncSettings(connection),
-    };
     await this.client.workflow.signalWithStart(CONTACT_SYNC_WORKFLOW_TYPE, {
-      workflowId: contactWorkflowId(e.connectionId, e.contactId),
-      taskQueue: this.config.temporal.taskQueue,
-      args: [input],
+      ...this.startOptions(e.connectionId, e.contactId),
       signal: contactEventSignal,
       signalArgs: [
         {
@@ -43,11 +35,34 @@ export class TemporalDispatcher implements EventDispatcher {
           ...(e.messageId === undefined ? {} : { messageId: e.messageId }),
         },
       ],
+    });
+  }
+
+  /**
+   * Re-run a contact's sync now from current data, ignoring the stored hash (replay, retry-parked).
+   * Starts the workflow when it is not running, like an event would.
+   */
+  async retry(connectionId: string, contactId: number, requestedBy: string): Promise<void> {
+    await this.client.workflow.signalWithStart(CONTACT_SYNC_WORKFLOW_TYPE, {
+      ...this.startOptions(connectionId, contactId),
+      signal: retrySignal,
+      signalArgs: [{ requestedBy }],
+    });
+  }
+
+  private startOptions(connectionId: string, contactId: number) {
+    const connection = this.config.connections.find((c) => c.id === connectionId);
+    if (!connection) throw new Error(`unknown connection "${connectionId}"`);
+    const input: ContactSyncInput = { connectionId, contactId, settings: contactSyncSettings(connection) };
+    return {
+      workflowId: contactWorkflowId(connectionId, contactId),
+      taskQueue: this.config.temporal.taskQueue,
+      args: [input] as [ContactSyncInput],
       typedSearchAttributes: [
-        { key: ConnectionIdKey, value: e.connectionId },
-        { key: ChatwootContactIdKey, value: String(e.contactId) },
+        { key: ConnectionIdKey, value: connectionId },
+        { key: ChatwootContactIdKey, value: String(contactId) },
         { key: SyncStatusKey, value: 'pending' },
       ],
-    });
+    };
   }
 }

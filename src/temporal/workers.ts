@@ -3,7 +3,7 @@
  * one per connection on its Krayin queue, rate-limited by the server across all worker replicas so the
  * service stays under Krayin's 60 requests/minute per user instead of causing the 429s it would retry.
  */
-import type { Duration } from '@temporalio/common';
+import type { DataConverter, Duration } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { AppConfig } from '../config/schema';
 import { krayinTaskQueue } from '../shared/contact-sync-api';
@@ -21,6 +21,8 @@ export interface WorkerSetOptions {
   namespace?: string;
   /** Grace period for in-flight activities on shutdown. */
   shutdownGraceTime?: Duration;
+  /** Payload encryption (src/codec); a pre-built bundle must then be built with its failureConverterPath. */
+  dataConverter?: DataConverter;
 }
 
 export interface WorkerSet {
@@ -37,6 +39,7 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
     connection,
     namespace,
     shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
+    ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
   };
   const workflows = opts.workflowBundle
     ? { workflowBundle: opts.workflowBundle }

@@ -1,24 +1,25 @@
 /**
  * End-to-end harness: the real product wired to fakes over HTTP.
  *
- *   webhook (signed, real HTTP) -> ingest app -> Temporal dev server -> workers (this process)
- *   -> fake Chatwoot API (contact re-read) / fake Krayin (writes) ; store = PGlite or Postgres
+ *   webhook (signed, real HTTP) -> startService() (the same wiring as `npm start`: ingest, admin API,
+ *   metrics, workers) -> Temporal dev server -> fake Chatwoot API / fake Krayin ; store = PGlite or Postgres
  *
  * Each harness gets its own task queue, store and fakes, so test files run in parallel safely.
  */
-import http from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { createActivities } from '../../activities';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { request } from 'undici';
+import { encryptedDataConverter, FAILURE_CONVERTER_PATH } from '../../src/codec/data-converter';
+import { createEncryptionCodec } from '../../src/codec/encryption-codec';
 import { appConfigSchema, type AppConfig } from '../../src/config/schema';
-import { createIngestApp } from '../../src/ingest/app';
 import { createLogger } from '../../src/logging';
+import { startService } from '../../src/service';
 import { contactWorkflowId, type ContactSyncStatus, statusQuery } from '../../src/shared/contact-sync-api';
 import type { Store } from '../../src/store/types';
-import { createConnectionRegistry } from '../../src/sync/create-registry';
-import { TemporalDispatcher } from '../../src/temporal/dispatcher';
-import { createWorkers, type WorkerSet } from '../../src/temporal/workers';
 import { startFakeChatwoot, type FakeChatwoot } from '../fakes/chatwoot';
 import { startFakeKrayin, type FakeKrayin, type FakeKrayinOptions } from '../fakes/krayin';
 import type { StoreEngineName, TestStore } from './databases';
@@ -33,6 +34,7 @@ import {
 
 export const CONNECTION = 'default';
 export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
 // Worker logs at ERROR: the activity failures tests provoke on purpose (WARN) would drown real problems.
 try {
@@ -41,10 +43,22 @@ try {
   // already installed in this jest worker
 }
 
-let bundle: Promise<{ code: string }> | null = null;
-/** Bundling takes ~2 s: once per test file. */
-export function workflowBundle(): Promise<{ code: string }> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+const bundles = new Map<string, Promise<{ code: string }>>();
+/**
+ * Bundling takes ~2 s: once per test file (and flavour: with payload encryption the bundle carries the
+ * failure converter that encrypts error texts).
+ */
+export function workflowBundle(opts: { encrypted?: boolean } = {}): Promise<{ code: string }> {
+  const key = opts.encrypted ? 'encrypted' : 'plain';
+  let bundle = bundles.get(key);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows'),
+      logger: quietLogger,
+      ...(opts.encrypted ? { failureConverterPath: FAILURE_CONVERTER_PATH } : {}),
+    });
+    bundles.set(key, bundle);
+  }
   return bundle;
 }
 
@@ -56,8 +70,12 @@ export interface HarnessOptions {
   krayin?: FakeKrayinOptions;
   /** Which store engine (default: the first of storeEngines(), i.e. PGlite in memory). */
   storeEngine?: StoreEngineName;
-  /** Run workers in this process (default true). false: the test starts them (e.g. in a child process). */
+  /** Run workers in this process (default true). false: the test runs them (e.g. in a child process). */
   workers?: boolean;
+  /** Extra service-level settings (notifications, codec...). */
+  service?: Record<string, unknown>;
+  /** Collect the service's JSON log lines (at debug level) here, e.g. to check no secret is logged. */
+  logLines?: string[];
 }
 
 export interface Harness {
@@ -85,8 +103,8 @@ export interface Harness {
   waitFor(contactId: number, pred: (s: ContactSyncStatus) => boolean, timeoutMs?: number): Promise<ContactSyncStatus>;
   /** Krayin API requests received by the fake since the last `krayin.clearRequests()`. */
   krayinCalls(): ReturnType<FakeKrayin['requests']>;
-  startWorkers(): Promise<void>;
-  stopWorkers(): Promise<void>;
+  /** Calls the admin API with the harness's admin token. */
+  admin(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   close(): Promise<void>;
 }
 
@@ -123,6 +141,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       port: 0,
       host: '127.0.0.1',
       logLevel: 'warn',
+      dataDir: mkdtempSync(path.join(tmpdir(), 'cks-harness-')),
+      adminToken: ADMIN_TOKEN,
+      ...opts.service,
       temporal: { address: temporalAddress, namespace: 'default', taskQueue },
       database: {},
       connections: [
@@ -147,51 +168,28 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       ],
     });
 
+    // The real composition root: ingest app, admin API, metrics, workers, as `npm start` wires them.
+    const lines = opts.logLines;
+    const log = lines ? createLogger('debug', {}, (line) => lines.push(line)) : createLogger('error');
+    const service = await startService(config, {
+      worker: opts.workers !== false,
+      ingest: true,
+      logger: log,
+      store,
+      workflowBundle: await workflowBundle({ encrypted: config.codec.encryption !== undefined }),
+    });
+    cleanups.push(() => service.stop());
+    const ingestUrl = service.ingestUrl!.replace('localhost', '127.0.0.1');
+
     const connection = await Connection.connect({ address: temporalAddress });
     cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: 'default' });
-
-    const log = createLogger('error');
-    const { app } = createIngestApp({
-      config,
-      dispatcher: new TemporalDispatcher(client, config),
-      deliveries: store.deliveries,
-      logger: log,
+    const client = new Client({
+      connection,
+      namespace: 'default',
+      ...(config.codec.encryption
+        ? { dataConverter: encryptedDataConverter(createEncryptionCodec(config.codec.encryption)) }
+        : {}),
     });
-    const server = http.createServer(app);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    cleanups.push(
-      () =>
-        new Promise<void>((r) => {
-          server.close(() => r());
-          server.closeAllConnections();
-        }),
-    );
-    const ingestUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-
-    let workers: { set: WorkerSet; running: Promise<void>; native: NativeConnection } | null = null;
-    const startWorkers = async () => {
-      if (workers) return;
-      const native = await NativeConnection.connect({ address: temporalAddress });
-      const connections = createConnectionRegistry(config);
-      const set = await createWorkers({
-        connection: native,
-        config,
-        activities: createActivities({ store, connections }),
-        workflowBundle: await workflowBundle(),
-        shutdownGraceTime: '1s',
-      });
-      workers = { set, running: set.run(), native };
-    };
-    const stopWorkers = async () => {
-      if (!workers) return;
-      const w = workers;
-      workers = null;
-      await w.set.shutdown();
-      await w.running.catch(() => undefined);
-      await w.native.close();
-    };
-    cleanups.push(stopWorkers);
     // Workflow ids are per contact, not per harness: end this harness's runs so a later harness that
     // reuses a contact id starts fresh instead of signalling a run whose workers are gone.
     cleanups.push(async () => {
@@ -204,7 +202,6 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
           .catch(() => undefined);
       }
     });
-    if (opts.workers !== false) await startWorkers();
 
     const post = (rawBody: Buffer | string, o: SendOptions = {}) =>
       postWebhook(ingestUrl, CONNECTION, rawBody, {
@@ -260,14 +257,23 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         }
       },
       krayinCalls: () => krayin.requests(),
-      startWorkers,
-      stopWorkers,
+      admin: (method, path, body) => adminCall(ingestUrl, method, path, body),
       close: cleanup,
     };
   } catch (err) {
     await cleanup();
     throw err;
   }
+}
+
+async function adminCall(base: string, method: 'GET' | 'POST', urlPath: string, body?: unknown) {
+  const res = await request(`${base}${urlPath}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.body.text();
+  return { status: res.statusCode, body: text ? JSON.parse(text) : null };
 }
 
 /** Calls the fake Krayin received, as "METHOD /path" strings (query omitted). */

@@ -16,8 +16,9 @@ export async function spawnWorker(
   databaseUrl: string,
   readyTimeoutMs = 60_000,
 ): Promise<WorkerProcess> {
+  const workerConfig = { ...config, database: { url: databaseUrl } };
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'worker-main.ts')], {
-    env: { ...process.env, CKS_TEST_CONFIG: JSON.stringify(config), DATABASE_URL: databaseUrl },
+    env: { ...process.env, CKS_TEST_CONFIG: JSON.stringify(workerConfig) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

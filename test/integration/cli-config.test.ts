@@ -49,6 +49,7 @@ describe('chatwoot-krayin-sync CLI', () => {
       CHATWOOT_URL: 'https://chat.example.com',
       CHATWOOT_ACCOUNT_ID: '1',
       CHATWOOT_API_TOKEN: 'x',
+      CHATWOOT_WEBHOOK_SECRET: 'secret',
     });
     expect(res.status).toBe(78);
     expect(res.stderr).toContain('TEMPORAL_ADDRESS');

@@ -64,7 +64,7 @@ describe('connection check', () => {
   it('names every wrong setting', async () => {
     krayin.addAttribute({ entity_type: 'persons', code: 'cw_tier', type: 'text' });
     const report = await check({
-      chatwoot: { webhookSecret: undefined },
+      chatwoot: { webhookSecret: undefined, webhookToken: 'u7Rk2Lx9Qm4Vb8Np3Hs6JdW1' },
       sync: {
         lead: { stage: 'closed-won', source: 'Carrier pigeon' },
         stageRules: [{ on: 'assigned', stage: 'nope' }],

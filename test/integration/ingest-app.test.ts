@@ -16,11 +16,12 @@ import { contactEventBody, fixtureJson, listFixtures, loadFixture, postWebhook, 
 // ---------------------------------------------------------------------------------------------
 // Harness
 const SECRET = 'Wk7cQm2Rt9Lx4Vb8Np3Hs6Jd';
+const URL_TOKEN = 'u7Rk2Lx9Qm4Vb8Np3Hs6JdW1';
 /** The ingest clock: 2026-06-20T09:14:03Z, the fixtures' time; sign with NOW_SEC. */
 const NOW_SEC = 1781946843;
 
 function testConfig(bodyLimit = '16kb'): AppConfig {
-  const connection = (id: string, extra: { webhookSecret?: string; enabled?: boolean }) => ({
+  const connection = (id: string, extra: { webhookSecret?: string; webhookToken?: string; enabled?: boolean }) => ({
     id,
     enabled: extra.enabled ?? true,
     krayin: { url: 'http://127.0.0.1:9/api/v1', token: '1|krayin-test-token' },
@@ -29,6 +30,7 @@ function testConfig(bodyLimit = '16kb'): AppConfig {
       accountId: 1,
       apiToken: 'chatwoot-test-token',
       ...(extra.webhookSecret ? { webhookSecret: extra.webhookSecret } : {}),
+      ...(extra.webhookToken ? { webhookToken: extra.webhookToken } : {}),
     },
   });
   return appConfigSchema.parse({
@@ -36,10 +38,14 @@ function testConfig(bodyLimit = '16kb'): AppConfig {
     bodyLimit,
     temporal: {},
     database: {},
+    // The "unsigned" connection exists to test that mode; a real deployment needs a secret or a URL token.
+    allowUnsignedWebhooks: true,
     connections: [
       connection('main', { webhookSecret: SECRET }),
       connection('unsigned', {}),
       connection('off', { webhookSecret: SECRET, enabled: false }),
+      connection('tokened', { webhookToken: URL_TOKEN }),
+      connection('both', { webhookSecret: SECRET, webhookToken: URL_TOKEN }),
     ],
   });
 }
@@ -111,7 +117,7 @@ interface RunningIngest {
 }
 
 async function startIngest(
-  overrides: Partial<Pick<IngestDeps, 'readiness' | 'deliveries'>> & {
+  overrides: Partial<Pick<IngestDeps, 'readiness' | 'deliveries' | 'switches' | 'observe'>> & {
     bodyLimit?: string;
     withDeliveries?: boolean;
   } = {},
@@ -129,6 +135,8 @@ async function startIngest(
     dispatcher,
     deliveries: overrides.deliveries ?? (overrides.withDeliveries === false ? undefined : deliveries),
     readiness: overrides.readiness,
+    ...(overrides.switches ? { switches: overrides.switches } : {}),
+    ...(overrides.observe ? { observe: overrides.observe } : {}),
     logger,
     now: () => new Date(NOW_SEC * 1000),
   });
@@ -465,6 +473,69 @@ describe('ingest: unsigned and disabled connections', () => {
     expect(bad.status).toBe(401);
     expect(ingest.dispatcher.calls).toBe(0);
     expect(ingest.counters.ignored).toEqual({ connection_disabled: 1 });
+  });
+
+  it('a connection with a URL token needs exactly that token as the last path segment', async () => {
+    expect((await postWebhook(ingest.url, 'tokened', body)).body).toEqual({
+      error: 'unauthorized',
+      reason: 'missing_url_token',
+    });
+    const wrong = await postWebhook(ingest.url, `tokened/${'x'.repeat(24)}`, body);
+    expect([wrong.status, wrong.body.reason]).toEqual([401, 'bad_url_token']);
+    const ok = await postWebhook(ingest.url, `tokened/${URL_TOKEN}`, body);
+    expect(ok.status).toBe(202);
+    expect(ingest.dispatcher.events).toHaveLength(1);
+    expect(JSON.stringify(ingest.logs)).not.toContain(URL_TOKEN);
+  });
+
+  it('with a secret and a URL token, both are required', async () => {
+    const signed = { secret: SECRET, timestamp: NOW_SEC };
+    expect((await postWebhook(ingest.url, 'both', body, signed)).status).toBe(401);
+    expect((await postWebhook(ingest.url, `both/${URL_TOKEN}`, body)).body.reason).toBe('missing_signature');
+    expect((await postWebhook(ingest.url, `both/${URL_TOKEN}`, body, signed)).status).toBe(202);
+  });
+
+  it('a token segment on a connection without one is an unknown URL', async () => {
+    const res = await postWebhook(ingest.url, `main/${URL_TOKEN}`, body, { secret: SECRET, timestamp: NOW_SEC });
+    expect([res.status, res.body.reason]).toEqual([404, 'unknown_connection']);
+  });
+
+  it('the runtime switch (admin disable) ignores verified webhooks and counts them', async () => {
+    const ignored: string[] = [];
+    const off = await startIngest({
+      switches: { isEnabled: async () => false, recordIgnored: async (id) => void ignored.push(id) },
+    });
+    try {
+      const res = await postWebhook(off.url, 'main', body, { secret: SECRET, timestamp: NOW_SEC });
+      expect(res.body).toEqual({ status: 'ignored', reason: 'connection_disabled' });
+      expect(ignored).toEqual(['main']);
+      expect(off.dispatcher.calls).toBe(0);
+      const forged = await postWebhook(off.url, 'main', body, {
+        secret: 'not-the-secret-not-the-secret',
+        timestamp: NOW_SEC,
+      });
+      expect(forged.status).toBe(401);
+      expect(ignored).toEqual(['main']);
+    } finally {
+      await off.close();
+    }
+  });
+
+  it('reports each request to the observer (metrics)', async () => {
+    const seen: { connection: string; outcome: string; reason?: string }[] = [];
+    const observed = await startIngest({ observe: (o) => void seen.push(o) });
+    try {
+      await postWebhook(observed.url, 'main', body, { secret: SECRET, timestamp: NOW_SEC });
+      await postWebhook(observed.url, 'main', body, { secret: 'wrong-secret-wrong-secret', timestamp: NOW_SEC });
+      await postWebhook(observed.url, 'nope', body);
+      expect(seen.map(({ connection, outcome, reason }) => ({ connection, outcome, reason }))).toEqual([
+        { connection: 'main', outcome: 'accepted', reason: undefined },
+        { connection: 'main', outcome: 'rejected', reason: 'bad_signature' },
+        { connection: 'unknown', outcome: 'rejected', reason: 'unknown_connection' },
+      ]);
+    } finally {
+      await observed.close();
+    }
   });
 
   it('ignores an anonymous visitor contact (no email, phone or identifier)', async () => {

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENV_VARIABLES, loadConfigFromEnv } from '../../src/config/env';
 import { parseConfigObject } from '../../src/config/file';
-import type { AppConfig } from '../../src/config/schema';
+import { chatwootSchema, connectionSchema, krayinSchema, serviceSchema, type AppConfig } from '../../src/config/schema';
+import { emailSchema, notificationsSchema, slackSchema } from '../../src/notify/config';
 
 const doc = readFileSync(path.resolve(__dirname, '../../docs/configuration.md'), 'utf8');
 const defaultCells = new Map(
@@ -17,14 +18,36 @@ const required = {
   CHATWOOT_ACCOUNT_ID: '1',
   CHATWOOT_API_TOKEN: 'x',
 };
-const defaults = loadConfigFromEnv(required);
+/** The webhook rule: a connection needs a secret or a URL token (documented as "required, unless ..."). */
+const webhookAuth = { CHATWOOT_WEBHOOK_SECRET: 'whsec' };
+const defaults = loadConfigFromEnv({ ...required, ...webhookAuth });
+
+/** 32 random-looking bytes in base64. */
+const KEY = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 11) % 256)).toString('base64');
+/**
+ * The variables that switch a feature on. The others of the feature (SLACK_STYLE, SMTP_REQUIRE_TLS,
+ * ALERT_WINDOW_MS, CODEC_CORS_ORIGINS...) have their defaults only then: the doc gives those.
+ */
+const featuresOn = {
+  SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/X',
+  SMTP_URL: 'smtp://mail.example.com',
+  SMTP_FROM: 'sync@example.com',
+  ALERT_EMAIL_TO: 'ops@example.com',
+  PAYLOAD_ENCRYPTION_KEYS: `k1:${KEY}`,
+  CODEC_SERVER_TOKEN: 'codec-token-0123456789',
+};
+const featureDefaults = loadConfigFromEnv({ ...required, ...webhookAuth, ...featuresOn });
 
 function valueAt(value: unknown, keys: readonly (string | number)[]): unknown {
   return keys.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | undefined)?.[k], value);
 }
 
-/** A default as the doc writes it: JSON for lists and objects (`[]`, `{}`), else the plain value. */
-function shown(value: unknown): string {
+/**
+ * A default as the doc writes it: JSON for lists and objects (`[]`, `{}`), else the plain value; a list
+ * a feature loader reads from comma-separated text, comma-separated.
+ */
+function shown(value: unknown, kind?: string): string {
+  if (kind === 'external' && Array.isArray(value)) return value.join(',');
   return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
 }
 
@@ -51,6 +74,13 @@ function shellEnv(block: string): Record<string, string> {
   return env;
 }
 
+/** A minimal valid connection of the file format. */
+const fileConnection = {
+  id: 'example',
+  krayin: { url: required.KRAYIN_URL, token: required.KRAYIN_TOKEN },
+  chatwoot: { url: required.CHATWOOT_URL, accountId: 1, apiToken: 'x', webhookSecret: 'whsec' },
+};
+
 /** The rows of the JSON file mapping table: first cell (the JSON paths) -> last cell (the default). */
 const fileRows = [
   ...section('Configuration file (several connections)').matchAll(/^\| (`[a-z][^|]*?) \| .*? \| (.*) \|$/gm),
@@ -71,12 +101,32 @@ describe('docs/configuration.md', () => {
     '%s has the default the code applies',
     (name, variable) => {
       const cell = defaultCells.get(name);
-      const value = valueAt(defaults, variable.path);
+      const value =
+        valueAt(defaults, variable.path) ?? (name in featuresOn ? undefined : valueAt(featureDefaults, variable.path));
       if (name in required) expect(cell).toBe('required');
+      else if (name in webhookAuth)
+        expect(cell).toMatch(/^required, unless `CHATWOOT_WEBHOOK_TOKEN` is set or `ALLOW_UNSIGNED_WEBHOOKS=true`$/);
       else if (value === undefined) expect(cell).not.toMatch(/^`/);
-      else expect(cell).toBe(`\`${shown(value)}\``);
+      else expect(cell).toBe(`\`${shown(value, variable.kind)}\``);
     },
   );
+
+  it('documents CHATWOOT_WEBHOOK_SECRET as required unless there is a URL token or unsigned webhooks are allowed', () => {
+    expect(() => loadConfigFromEnv(required)).toThrow(/^CHATWOOT_WEBHOOK_SECRET: required: /);
+    expect(() => loadConfigFromEnv({ ...required, CHATWOOT_WEBHOOK_TOKEN: 'a'.repeat(24) })).not.toThrow();
+    expect(() => loadConfigFromEnv({ ...required, ALLOW_UNSIGNED_WEBHOOKS: 'true' })).not.toThrow();
+  });
+
+  it("quotes the webhook rule's error exactly", () => {
+    let message = '';
+    try {
+      loadConfigFromEnv(required);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    const [block] = codeBlocks(section('Webhook authentication'), '');
+    expect(block?.trim()).toBe(message);
+  });
 
   it('documents the default field map as empty', () => {
     expect(defaultCells.get('FIELD_MAP')).toBe('`{}` (defaults only)');
@@ -105,6 +155,80 @@ describe('docs/configuration.md', () => {
     for (const key of Object.keys(sync)) expect(mapped).toMatch(new RegExp(`\\.${key}\\b`));
     for (const key of Object.keys(conversations)) expect(mapped).toMatch(new RegExp(`\\.${key}\\b`));
   });
+
+  /** Whether a row of the file table names `<prefix><key>`, in full or as `.key` after `<prefix>...`. */
+  const mapsKey = (prefix: string, key: string) =>
+    fileRows.some(
+      ([paths]) =>
+        paths.includes(`\`${prefix}${key}\``) || (paths.includes(`\`${prefix}`) && paths.includes(`\`.${key}\``)),
+    );
+
+  it.each([
+    ['', Object.keys(serviceSchema.shape)],
+    ['connections[].', Object.keys(connectionSchema.shape)],
+    ['connections[].krayin.', Object.keys(krayinSchema.shape)],
+    ['connections[].chatwoot.', Object.keys(chatwootSchema.shape)],
+    ['notifications.', Object.keys(notificationsSchema.shape)],
+    ['notifications.slack.', Object.keys(slackSchema.shape)],
+    ['notifications.email.', Object.keys(emailSchema.shape)],
+    ['metrics.', Object.keys(defaults.metrics).concat('token', 'port')],
+    ['health.', Object.keys(defaults.health)],
+    ['codec.', ['encryption', 'codecServer']],
+    ['codec.codecServer.', Object.keys(featureDefaults.codec.codecServer ?? {})],
+  ])('maps every key under "%s" in the file table', (prefix, keys) => {
+    expect(keys.length).toBeGreaterThan(0);
+    // A nested object counts as mapped when its keys have rows (`temporal.address`, ...).
+    const nested = (key: string) => fileRows.some(([paths]) => paths.includes(`\`${prefix}${key}.`));
+    const missing = keys.filter((key) => !mapsKey(prefix, key) && !nested(key));
+    expect(missing).toEqual([]);
+  });
+
+  it('gives the JSON-only defaults of the new settings as the code applies them', () => {
+    const cellFor = (jsonPath: string) => fileRows.find(([paths]) => paths.includes(`\`${jsonPath}\``))?.[1];
+    const withChannels = parseConfigObject({
+      notifications: {
+        slack: { webhookUrl: 'https://hooks.example.com/x' },
+        email: { host: 'relay', from: 'a@b.example', to: ['c@d.example'] },
+      },
+      connections: [fileConnection],
+    }).notifications!;
+    expect(cellFor('health.authProbeIntervalMs')).toMatch(
+      new RegExp(`^\`${defaults.health.authProbeIntervalMs}\` \\(1000-3600000\\)`),
+    );
+    expect(cellFor('health.unreachableAlertAfterMs')).toMatch(
+      new RegExp(`^\`${defaults.health.unreachableAlertAfterMs}\` \\(1000-86400000\\)`),
+    );
+    expect(cellFor('notifications.slack.timeoutMs')).toMatch(
+      new RegExp(`^\`${withChannels.slack?.timeoutMs}\` \\(100-60000\\)`),
+    );
+    expect(cellFor('notifications.email.timeoutMs')).toMatch(
+      new RegExp(`^\`${withChannels.email?.timeoutMs}\` \\(1000-120000\\)`),
+    );
+    expect(cellFor('notifications.retryAfterFailureMs')).toMatch(
+      new RegExp(`^\`${withChannels.retryAfterFailureMs}\` \\(1000-86400000\\)`),
+    );
+    expect(cellFor('notifications.email.host')).toContain(`\`port\` \`${withChannels.email?.port}\``);
+    expect(cellFor('notifications.email.requireTls')).toContain(`\`requireTls\` \`${withChannels.email?.requireTls}\``);
+    expect(cellFor('allowUnsignedWebhooks')).toBe(`\`${defaults.allowUnsignedWebhooks}\``);
+    expect(cellFor('connections[].enabled')).toBe(`\`${defaults.connections[0]?.enabled}\``);
+    expect(cellFor('codec.codecServer.token')).toContain(
+      JSON.stringify(featureDefaults.codec.codecServer?.allowedOrigins),
+    );
+  });
+
+  it('has a valid file example with per-connection notifications, a URL token and health settings', () => {
+    const [example] = codeBlocks(section('Configuration file (several connections)'), 'json');
+    const config = parseConfigObject(JSON.parse(example ?? 'null') as unknown);
+    expect(config.connections.map((c) => c.id)).toEqual(['acme', 'globex']);
+    const [acme, globex] = config.connections;
+    expect(acme?.notifications?.email?.to).toEqual(['ops@acme.example']);
+    expect(acme?.notifications?.slack).toBeDefined();
+    expect(globex?.notifications).toBeUndefined();
+    expect(config.notifications?.slack).toBeDefined();
+    expect(globex?.chatwoot.webhookToken).toBeDefined();
+    expect(globex?.chatwoot.webhookSecret).toBeUndefined();
+    expect(config.health).toEqual({ authProbeIntervalMs: 30000, unreachableAlertAfterMs: 600000 });
+  });
 });
 
 describe('docs/configuration.md: the "Conversations and stages" example', () => {
@@ -112,11 +236,7 @@ describe('docs/configuration.md: the "Conversations and stages" example', () => 
   const [shell] = codeBlocks(examples, 'sh');
   const [fileSync] = codeBlocks(examples, 'json');
   const env = shellEnv(shell ?? '');
-  const connection = {
-    id: 'example',
-    krayin: { url: required.KRAYIN_URL, token: required.KRAYIN_TOKEN },
-    chatwoot: { url: required.CHATWOOT_URL, accountId: 1, apiToken: 'x' },
-  };
+  const connection = fileConnection;
   const fromFile = (): AppConfig =>
     parseConfigObject({ connections: [{ ...connection, sync: JSON.parse(fileSync ?? 'null') as unknown }] });
 
@@ -153,7 +273,7 @@ describe('docs/configuration.md: the "Conversations and stages" example', () => 
   });
 
   it('as environment variables gives the same settings as in the file', () => {
-    const fromEnv = loadConfigFromEnv({ ...required, ...env }).connections[0]!.sync;
+    const fromEnv = loadConfigFromEnv({ ...required, ...webhookAuth, ...env }).connections[0]!.sync;
     const file = fromFile().connections[0]!.sync;
     expect(fromEnv).toEqual(file);
   });

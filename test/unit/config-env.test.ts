@@ -8,7 +8,21 @@ const minimal = {
   CHATWOOT_URL: 'https://chat.example.com',
   CHATWOOT_ACCOUNT_ID: '1',
   CHATWOOT_API_TOKEN: 'cw-api-token-value',
+  // Every connection must authenticate its webhooks (a secret or a URL token) unless ALLOW_UNSIGNED_WEBHOOKS=true.
+  CHATWOOT_WEBHOOK_SECRET: 'cw-webhook-secret',
 };
+
+const URL_TOKEN = 'Url-Token_0123456789abcdefXYZ';
+const ADMIN = 'admin-token-0123456789';
+const CODEC_TOKEN = 'codec-token-0123456789';
+const SLACK = 'https://hooks.slack.com/services/T000/B000/XXXXXXXX';
+/** SMTP_URL and what it needs (sender, recipients). */
+const SMTP = { SMTP_URL: 'smtp://mail.example.com', SMTP_FROM: 'sync@example.com', ALERT_EMAIL_TO: 'ops@example.com' };
+/** 32 random-looking bytes in base64 (an all-equal key is refused as a placeholder). */
+const key = (seed: number) =>
+  Buffer.from(Array.from({ length: 32 }, (_, i) => (seed * 31 + i * 7) % 256)).toString('base64');
+const KEY_1 = key(1);
+const KEY_2 = key(2);
 
 function load(extra: Record<string, string | undefined> = {}): AppConfig {
   return loadConfigFromEnv({ ...minimal, ...extra });
@@ -40,6 +54,10 @@ describe('loadConfigFromEnv: a minimal environment', () => {
       logLevel: 'info',
       temporal: { namespace: 'default', taskQueue: 'chatwoot-krayin-sync', uiPort: 8233, port: 7233 },
       database: {},
+      metrics: {},
+      codec: {},
+      allowUnsignedWebhooks: false,
+      health: { authProbeIntervalMs: 60000, unreachableAlertAfterMs: 300000 },
       connections: [
         {
           id: 'default',
@@ -51,7 +69,13 @@ describe('loadConfigFromEnv: a minimal environment', () => {
             requestsPerMinute: 50,
             timeoutMs: 15000,
           },
-          chatwoot: { url: 'https://chat.example.com', accountId: 1, apiToken: 'cw-api-token-value', timeoutMs: 10000 },
+          chatwoot: {
+            url: 'https://chat.example.com',
+            accountId: 1,
+            apiToken: 'cw-api-token-value',
+            webhookSecret: 'cw-webhook-secret',
+            timeoutMs: 10000,
+          },
           sync: {
             leadPolicy: 'first_conversation',
             syncOrganizations: true,
@@ -182,6 +206,121 @@ describe('loadConfigFromEnv: every variable', () => {
     expect(sync.stageRules).toEqual([]);
   });
 
+  // Failure handling, recovery, notifications and hardening. The codec and notification variables are
+  // read by their features' loaders (src/codec/config.ts, src/notify/config.ts); some only count together
+  // with the variable that switches their feature on, given in the third column.
+  it.each<[string, string, Record<string, string>, (c: AppConfig) => unknown, unknown]>([
+    ['SYNC_ENABLED', 'false', {}, (c) => conn(c).enabled, false],
+    ['SYNC_ENABLED', 'on', {}, (c) => conn(c).enabled, true],
+    ['CHATWOOT_WEBHOOK_TOKEN', URL_TOKEN, {}, (c) => conn(c).chatwoot.webhookToken, URL_TOKEN],
+    ['ALLOW_UNSIGNED_WEBHOOKS', 'yes', {}, (c) => c.allowUnsignedWebhooks, true],
+    ['ALLOW_UNSIGNED_WEBHOOKS', 'false', {}, (c) => c.allowUnsignedWebhooks, false],
+    ['ADMIN_TOKEN', ADMIN, {}, (c) => c.adminToken, ADMIN],
+    ['METRICS_TOKEN', 'metrics-token-0123456789', {}, (c) => c.metrics, { token: 'metrics-token-0123456789' }],
+    ['METRICS_PORT', '9464', {}, (c) => c.metrics, { port: 9464 }],
+    [
+      'PAYLOAD_ENCRYPTION_KEYS',
+      `k2:${KEY_2}, k1:${KEY_1}`,
+      {},
+      (c) => c.codec,
+      { encryption: { keys: { k2: KEY_2, k1: KEY_1 }, activeKeyId: 'k2' } },
+    ],
+    [
+      'CODEC_SERVER_TOKEN',
+      CODEC_TOKEN,
+      { PAYLOAD_ENCRYPTION_KEYS: `k1:${KEY_1}` },
+      (c) => c.codec.codecServer,
+      { token: CODEC_TOKEN, allowedOrigins: ['http://localhost:8233', 'http://127.0.0.1:8233'] },
+    ],
+    [
+      'CODEC_CORS_ORIGINS',
+      'https://temporal-ui.example.com/, http://localhost:8080',
+      { PAYLOAD_ENCRYPTION_KEYS: `k1:${KEY_1}`, CODEC_SERVER_TOKEN: CODEC_TOKEN },
+      (c) => c.codec.codecServer?.allowedOrigins,
+      ['https://temporal-ui.example.com', 'http://localhost:8080'],
+    ],
+    [
+      'SLACK_WEBHOOK_URL',
+      SLACK,
+      {},
+      (c) => c.notifications,
+      { slack: { webhookUrl: SLACK, style: 'slack', timeoutMs: 5000 }, windowMs: 3600000, retryAfterFailureMs: 60000 },
+    ],
+    ['SLACK_STYLE', 'plain', { SLACK_WEBHOOK_URL: SLACK }, (c) => c.notifications?.slack?.style, 'plain'],
+    [
+      'SMTP_URL',
+      'smtp://alerts%40example.com:p%40ss@mail.example.com',
+      { SMTP_FROM: 'sync@example.com', ALERT_EMAIL_TO: 'ops@example.com' },
+      (c) => c.notifications?.email,
+      {
+        host: 'mail.example.com',
+        port: 587,
+        secure: false,
+        requireTls: false,
+        user: 'alerts@example.com',
+        pass: 'p@ss',
+        from: 'sync@example.com',
+        to: ['ops@example.com'],
+        timeoutMs: 10000,
+      },
+    ],
+    [
+      'SMTP_URL',
+      'smtps://mail.example.com',
+      { SMTP_FROM: 'sync@example.com', ALERT_EMAIL_TO: 'ops@example.com' },
+      (c) => [c.notifications?.email?.port, c.notifications?.email?.secure, c.notifications?.email?.user],
+      [465, true, undefined],
+    ],
+    ['SMTP_REQUIRE_TLS', 'true', SMTP, (c) => c.notifications?.email?.requireTls, true],
+    ['SMTP_REQUIRE_TLS', 'false', SMTP, (c) => c.notifications?.email?.requireTls, false],
+    ['SMTP_REQUIRE_TLS', 'on', SMTP, (c) => c.notifications?.email?.requireTls, true],
+    ['SMTP_FROM', 'Sync <sync@example.com>', SMTP, (c) => c.notifications?.email?.from, 'Sync <sync@example.com>'],
+    [
+      'ALERT_EMAIL_TO',
+      'ops@example.com, oncall@example.com,',
+      SMTP,
+      (c) => c.notifications?.email?.to,
+      ['ops@example.com', 'oncall@example.com'],
+    ],
+    ['ALERT_WINDOW_MS', '600000', { SLACK_WEBHOOK_URL: SLACK }, (c) => c.notifications?.windowMs, 600000],
+  ])('%s=%p (with %j)', (name, value, extra, pick, expected) => {
+    expect(pick(load({ ...extra, [name]: value }))).toEqual(expected);
+  });
+
+  it('leaves the new settings at their defaults when they are not given', () => {
+    const c = load();
+    expect(conn(c).enabled).toBe(true);
+    expect(conn(c).chatwoot.webhookToken).toBeUndefined();
+    expect(conn(c).notifications).toBeUndefined();
+    expect(c.allowUnsignedWebhooks).toBe(false);
+    expect(c.adminToken).toBeUndefined();
+    expect(c.metrics).toEqual({});
+    expect(c.codec).toEqual({});
+    expect(c.notifications).toBeUndefined();
+    expect(c.health).toEqual({ authProbeIntervalMs: 60000, unreachableAlertAfterMs: 300000 });
+  });
+
+  it('ignores the variables of a feature that is off', () => {
+    const c = load({
+      // No SLACK_WEBHOOK_URL and no SMTP_URL: no channel, so no notifications at all.
+      SLACK_STYLE: 'plain',
+      SMTP_REQUIRE_TLS: 'true',
+      SMTP_FROM: 'sync@example.com',
+      ALERT_EMAIL_TO: 'ops@example.com',
+      ALERT_WINDOW_MS: '600000',
+      // No CODEC_SERVER_TOKEN: no codec server.
+      CODEC_CORS_ORIGINS: 'https://temporal-ui.example.com',
+    });
+    expect(c.notifications).toBeUndefined();
+    expect(c.codec).toEqual({});
+  });
+
+  it('sets one service-wide notification set, not one of the connection', () => {
+    const c = load({ SLACK_WEBHOOK_URL: SLACK });
+    expect(c.notifications?.slack?.webhookUrl).toBe(SLACK);
+    expect(conn(c).notifications).toBeUndefined();
+  });
+
   it('covers every variable the loader knows', () => {
     // Keeps the table above complete when a variable is added.
     expect(ENV_VARIABLES.map((v) => v.name).sort()).toEqual(
@@ -227,6 +366,22 @@ describe('loadConfigFromEnv: every variable', () => {
         'ASSIGNEE_OWNER',
         'DEBOUNCE_MS',
         'IDLE_CLOSE_MS',
+        'SYNC_ENABLED',
+        'CHATWOOT_WEBHOOK_TOKEN',
+        'ALLOW_UNSIGNED_WEBHOOKS',
+        'ADMIN_TOKEN',
+        'METRICS_TOKEN',
+        'METRICS_PORT',
+        'PAYLOAD_ENCRYPTION_KEYS',
+        'CODEC_SERVER_TOKEN',
+        'CODEC_CORS_ORIGINS',
+        'SLACK_WEBHOOK_URL',
+        'SLACK_STYLE',
+        'SMTP_URL',
+        'SMTP_REQUIRE_TLS',
+        'SMTP_FROM',
+        'ALERT_EMAIL_TO',
+        'ALERT_WINDOW_MS',
       ].sort(),
     );
   });
@@ -260,8 +415,62 @@ describe('loadConfigFromEnv: every variable', () => {
   });
 });
 
+describe('loadConfigFromEnv: webhook authentication', () => {
+  const WEBHOOK_RULE =
+    'CHATWOOT_WEBHOOK_SECRET: required: the webhook secret (Chatwoot >= 4.11.2), or a CHATWOOT_WEBHOOK_TOKEN for unsigned Chatwoot versions (or ALLOW_UNSIGNED_WEBHOOKS=true)';
+  const { CHATWOOT_WEBHOOK_SECRET: _secret, ...unsigned } = minimal;
+
+  it('accepts a connection with a webhook secret only (Chatwoot >= 4.11.2 signs)', () => {
+    const chatwoot = conn(loadConfigFromEnv(minimal)).chatwoot;
+    expect(chatwoot.webhookSecret).toBe('cw-webhook-secret');
+    expect(chatwoot.webhookToken).toBeUndefined();
+  });
+
+  it('accepts a connection with a URL token only (Chatwoot versions that do not sign)', () => {
+    const c = loadConfigFromEnv({ ...unsigned, CHATWOOT_WEBHOOK_TOKEN: URL_TOKEN });
+    expect(conn(c).chatwoot.webhookToken).toBe(URL_TOKEN);
+    expect(conn(c).chatwoot.webhookSecret).toBeUndefined();
+    expect(c.allowUnsignedWebhooks).toBe(false);
+  });
+
+  it('keeps both when both are given (both are then required of every delivery)', () => {
+    const chatwoot = conn(load({ CHATWOOT_WEBHOOK_TOKEN: URL_TOKEN })).chatwoot;
+    expect([chatwoot.webhookSecret, chatwoot.webhookToken]).toEqual(['cw-webhook-secret', URL_TOKEN]);
+  });
+
+  it('refuses a connection with neither, naming CHATWOOT_WEBHOOK_SECRET', () => {
+    expect(problems(unsigned)).toEqual([WEBHOOK_RULE]);
+    expect(problems({ ...unsigned, ALLOW_UNSIGNED_WEBHOOKS: 'false' })).toEqual([WEBHOOK_RULE]);
+    // Blank values count as unset.
+    expect(problems({ ...unsigned, CHATWOOT_WEBHOOK_SECRET: ' ', CHATWOOT_WEBHOOK_TOKEN: '' })).toEqual([WEBHOOK_RULE]);
+  });
+
+  it('reports the rule next to the other problems, in variable order', () => {
+    expect(problems({ ...unsigned, ADMIN_TOKEN: 'short', CHATWOOT_ACCOUNT_ID: '0' })).toEqual([
+      'CHATWOOT_ACCOUNT_ID: must be a positive integer',
+      WEBHOOK_RULE,
+      'ADMIN_TOKEN: must be at least 16 visible ASCII characters',
+    ]);
+  });
+
+  it('does not count an invalid URL token as one: that token is reported, not the rule', () => {
+    expect(problems({ ...unsigned, CHATWOOT_WEBHOOK_TOKEN: 'too-short' })).toEqual([
+      'CHATWOOT_WEBHOOK_TOKEN: must be at least 24 characters of A-Z, a-z, 0-9, "-" or "_"',
+    ]);
+  });
+
+  it('ALLOW_UNSIGNED_WEBHOOKS=true accepts a connection with neither', () => {
+    const c = loadConfigFromEnv({ ...unsigned, ALLOW_UNSIGNED_WEBHOOKS: 'true' });
+    expect(c.allowUnsignedWebhooks).toBe(true);
+    expect(conn(c).chatwoot.webhookSecret).toBeUndefined();
+    expect(conn(c).chatwoot.webhookToken).toBeUndefined();
+  });
+});
+
 describe('loadConfigFromEnv: errors', () => {
   it('names every missing required variable', () => {
+    // The webhook rule (CHATWOOT_WEBHOOK_SECRET or CHATWOOT_WEBHOOK_TOKEN) is checked on a connection
+    // whose settings have the right types, so it is not among these: see "webhook authentication".
     expect(problems({})).toEqual([
       'KRAYIN_URL: required',
       'KRAYIN_TOKEN: required',
@@ -346,6 +555,124 @@ describe('loadConfigFromEnv: errors', () => {
     expect(problems({ ...minimal, [name]: value })).toEqual([`${name}: ${message}`]);
   });
 
+  const TOKEN_16 = 'must be at least 16 visible ASCII characters';
+  const URL_TOKEN_RULE = 'must be at least 24 characters of A-Z, a-z, 0-9, "-" or "_"';
+  const KEY_RULE = 'must be 32 random bytes in base64 (44 characters); generate one with generateKey()';
+  const KEY_ID_RULE = '1-64 characters of letters, digits, ".", "_" or "-", starting with a letter or digit';
+  const KEYS = { PAYLOAD_ENCRYPTION_KEYS: `k1:${KEY_1}` };
+  const CODEC = { ...KEYS, CODEC_SERVER_TOKEN: CODEC_TOKEN };
+
+  // The new settings; the third column switches on the feature the variable belongs to.
+  it.each<[string, string, Record<string, string>, string]>([
+    ['SYNC_ENABLED', 'paused', {}, 'must be true, false, 1, 0, yes or no'],
+    ['CHATWOOT_WEBHOOK_TOKEN', 'abcdefghijklmnopqrstuvw', {}, URL_TOKEN_RULE],
+    ['CHATWOOT_WEBHOOK_TOKEN', 'abcdefghijklmnopqrstuvwx+', {}, URL_TOKEN_RULE],
+    ['CHATWOOT_WEBHOOK_TOKEN', 'abcdefghijkl mnopqrstuvwxyz', {}, URL_TOKEN_RULE],
+    ['ALLOW_UNSIGNED_WEBHOOKS', 'sure', {}, 'must be true, false, 1, 0, yes or no'],
+    ['ADMIN_TOKEN', 'fifteen-chars15', {}, TOKEN_16],
+    ['ADMIN_TOKEN', 'sixteen chars 16 with spaces', {}, TOKEN_16],
+    ['ADMIN_TOKEN', 'sixteen-chars-16-ümlaut', {}, TOKEN_16],
+    ['METRICS_TOKEN', 'short', {}, TOKEN_16],
+    ['METRICS_PORT', '0', {}, 'must be an integer between 1 and 65535'],
+    ['METRICS_PORT', '65536', {}, 'must be an integer between 1 and 65535'],
+    ['METRICS_PORT', 'metrics', {}, 'must be an integer between 1 and 65535'],
+    ['PAYLOAD_ENCRYPTION_KEYS', ',', {}, 'must list at least one <key id>:<base64 key> entry'],
+    ['PAYLOAD_ENCRYPTION_KEYS', KEY_1, {}, 'entry 1 is not of the form <key id>:<base64 key>'],
+    ['PAYLOAD_ENCRYPTION_KEYS', 'k1:c2hvcnQ=', {}, `entry 1 (key id "k1") ${KEY_RULE}`],
+    ['PAYLOAD_ENCRYPTION_KEYS', `k1:${KEY_1},k2:not-base64!`, {}, `entry 2 (key id "k2") ${KEY_RULE}`],
+    [
+      'PAYLOAD_ENCRYPTION_KEYS',
+      `k1:${Buffer.alloc(32).toString('base64')}`,
+      {},
+      'entry 1 (key id "k1") is a placeholder, not a random key',
+    ],
+    ['PAYLOAD_ENCRYPTION_KEYS', `k1:${KEY_1},k1:${KEY_2}`, {}, 'entry 2: key id "k1" is listed twice'],
+    ['PAYLOAD_ENCRYPTION_KEYS', `-k:${KEY_1}`, {}, `entry 1: the key id must be ${KEY_ID_RULE}`],
+    ['CODEC_SERVER_TOKEN', CODEC_TOKEN, {}, 'is set but PAYLOAD_ENCRYPTION_KEYS is not'],
+    ['CODEC_SERVER_TOKEN', 'short', KEYS, TOKEN_16],
+    [
+      'CODEC_CORS_ORIGINS',
+      'https://temporal-ui.example.com/path',
+      CODEC,
+      'must be an origin such as https://temporal-ui.example.com (no path)',
+    ],
+    ['SLACK_WEBHOOK_URL', 'hooks.slack.com/services/x', {}, 'must be an http(s) URL'],
+    ['SLACK_STYLE', 'teams', { SLACK_WEBHOOK_URL: SLACK }, 'must be slack or plain'],
+    ['SMTP_REQUIRE_TLS', 'ture', SMTP, 'must be true or false'],
+    [
+      'SMTP_URL',
+      'http://mail.example.com',
+      SMTP,
+      'must be smtp://[user:pass@]host[:port] or smtps://[user:pass@]host[:port]',
+    ],
+    ['SMTP_URL', 'smtp://user@mail.example.com', SMTP, 'needs both user and password, or neither'],
+    ['SMTP_FROM', 'not an address', SMTP, 'must be an email address, optionally as "Name <address>"'],
+    ['ALERT_EMAIL_TO', 'ops@example.com, nobody', SMTP, 'must be an email address'],
+    ['ALERT_WINDOW_MS', '999', { SLACK_WEBHOOK_URL: SLACK }, 'must be an integer between 1000 and 604800000'],
+    ['ALERT_WINDOW_MS', 'hourly', { SLACK_WEBHOOK_URL: SLACK }, 'must be an integer between 1000 and 604800000'],
+  ])('%s=%p (with %j): %s', (name, value, extra, message) => {
+    expect(problems({ ...minimal, ...extra, [name]: value })).toEqual([`${name}: ${message}`]);
+  });
+
+  it('SMTP_URL without SMTP_FROM or ALERT_EMAIL_TO names the missing variable', () => {
+    const { SMTP_FROM: _from, ...noFrom } = SMTP;
+    const { ALERT_EMAIL_TO: _to, ...noTo } = SMTP;
+    expect(problems({ ...minimal, ...noFrom })).toEqual(['SMTP_FROM: is required when SMTP_URL is set']);
+    expect(problems({ ...minimal, ...noTo })).toEqual(['ALERT_EMAIL_TO: is required when SMTP_URL is set']);
+    expect(problems({ ...minimal, ...SMTP, SMTP_FROM: ' ' })).toEqual(['SMTP_FROM: is required when SMTP_URL is set']);
+  });
+
+  it("lists the feature loaders' problems with the others, in variable order", () => {
+    expect(
+      problems({
+        ...minimal,
+        SMTP_URL: 'smtp://mail.example.com',
+        ALERT_EMAIL_TO: 'ops@example.com',
+        PAYLOAD_ENCRYPTION_KEYS: 'k1',
+        METRICS_TOKEN: 'short',
+        PORT: '-1',
+      }),
+    ).toEqual([
+      'PORT: must be an integer between 0 and 65535',
+      `METRICS_TOKEN: ${TOKEN_16}`,
+      'PAYLOAD_ENCRYPTION_KEYS: entry 1 is not of the form <key id>:<base64 key>',
+      'SMTP_FROM: is required when SMTP_URL is set',
+    ]);
+  });
+
+  it('never echoes a secret of the new settings in an error', () => {
+    const message = problems({
+      ...minimal,
+      CHATWOOT_WEBHOOK_TOKEN: 'SECRET-URL-TOKEN-1!',
+      ADMIN_TOKEN: 'SECRET 2',
+      METRICS_TOKEN: 'SECRET-3',
+      METRICS_PORT: 'SECRET-PORT-4',
+      SYNC_ENABLED: 'SECRET-BOOL-5',
+      ALLOW_UNSIGNED_WEBHOOKS: 'SECRET-BOOL-6',
+      // The key material of a malformed entry, and of a short one.
+      PAYLOAD_ENCRYPTION_KEYS: 'k1:SECRETKEYMATERIAL7',
+      CODEC_SERVER_TOKEN: 'SECRET-8',
+      SLACK_WEBHOOK_URL: 'SECRET-SLACK-9',
+      // A valid URL with a password, but no SMTP_FROM.
+      SMTP_URL: 'smtp://alerts:SECRET-PASSWORD-10@mail.example.com',
+    }).join('\n');
+    expect(message.split('\n').length).toBeGreaterThanOrEqual(8);
+    expect(message).not.toMatch(/SECRET/);
+    for (const [name, value] of [
+      ['PAYLOAD_ENCRYPTION_KEYS', 'SECRETKEYMATERIAL'],
+      ['PAYLOAD_ENCRYPTION_KEYS', '@@@@'],
+      ['PAYLOAD_ENCRYPTION_KEYS', `SECRET${KEY_1}`],
+      ['SMTP_URL', 'smtp://alerts:SECRET-PASSWORD@'],
+      ['SMTP_URL', 'smtp://alerts:SECRET-PASSWORD@mail.example.com/path'],
+      ['SLACK_WEBHOOK_URL', 'ftp://hooks.example.com/SECRET'],
+      ['CODEC_SERVER_TOKEN', 'SECRET with spaces and long enough'],
+    ] as const) {
+      const found = problems({ ...minimal, ...CODEC, ...SMTP, [name]: value }).join('\n');
+      expect(found).toMatch(new RegExp(`^${name}: `));
+      expect(found).not.toMatch(/SECRET/);
+    }
+  });
+
   it.each([
     ['CONVERSATION_ACTIVITY_TYPES', '{not json'],
     ['CONVERSATION_ACTIVITY_TYPES', '["call"]'],
@@ -418,6 +745,7 @@ describe('loadConfigFromEnv: errors', () => {
           CHATWOOT_URL: 'https://chat.example.com',
           CHATWOOT_ACCOUNT_ID: 'abc',
           CHATWOOT_API_TOKEN: 'x',
+          CHATWOOT_WEBHOOK_SECRET: 'x',
           PORT: '-1',
           SYNC_ORGANIZATIONS: 'sometimes',
           FIELD_MAP: '{"person":{"Bad":"name"}}',

@@ -16,9 +16,28 @@ function write(name: string, content: string): string {
 const connection = (id: string, extra: object = {}) => ({
   id,
   krayin: { url: `https://${id}.crm.example.com/api/v1`, token: `3|${id}-krayin-secret-token` },
-  chatwoot: { url: 'https://chat.example.com', accountId: 1, apiToken: `${id}-chatwoot-token` },
+  chatwoot: {
+    url: 'https://chat.example.com',
+    accountId: 1,
+    apiToken: `${id}-chatwoot-token`,
+    webhookSecret: `${id}-webhook-secret`,
+  },
   ...extra,
 });
+
+/** A connection whose webhooks are neither signed nor carry a URL token. */
+const unsigned = (id: string, extra: object = {}) => {
+  const c = connection(id, extra);
+  const { webhookSecret: _secret, ...chatwoot } = c.chatwoot;
+  return { ...c, chatwoot };
+};
+
+const WEBHOOK_RULE =
+  'required: the webhook secret (Chatwoot >= 4.11.2), or a CHATWOOT_WEBHOOK_TOKEN for unsigned Chatwoot versions (or ALLOW_UNSIGNED_WEBHOOKS=true)';
+const URL_TOKEN = 'Url-Token_0123456789abcdefXYZ';
+/** 32 random-looking bytes in base64 (an all-equal key is refused as a placeholder). */
+const key = (seed: number) =>
+  Buffer.from(Array.from({ length: 32 }, (_, i) => (seed * 31 + i * 7) % 256)).toString('base64');
 
 function problems(json: unknown): string[] {
   try {
@@ -281,6 +300,214 @@ describe('loadConfigFile', () => {
   });
 });
 
+describe('loadConfigFile: failure handling, recovery, notifications and hardening', () => {
+  const acmeEmail = {
+    host: 'smtp.acme.example',
+    port: 465,
+    user: 'alerts@acme.example',
+    pass: 'acme-smtp-password',
+    from: 'Acme sync <sync@acme.example>',
+    to: ['ops@acme.example', 'oncall@acme.example'],
+  };
+
+  it('reads notifications per connection, the service-wide fallback and the health settings', () => {
+    const config = loadConfigFile(
+      write(
+        'operations.json',
+        JSON.stringify({
+          adminToken: 'admin-token-0123456789',
+          metrics: { token: 'metrics-token-0123456789', port: 9464 },
+          health: { authProbeIntervalMs: 30000, unreachableAlertAfterMs: 600000 },
+          notifications: {
+            slack: { webhookUrl: 'https://hooks.slack.com/services/T0/B0/XXXX' },
+            windowMs: 1800000,
+          },
+          connections: [
+            connection('acme', {
+              notifications: {
+                slack: { webhookUrl: 'https://mm.acme.example/hooks/abc', style: 'plain', timeoutMs: 2000 },
+                email: acmeEmail,
+                windowMs: 600000,
+                retryAfterFailureMs: 120000,
+              },
+            }),
+            connection('globex', {
+              enabled: false,
+              chatwoot: {
+                url: 'https://chat.example.com',
+                accountId: 2,
+                apiToken: 'globex-chatwoot-token',
+                webhookToken: URL_TOKEN,
+              },
+            }),
+          ],
+        }),
+      ),
+    );
+    expect(config.adminToken).toBe('admin-token-0123456789');
+    expect(config.metrics).toEqual({ token: 'metrics-token-0123456789', port: 9464 });
+    expect(config.health).toEqual({ authProbeIntervalMs: 30000, unreachableAlertAfterMs: 600000 });
+    expect(config.allowUnsignedWebhooks).toBe(false);
+    expect(config.notifications).toEqual({
+      slack: { webhookUrl: 'https://hooks.slack.com/services/T0/B0/XXXX', style: 'slack', timeoutMs: 5000 },
+      windowMs: 1800000,
+      retryAfterFailureMs: 60000,
+    });
+    const [acme, globex] = config.connections;
+    expect(acme?.notifications).toEqual({
+      slack: { webhookUrl: 'https://mm.acme.example/hooks/abc', style: 'plain', timeoutMs: 2000 },
+      email: { ...acmeEmail, requireTls: false, timeoutMs: 10000 },
+      windowMs: 600000,
+      retryAfterFailureMs: 120000,
+    });
+    // No notifications of its own: the service-wide ones apply (the notifier's fallback).
+    expect(globex?.notifications).toBeUndefined();
+    expect(globex?.enabled).toBe(false);
+    expect(globex?.chatwoot.webhookToken).toBe(URL_TOKEN);
+    expect(globex?.chatwoot.webhookSecret).toBeUndefined();
+  });
+
+  it('fills the defaults of the new settings', () => {
+    const config = parseConfigObject({
+      health: { authProbeIntervalMs: 5000 },
+      connections: [
+        connection('acme', { notifications: { email: { host: 'relay', from: 'a@b.example', to: ['c@d.example'] } } }),
+      ],
+    });
+    expect(config.health).toEqual({ authProbeIntervalMs: 5000, unreachableAlertAfterMs: 300000 });
+    expect(config.metrics).toEqual({});
+    expect(config.codec).toEqual({});
+    expect(config.adminToken).toBeUndefined();
+    expect(config.notifications).toBeUndefined();
+    expect(config.connections[0]?.enabled).toBe(true);
+    expect(config.connections[0]?.notifications).toEqual({
+      email: {
+        host: 'relay',
+        port: 587,
+        requireTls: false,
+        from: 'a@b.example',
+        to: ['c@d.example'],
+        timeoutMs: 10000,
+      },
+      windowMs: 3600000,
+      retryAfterFailureMs: 60000,
+    });
+    expect(parseConfigObject({ connections: [connection('acme')] }).health).toEqual({
+      authProbeIntervalMs: 60000,
+      unreachableAlertAfterMs: 300000,
+    });
+  });
+
+  it('reads payload encryption and the codec server', () => {
+    const config = parseConfigObject({
+      codec: {
+        encryption: { keys: { k2: key(2), k1: key(1) }, activeKeyId: 'k2' },
+        codecServer: { token: 'codec-token-0123456789', allowedOrigins: ['https://temporal-ui.example.com'] },
+      },
+      connections: [connection('acme')],
+    });
+    expect(config.codec).toEqual({
+      encryption: { keys: { k2: key(2), k1: key(1) }, activeKeyId: 'k2' },
+      codecServer: { token: 'codec-token-0123456789', allowedOrigins: ['https://temporal-ui.example.com'] },
+    });
+  });
+
+  it('requires a webhook secret or a URL token of every connection, unless allowUnsignedWebhooks', () => {
+    expect(problems({ connections: [connection('acme'), unsigned('globex'), unsigned('initech')] })).toEqual([
+      `connections[1].chatwoot.webhookSecret: ${WEBHOOK_RULE}`,
+      `connections[2].chatwoot.webhookSecret: ${WEBHOOK_RULE}`,
+    ]);
+    const tokenOnly = unsigned('globex');
+    const withToken = { ...tokenOnly, chatwoot: { ...tokenOnly.chatwoot, webhookToken: URL_TOKEN } };
+    expect(parseConfigObject({ connections: [withToken] }).connections[0]?.chatwoot.webhookToken).toBe(URL_TOKEN);
+    const open = parseConfigObject({ allowUnsignedWebhooks: true, connections: [unsigned('globex')] });
+    expect(open.allowUnsignedWebhooks).toBe(true);
+    expect(open.connections[0]?.chatwoot.webhookSecret).toBeUndefined();
+  });
+
+  it('names problems of the new settings by JSON path', () => {
+    expect(
+      problems({
+        adminToken: 'short',
+        metrics: { token: 'short', port: 0 },
+        allowUnsignedWebhooks: 'yes',
+        health: { authProbeIntervalMs: 999, unreachableAlertAfterMs: 86400001 },
+        notifications: {
+          slack: { webhookUrl: 'hooks.slack.com', style: 'teams' },
+          email: { host: 'relay', pass: 'only-a-password', from: 'nobody', to: [] },
+          windowMs: 5,
+        },
+        connections: [
+          connection('acme', {
+            enabled: 'no',
+            chatwoot: {
+              url: 'https://chat.example.com',
+              accountId: 1,
+              apiToken: 'x',
+              webhookSecret: 's',
+              webhookToken: 'short',
+            },
+            notifications: { email: { host: '', from: 'a@b.example', to: ['not-an-address'] } },
+          }),
+        ],
+      }),
+    ).toEqual([
+      'adminToken: must be at least 16 visible ASCII characters',
+      'metrics.token: must be at least 16 visible ASCII characters',
+      'metrics.port: must be an integer between 1 and 65535',
+      'notifications.slack.webhookUrl: must be an http(s) URL',
+      'notifications.slack.style: must be slack or plain',
+      'notifications.email.from: must be an email address, optionally as "Name <address>"',
+      'notifications.email.to: needs at least one address',
+      'notifications.email.pass: user and pass must be given together',
+      'notifications.windowMs: must be an integer between 1000 and 604800000',
+      'allowUnsignedWebhooks: must be true or false',
+      'health.authProbeIntervalMs: must be an integer between 1000 and 3600000',
+      'health.unreachableAlertAfterMs: must be an integer between 1000 and 86400000',
+      'connections[0].enabled: must be true or false',
+      'connections[0].chatwoot.webhookToken: must be at least 24 characters of A-Z, a-z, 0-9, "-" or "_"',
+      'connections[0].notifications.email.host: must be a host name',
+      'connections[0].notifications.email.to[0]: must be an email address',
+    ]);
+  });
+
+  it('names keyring problems without echoing key material or tokens', () => {
+    const message = problems({
+      codec: {
+        encryption: { keys: { k1: 'SECRET-KEY-MATERIAL' }, activeKeyId: 'k1' },
+        codecServer: { token: 'SECRET' },
+      },
+      connections: [connection('acme')],
+    }).join('\n');
+    expect(message.split('\n')).toEqual([
+      'codec.encryption: key "k1" must be 32 random bytes in base64 (44 characters); generate one with generateKey()',
+      'codec.codecServer.token: must be at least 16 visible ASCII characters',
+    ]);
+    expect(message).not.toContain('SECRET');
+    expect(
+      problems({ codec: { encryption: { keys: { k1: key(1) }, activeKeyId: 'k2' } }, connections: [connection('a')] }),
+    ).toEqual(['codec.encryption: the active key id "k2" is not in the keyring']);
+  });
+
+  it('never echoes the new secrets', () => {
+    const message = problems({
+      adminToken: 'SECRET 1',
+      metrics: { token: 'SECRET-2' },
+      notifications: {
+        slack: { webhookUrl: 'SECRET-3' },
+        email: { host: 'h', pass: 'SECRET-4', from: 'a@b.example', to: ['c@d.example'] },
+      },
+      connections: [
+        connection('acme', {
+          chatwoot: { url: 'https://chat.example.com', accountId: 1, apiToken: 'x', webhookToken: 'SECRET-5' },
+        }),
+      ],
+    }).join('\n');
+    expect(message.split('\n').length).toBe(5);
+    expect(message).not.toContain('SECRET');
+  });
+});
+
 describe('loadConfig', () => {
   it('uses CONFIG_FILE when it is set, ignoring the other variables', () => {
     const file = write('one.json', JSON.stringify({ connections: [connection('filed')] }));
@@ -296,6 +523,7 @@ describe('loadConfig', () => {
       CHATWOOT_URL: 'http://127.0.0.1:3000',
       CHATWOOT_ACCOUNT_ID: '1',
       CHATWOOT_API_TOKEN: 'x',
+      CHATWOOT_WEBHOOK_SECRET: 'x',
     };
     expect(loadConfig(env).connections.map((c) => c.id)).toEqual(['default']);
     expect(() => loadConfig({})).toThrow(ConfigError);

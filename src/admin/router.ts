@@ -1,0 +1,157 @@
+/**
+ * The admin (ops) API, under /admin, bearer-token protected. The CLI talks to it (status, replay,
+ * retry-parked, disable, enable), so it works the same against an embedded laptop install (where
+ * PGlite belongs to the running process) and a production deployment.
+ *
+ *   GET  /admin/status                                   counts by SyncStatus per connection, oldest parked, switch
+ *   GET  /admin/connections/:id/parked?reason=&limit=     parked contacts (ids and PII-free reasons)
+ *   POST /admin/connections/:id/contacts/:contactId/replay  re-run a contact's sync from current data
+ *   POST /admin/connections/:id/retry-parked {reason?}    resume parked syncs (all, or one park kind)
+ *   POST /admin/connections/:id/disable                   webhooks verified + counted, no syncs
+ *   POST /admin/connections/:id/enable                    back on; says what was missed
+ */
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { bearerTokenOf, tokensEqual } from '../codec/bearer-auth';
+import type { AppConfig } from '../config/schema';
+import type { ConnectionSwitches } from '../ops/connection-switches';
+import type { ParkReason, Store, SyncStatus } from '../store/types';
+
+export interface AdminDeps {
+  config: AppConfig;
+  store: Store;
+  switches: ConnectionSwitches;
+  /** Re-runs a contact's sync now, ignoring the stored hash (TemporalDispatcher.retry). */
+  retry(connectionId: string, contactId: number, requestedBy: string): Promise<void>;
+  token: string;
+}
+
+const PARK_KINDS = ['validation', 'auth', 'mapping', 'ambiguous', 'not_found', 'config', 'internal'] as const;
+const STATUSES: SyncStatus[] = ['pending', 'synced', 'skipped', 'parked', 'failed'];
+/** Contacts resumed per retry-parked call; `more: true` says to call again. */
+const RETRY_BATCH = 5_000;
+const retryBody = z.strictObject({ reason: z.enum(PARK_KINDS).optional() });
+
+export function createAdminRouter(deps: AdminDeps): Router {
+  const router = express.Router();
+  router.use('/admin', requireToken(deps.token), express.json({ limit: '16kb', strict: true }));
+
+  router.get('/admin/status', async (_req, res) => {
+    const counts = await deps.store.syncState.countByStatus();
+    const connections = await Promise.all(
+      deps.config.connections.map(async (c) => {
+        const rows = counts.filter((r) => r.connectionId === c.id);
+        const byStatus = Object.fromEntries(STATUSES.map((s) => [s, rows.find((r) => r.status === s)?.count ?? 0]));
+        const oldestParked = rows.find((r) => r.status === 'parked')?.oldestParkedAt ?? null;
+        const switchState = await deps.switches.state(c.id);
+        return {
+          id: c.id,
+          enabled: c.enabled && !switchState.disabled,
+          disabledSince: switchState.since,
+          counts: byStatus,
+          oldestParkedAt: oldestParked?.toISOString() ?? null,
+        };
+      }),
+    );
+    res.json({ connections });
+  });
+
+  router.get('/admin/connections/:id/parked', withConnection(deps), async (req, res) => {
+    const kind = typeof req.query.reason === 'string' ? parseKind(req.query.reason) : undefined;
+    if (kind === null) return badRequest(res, `reason must be one of ${PARK_KINDS.join(', ')}`);
+    const limit = Math.min(Number(req.query.limit ?? 100) || 100, 1000);
+    const parked = await deps.store.syncState.listParked(req.params.id as string, kind, limit);
+    res.json({
+      parked: parked.map((p) => ({
+        contactId: p.contactId,
+        parkedAt: p.parkedAt?.toISOString() ?? null,
+        reason: p.parkReason,
+      })),
+    });
+  });
+
+  router.post('/admin/connections/:id/contacts/:contactId/replay', withConnection(deps), async (req, res) => {
+    const contactId = Number(req.params.contactId);
+    if (!Number.isInteger(contactId) || contactId < 1) return badRequest(res, 'contactId must be a positive integer');
+    const connectionId = req.params.id as string;
+    await deps.store.syncState.clearHash(connectionId, contactId);
+    await deps.retry(connectionId, contactId, 'admin:replay');
+    await deps.store.audit.append({ connectionId, contactId, action: 'sync.replay_requested' });
+    res.status(202).json({ status: 'replaying', connectionId, contactId });
+  });
+
+  router.post('/admin/connections/:id/retry-parked', withConnection(deps), async (req, res) => {
+    const body = retryBody.safeParse(req.body ?? {});
+    if (!body.success) return badRequest(res, `reason must be one of ${PARK_KINDS.join(', ')}`);
+    const connectionId = req.params.id as string;
+    // Each retry signals (or restarts) the contact's workflow, which records the new outcome itself.
+    const parked = await deps.store.syncState.listParked(connectionId, body.data.reason, RETRY_BATCH);
+    for (const p of parked) await deps.retry(connectionId, p.contactId, 'admin:retry-parked');
+    res.status(202).json({
+      status: 'retrying',
+      connectionId,
+      resumed: parked.length,
+      reason: body.data.reason ?? null,
+      more: parked.length === RETRY_BATCH,
+    });
+  });
+
+  router.post('/admin/connections/:id/disable', withConnection(deps), async (req, res) => {
+    const state = await deps.switches.disable(req.params.id as string);
+    res.json({ status: 'disabled', connectionId: req.params.id, since: state.since });
+  });
+
+  router.post('/admin/connections/:id/enable', withConnection(deps), async (req, res) => {
+    const before = await deps.switches.enable(req.params.id as string);
+    res.json({
+      status: 'enabled',
+      connectionId: req.params.id,
+      wasDisabledSince: before.since,
+      webhooksIgnored: before.ignoredWebhooks,
+      notice: before.disabled
+        ? `The connection was disabled since ${before.since}; ${before.ignoredWebhooks} webhook(s) started no sync meanwhile. Run a reconciliation (or replay the affected contacts) to catch up.`
+        : 'The connection was not disabled.',
+    });
+  });
+
+  router.use('/admin', (_req, res) => {
+    res.status(404).json({ error: 'not_found', reason: 'no_route' });
+  });
+  router.use('/admin', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const status = (err as { status?: number }).status;
+    if (status && status >= 400 && status < 500) return badRequest(res, 'malformed request body');
+    res.status(500).json({ error: 'internal', reason: 'internal_error' });
+  });
+  return router;
+}
+
+function requireToken(token: string) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const given = bearerTokenOf(req.get('authorization'));
+    if (given === null || !tokensEqual(given, token)) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      res.status(401).json({ error: 'unauthorized', reason: given === null ? 'missing_token' : 'bad_token' });
+      return;
+    }
+    next();
+  };
+}
+
+function withConnection(deps: AdminDeps) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!deps.config.connections.some((c) => c.id === req.params.id)) {
+      res.status(404).json({ error: 'not_found', reason: 'unknown_connection' });
+      return;
+    }
+    next();
+  };
+}
+
+function parseKind(value: string): ParkReason['kind'] | null {
+  return (PARK_KINDS as readonly string[]).includes(value) ? (value as ParkReason['kind']) : null;
+}
+
+function badRequest(res: Response, message: string): void {
+  res.status(400).json({ error: 'bad_request', reason: message });
+}

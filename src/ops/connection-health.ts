@@ -1,0 +1,175 @@
+/**
+ * How each connection's Krayin is doing, seen from this worker process, and what to tell the operator.
+ *
+ * - Auth: the first 401/403 blocks the connection's Krayin calls (they fail at once, so syncs park
+ *   with the auth reason instead of hammering Krayin with a dead token) and alerts once. A probe
+ *   (GET /get) runs every minute while blocked; when the token works again the block lifts and a
+ *   recovery message goes out. Parked syncs resume on `retry-parked --reason auth`.
+ * - Reachability: Krayin failing with network errors or 5xx for longer than a few minutes alerts
+ *   ("syncs are delayed, none are lost"); the first good answer resolves it.
+ * - Parked syncs: one alert per park kind per window (deduplicated by the notifier).
+ * Messages are PII-free: connection ids, counts, setting names.
+ */
+import type { KrayinCallInfo } from '../krayin/http';
+import type { Logger } from '../logging';
+import type { AlertInput, ResolveInput } from '../notify/types';
+import type { ParkReason } from '../store/types';
+
+export interface Alerter {
+  alert(input: AlertInput): Promise<unknown>;
+  resolve(input: ResolveInput): Promise<unknown>;
+}
+
+export interface ConnectionHealthOptions {
+  alerter?: Alerter;
+  logger?: Logger;
+  now?: () => number;
+  /** Krayin failing this long (network errors, 5xx) raises "krayin_unreachable". Default 5 min. */
+  unreachableAfterMs?: number;
+  /** How often a blocked connection's token is probed. Default 60 s. */
+  probeIntervalMs?: number;
+}
+
+interface State {
+  authBlockedSince: number | null;
+  failingSince: number | null;
+  unreachableAlerted: boolean;
+}
+
+export class ConnectionHealth {
+  private readonly states = new Map<string, State>();
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly opts: ConnectionHealthOptions = {}) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** The KrayinClient `onCall` hook of one connection. */
+  observer(connectionId: string): (call: KrayinCallInfo) => void {
+    return (call) => this.observeKrayinCall(connectionId, call);
+  }
+
+  observeKrayinCall(connectionId: string, call: KrayinCallInfo): void {
+    if (call.outcome === 'auth') return this.authFailed(connectionId);
+    const down = call.outcome === 'transient' && (call.status === null || call.status >= 500);
+    if (down) return this.failing(connectionId);
+    if (call.status !== null && call.outcome !== 'rate_limited') this.answered(connectionId);
+  }
+
+  /** True while the connection's Krayin token is known to be refused. */
+  authBlocked(connectionId: string): boolean {
+    return this.state(connectionId).authBlockedSince !== null;
+  }
+
+  /** A sync parked: tell the operator (auth is reported by the call observer already). */
+  parked(connectionId: string, reason: ParkReason): void {
+    if (reason.kind === 'auth' && reason.endpoint !== undefined) return;
+    const what =
+      reason.kind === 'auth'
+        ? 'Chatwoot refused the API token: fix CHATWOOT_API_TOKEN, then run retry-parked --reason auth'
+        : `A contact sync is parked (${reason.kind}): ${reason.message}`;
+    void this.send('alert', {
+      connectionId,
+      cause: reason.kind === 'auth' ? 'chatwoot_auth' : `parked_${reason.kind}`,
+      title: reason.kind === 'auth' ? 'Chatwoot rejects the API token' : `Contact syncs parked: ${reason.kind}`,
+      text: `${what}\nSee the parked syncs with "npm run cli -- status" or SyncStatus="parked" in the Temporal UI.`,
+      severity: reason.kind === 'auth' ? 'critical' : 'warning',
+    });
+  }
+
+  /** Every `probeIntervalMs`, probes each auth-blocked connection (e.g. GET /get with the raw client). */
+  startProbes(probe: (connectionId: string) => Promise<void>): void {
+    this.stopProbes();
+    this.timer = setInterval(() => {
+      for (const [id, s] of this.states) {
+        if (s.authBlockedSince === null) continue;
+        probe(id).then(
+          () => this.answered(id),
+          () => undefined, // still refused (the observer saw it) or unreachable
+        );
+      }
+    }, this.opts.probeIntervalMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  stopProbes(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private authFailed(connectionId: string): void {
+    const s = this.state(connectionId);
+    if (s.authBlockedSince !== null) return;
+    s.authBlockedSince = this.now();
+    this.opts.logger?.error(
+      { connectionId },
+      'Krayin refused the API token: Krayin calls of this connection are blocked',
+    );
+    void this.send('alert', {
+      connectionId,
+      cause: 'krayin_auth',
+      title: 'Krayin rejects the API token',
+      text:
+        'Krayin answered 401/403: the token is wrong or was revoked (logging in as the token user revokes its other tokens). ' +
+        'Syncs of this connection are parked until it works again. Fix KRAYIN_TOKEN (restart), then run "npm run cli -- retry-parked --reason auth".',
+      severity: 'critical',
+    });
+  }
+
+  private failing(connectionId: string): void {
+    const s = this.state(connectionId);
+    s.failingSince ??= this.now();
+    if (s.unreachableAlerted || this.now() - s.failingSince < (this.opts.unreachableAfterMs ?? 5 * 60_000)) return;
+    s.unreachableAlerted = true;
+    void this.send('alert', {
+      connectionId,
+      cause: 'krayin_unreachable',
+      title: 'Krayin is not answering',
+      text: 'Krayin calls fail with network errors or 5xx. Syncs are retried with backoff: they are delayed, none is lost.',
+      severity: 'warning',
+    });
+  }
+
+  /** Krayin gave a real answer (2xx, 4xx): it is up and the token works. */
+  private answered(connectionId: string): void {
+    const s = this.state(connectionId);
+    if (s.authBlockedSince !== null) {
+      s.authBlockedSince = null;
+      this.opts.logger?.info({ connectionId }, 'Krayin accepts the API token again');
+      void this.send('resolve', {
+        connectionId,
+        cause: 'krayin_auth',
+        text: 'Krayin accepts the API token again. Resume parked syncs with "npm run cli -- retry-parked --reason auth".',
+      });
+    }
+    if (s.failingSince !== null) {
+      s.failingSince = null;
+      if (s.unreachableAlerted) {
+        s.unreachableAlerted = false;
+        void this.send('resolve', { connectionId, cause: 'krayin_unreachable', text: 'Krayin answers again.' });
+      }
+    }
+  }
+
+  private state(connectionId: string): State {
+    let s = this.states.get(connectionId);
+    if (!s) {
+      s = { authBlockedSince: null, failingSince: null, unreachableAlerted: false };
+      this.states.set(connectionId, s);
+    }
+    return s;
+  }
+
+  private async send(kind: 'alert', input: AlertInput): Promise<void>;
+  private async send(kind: 'resolve', input: ResolveInput): Promise<void>;
+  private async send(kind: 'alert' | 'resolve', input: AlertInput | ResolveInput): Promise<void> {
+    if (!this.opts.alerter) return;
+    try {
+      if (kind === 'alert') await this.opts.alerter.alert(input as AlertInput);
+      else await this.opts.alerter.resolve(input as ResolveInput);
+    } catch {
+      // the notifier logs its own delivery failures and never throws; this is a second guard
+    }
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * Operating the service, end to end: the admin API and the CLI on top of it (status, replay,
+ * retry-parked, disable/enable), auth failures that park a connection and alert once, metrics, and
+ * what must never leak (secrets in logs; emails, phones and names in workflow ids, search attributes
+ * and metric labels).
+ */
+import { execFile } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import { request } from 'undici';
+import { ADMIN_TOKEN, startHarness, WEBHOOK_SECRET, type Harness } from '../helpers/harness';
+import { contactEventBody, postWebhook, type ContactInput } from '../helpers/webhooks';
+
+function person(id: number, extra: Partial<ContactInput> = {}): ContactInput {
+  return {
+    id,
+    name: `Ops Person ${id}`,
+    email: `ops.${id}@example.com`,
+    phone_number: `+49151777${id}`,
+    additional_attributes: { company_name: `Ops Company ${id}` },
+    custom_attributes: {},
+    ...extra,
+  };
+}
+
+/** A local Slack-compatible incoming-webhook receiver that records what it got. */
+async function slackReceiver(): Promise<{ url: string; messages: { text: string }[]; close(): Promise<void> }> {
+  const messages: { text: string }[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      messages.push(JSON.parse(body) as { text: string });
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/hook`, messages, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`not reached: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function cli(h: Harness, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const tsx = path.resolve(__dirname, '../../node_modules/.bin/tsx');
+  const entry = path.resolve(__dirname, '../../src/cli.ts');
+  return new Promise((resolve) => {
+    execFile(
+      tsx,
+      [entry, ...args],
+      {
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ADMIN_URL: h.ingestUrl, ADMIN_TOKEN },
+        timeout: 60_000,
+      },
+      (err, stdout, stderr) =>
+        resolve({
+          code: err ? Number((err as { code?: number }).code ?? 1) : 0,
+          stdout: String(stdout),
+          stderr: String(stderr),
+        }),
+    );
+  });
+}
+
+describe('admin API and CLI', () => {
+  let h: Harness;
+  const logLines: string[] = [];
+  beforeAll(async () => {
+    h = await startHarness({ sync: { leadPolicy: 'contact_created' }, logLines });
+  });
+  afterAll(() => h?.close());
+
+  it('refuses calls without the admin token', async () => {
+    const res = await request(`${h.ingestUrl}/admin/status`);
+    expect(res.statusCode).toBe(401);
+    expect(await res.body.json()).toEqual({ error: 'unauthorized', reason: 'missing_token' });
+    const bad = await request(`${h.ingestUrl}/admin/status`, {
+      headers: { authorization: 'Bearer nope-nope-nope-nope' },
+    });
+    expect(bad.statusCode).toBe(401);
+    await bad.body.dump();
+  });
+
+  it('status counts syncs by SyncStatus; `status` prints them', async () => {
+    await h.sendContact('contact_created', person(4001));
+    await h.waitFor(4001, (s) => s.syncStatus === 'synced');
+    const res = await h.admin('GET', '/admin/status');
+    expect(res.status).toBe(200);
+    expect(res.body.connections[0]).toMatchObject({ id: 'default', enabled: true, counts: { synced: 1, parked: 0 } });
+    const out = await cli(h, ['status']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('Connection default (enabled)');
+    expect(out.stdout).toMatch(/synced 1\s/);
+  });
+
+  it('`replay --contact` re-runs a sync from current data and rewrites what was changed in Krayin', async () => {
+    const personId = h.krayin.snapshot().persons.find((p) => JSON.stringify(p.emails).includes('ops.4001'))!.id;
+    // Someone renamed the person in Krayin: the hash says "unchanged", a replay writes again.
+    const { KrayinClient } = await import('../../src/krayin/client');
+    const api = new KrayinClient({ baseUrl: h.krayin.apiBase, token: h.krayin.token, timezone: 'UTC' });
+    const p = (await api.getPerson(personId))!;
+    await api.updatePerson(personId, {
+      name: 'Renamed in Krayin',
+      emails: p.emails ?? [],
+      contact_numbers: p.contact_numbers ?? [],
+    });
+    await api.close();
+
+    const out = await cli(h, ['replay', '--contact', '4001']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('Replaying contact 4001');
+    await h.waitFor(4001, (s) => s.syncCount >= 2 && s.status === 'idle');
+    expect(h.krayin.snapshot().persons.find((x) => x.id === personId)!.name).toBe('Ops Person 4001');
+  });
+
+  it('disable: webhooks are verified, answered 2xx and counted, start no sync; enable says to reconcile', async () => {
+    const off = await cli(h, ['disable']);
+    expect(off.code).toBe(0);
+    expect(off.stdout).toContain('Connection default is disabled since');
+
+    // Still verified first: a forged delivery is refused even while disabled.
+    const forged = await postWebhook(h.ingestUrl, 'default', contactEventBody('contact_created', person(4002)), {
+      secret: 'not-the-secret',
+    });
+    expect(forged.status).toBe(401);
+    const res = await h.sendContact('contact_created', person(4002));
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ status: 'ignored', reason: 'connection_disabled' });
+    await expect(h.status(4002)).rejects.toThrow(); // no workflow was started
+
+    const on = await cli(h, ['enable']);
+    expect(on.code).toBe(0);
+    expect(on.stdout).toContain('1 webhook(s) started no sync meanwhile. Run a reconciliation');
+    expect((await h.sendContact('contact_created', person(4002))).status).toBe(202);
+    await h.waitFor(4002, (s) => s.syncStatus === 'synced');
+  });
+
+  it('never logs a secret', () => {
+    const all = logLines.join('\n');
+    expect(all.length).toBeGreaterThan(0);
+    for (const secret of [h.krayin.token, h.chatwoot.apiToken, WEBHOOK_SECRET, ADMIN_TOKEN]) {
+      expect(all).not.toContain(secret);
+    }
+    expect(all).not.toMatch(/ops\.\d+@example\.com/); // nor a contact's email
+  });
+});
+
+describe('a Krayin token that stops working', () => {
+  it('parks the connection with one alert, stops calling Krayin, and resumes after the fix with retry-parked', async () => {
+    const slack = await slackReceiver();
+    const h = await startHarness({
+      sync: { leadPolicy: 'contact_created' },
+      service: { notifications: { slack: { webhookUrl: slack.url } }, health: { authProbeIntervalMs: 1_000 } },
+    });
+    try {
+      h.krayin.addFaults({ kind: 'status', status: 401, forMs: 600_000 });
+      await h.sendContact('contact_created', person(4101));
+      const first = await h.waitFor(4101, (s) => s.syncStatus === 'parked');
+      expect(first.parkReason?.kind).toBe('auth');
+      await until(() => slack.messages.length >= 1, 'the auth alert');
+
+      // Other contacts park at once, without sending their data to a Krayin that refuses us.
+      const before = h.krayinCalls().filter((c) => c.path !== '/get').length;
+      await h.sendContact('contact_created', person(4102));
+      await h.sendContact('contact_created', person(4103));
+      await h.waitFor(4102, (s) => s.syncStatus === 'parked');
+      await h.waitFor(4103, (s) => s.syncStatus === 'parked');
+      expect(h.krayinCalls().filter((c) => c.path !== '/get').length).toBe(before);
+      expect(slack.messages).toHaveLength(1); // once, not once per contact
+      expect(slack.messages[0]!.text).toContain('Krayin rejects the API token');
+      expect(slack.messages[0]!.text).not.toContain(h.krayin.token);
+
+      // The token works again (here: the fault ends): the probe notices and says so.
+      h.krayin.clearFaults();
+      await until(
+        () => slack.messages.some((m) => /resolved|accepts the API token again/i.test(m.text)),
+        'the recovery message',
+      );
+
+      const res = await h.admin('POST', '/admin/connections/default/retry-parked', { reason: 'auth' });
+      expect(res).toEqual({ status: 202, body: expect.objectContaining({ resumed: 3, reason: 'auth' }) });
+      for (const id of [4101, 4102, 4103]) await h.waitFor(id, (s) => s.syncStatus === 'synced');
+      expect(h.krayin.snapshot().persons).toHaveLength(3);
+      expect(h.krayin.snapshot().leads).toHaveLength(3);
+    } finally {
+      await h.close();
+      await slack.close();
+    }
+  });
+});
+
+describe('metrics and PII', () => {
+  it('expose webhooks, syncs and Krayin calls by outcome, and no email, phone or name anywhere in ids, search attributes or labels', async () => {
+    const h = await startHarness({ sync: { leadPolicy: 'contact_created' } });
+    try {
+      const contacts = [person(4201), person(4202, { name: 'Zoë Ünicode-Name' })];
+      for (const c of contacts) await h.sendContact('contact_created', c);
+      for (const c of contacts) await h.waitFor(c.id, (s) => s.syncStatus === 'synced');
+      const forged = await h.post('{"event":"contact_created","id":1}', {}); // signed with the right secret but invalid
+      expect(forged.status).toBe(422);
+
+      const unauth = await request(`${h.ingestUrl}/metrics`);
+      expect(unauth.statusCode).toBe(401);
+      await unauth.body.dump();
+      const res = await request(`${h.ingestUrl}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      expect(res.statusCode).toBe(200);
+      const text = await res.body.text();
+      expect(text).toMatch(/cks_webhooks_total\{[^}]*connection="default"[^}]*outcome="accepted"[^}]*\} 2/);
+      expect(text).toMatch(/cks_webhooks_total\{[^}]*outcome="rejected"[^}]*reason="schema_mismatch"[^}]*\} 1/);
+      expect(text).toMatch(/cks_syncs_total\{[^}]*outcome="synced"[^}]*\} 2/);
+      expect(text).toMatch(/cks_krayin_calls_total\{[^}]*endpoint="POST \/leads"[^}]*status="200"[^}]*\} 2/);
+      expect(text).toMatch(/cks_parked_syncs\{connection="default"\} 0/);
+
+      const pii = contacts.flatMap((c) => [c.email!, c.phone_number!, c.name!, c.phone_number!.slice(1)]);
+      for (const value of pii) expect(text).not.toContain(value);
+      for await (const wf of h.client.workflow.list({ query: `TaskQueue = "${h.config.temporal.taskQueue}"` })) {
+        const visible = JSON.stringify({ id: wf.workflowId, attrs: wf.typedSearchAttributes.getAll() });
+        for (const value of pii) expect(visible).not.toContain(value);
+        expect(wf.workflowId).toMatch(/^contact:default:\d+$/);
+      }
+    } finally {
+      await h.close();
+    }
+  });
+});
