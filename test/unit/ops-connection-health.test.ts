@@ -1,0 +1,69 @@
+import { ConnectionHealth } from '../../src/ops/connection-health';
+import type { AlertInput, ResolveInput } from '../../src/notify/types';
+
+function setup(unreachableAfterMs = 60_000) {
+  let now = 1_000_000;
+  const sent: { kind: 'alert' | 'resolve'; cause: string; text?: string }[] = [];
+  const health = new ConnectionHealth({
+    now: () => now,
+    unreachableAfterMs,
+    alerter: {
+      alert: async (a: AlertInput) => void sent.push({ kind: 'alert', cause: a.cause, text: a.text }),
+      resolve: async (r: ResolveInput) => void sent.push({ kind: 'resolve', cause: r.cause }),
+    },
+  });
+  return { health, sent, advance: (ms: number) => (now += ms) };
+}
+
+const call = (outcome: string, status: number | null) => ({
+  endpoint: 'GET /leads/{id}',
+  status,
+  durationMs: 5,
+  outcome,
+});
+
+describe('ConnectionHealth', () => {
+  it('blocks a connection on its first 401, alerts once, and lifts the block on the next real answer', async () => {
+    const { health, sent } = setup();
+    health.observeKrayinCall('a', call('auth', 401));
+    health.observeKrayinCall('a', call('auth', 401));
+    expect(health.authBlocked('a')).toBe(true);
+    expect(health.authBlocked('b')).toBe(false);
+    health.observeKrayinCall('a', call('ok', 200));
+    await Promise.resolve();
+    expect(health.authBlocked('a')).toBe(false);
+    expect(sent.map((s) => `${s.kind}:${s.cause}`)).toEqual(['alert:krayin_auth', 'resolve:krayin_auth']);
+  });
+
+  it('alerts "krayin_unreachable" only after failures lasting unreachableAfterMs, then resolves', async () => {
+    const { health, sent, advance } = setup(60_000);
+    health.observeKrayinCall('a', call('transient', null));
+    advance(59_000);
+    health.observeKrayinCall('a', call('transient', 503));
+    expect(sent).toEqual([]);
+    advance(2_000);
+    health.observeKrayinCall('a', call('transient', 502));
+    health.observeKrayinCall('a', call('transient', null));
+    health.observeKrayinCall('a', call('validation', 422)); // a real answer: Krayin is up again
+    await Promise.resolve();
+    expect(sent.map((s) => `${s.kind}:${s.cause}`)).toEqual(['alert:krayin_unreachable', 'resolve:krayin_unreachable']);
+  });
+
+  it('a rate-limited answer is neither "up" nor "down"', () => {
+    const { health, sent, advance } = setup(1_000);
+    health.observeKrayinCall('a', call('transient', null));
+    advance(500);
+    health.observeKrayinCall('a', call('rate_limited', 429));
+    advance(600);
+    health.observeKrayinCall('a', call('transient', null));
+    expect(sent.map((s) => s.cause)).toEqual(['krayin_unreachable']);
+  });
+
+  it('parked syncs alert per kind; Krayin auth parks are already covered by the call observer', () => {
+    const { health, sent } = setup();
+    health.parked('a', { kind: 'validation', message: 'Krayin rejected POST /leads', endpoint: 'POST /leads' });
+    health.parked('a', { kind: 'auth', message: 'Krayin refused the token', endpoint: 'GET /get' });
+    health.parked('a', { kind: 'auth', message: 'Chatwoot refused the API token' });
+    expect(sent.map((s) => s.cause)).toEqual(['parked_validation', 'chatwoot_auth']);
+  });
+});
