@@ -51,6 +51,16 @@ export function toFailure(err: unknown): unknown {
       nextRetryDelay: `${seconds}s`,
     });
   }
+  if (err instanceof KrayinAmbiguousError && err.writeMayBeRunning) {
+    // Krayin may still be executing the write: wait until it must have finished, then the retry's
+    // look-before-create finds it. Not counted toward parking: a slow or failing Krayin only delays.
+    const seconds = Math.max(err.settleSeconds ?? 60, 1);
+    return ApplicationFailure.create({
+      type: FailureType.KrayinAmbiguous,
+      message: `${err.message}; next attempt in ${seconds}s`,
+      nextRetryDelay: `${seconds}s`,
+    });
+  }
   if (err instanceof KrayinAmbiguousError) {
     if (attempt() >= AMBIGUOUS_MAX_ATTEMPTS) {
       return nonRetryable(FailureType.KrayinAmbiguousUnresolved, {

@@ -48,6 +48,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'KRAYIN_TOKEN', path: [...C, 'krayin', 'token'], kind: 'string', secret: true },
   { name: 'KRAYIN_TIMEZONE', path: [...C, 'krayin', 'timezone'], kind: 'string' },
   { name: 'KRAYIN_REQUESTS_PER_MINUTE', path: [...C, 'krayin', 'requestsPerMinute'], kind: 'number' },
+  { name: 'KRAYIN_WRITE_SETTLE_MS', path: [...C, 'krayin', 'writeSettleMs'], kind: 'number' },
   { name: 'CHATWOOT_URL', path: [...C, 'chatwoot', 'url'], kind: 'string' },
   { name: 'CHATWOOT_ACCOUNT_ID', path: [...C, 'chatwoot', 'accountId'], kind: 'number' },
   { name: 'CHATWOOT_API_TOKEN', path: [...C, 'chatwoot', 'apiToken'], kind: 'string', secret: true },

@@ -123,6 +123,8 @@ export const krayinSchema = z.object({
   /** Krayin allows 60 requests/minute per user; stay under it. */
   requestsPerMinute: int(1, 6000).default(50),
   timeoutMs: int(100, 120_000).default(15_000),
+  /** A write that timed out may still be running in Krayin this long; the retry re-reads only after it. */
+  writeSettleMs: int(0, 600_000).default(60_000),
 });
 
 /** A bearer token we check: long enough not to be guessed, printable ASCII. */

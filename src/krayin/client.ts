@@ -63,6 +63,8 @@ export interface KrayinClientOptions {
   onCall?: (c: KrayinCallInfo) => void;
   /** The connection's request budget (see throttle.ts); none = unthrottled (tests, one-off tools). */
   throttle?: RequestThrottle;
+  /** How long a write without an answer may still be running in Krayin (see http.ts). Default 60 s. */
+  writeSettleMs?: number;
   /** Clock for "today" in Krayin's timezone (tests). */
   now?: () => Date;
 }

@@ -74,8 +74,21 @@ export class KrayinNotFoundError extends KrayinError {
  * callers must re-read before retrying a write.
  */
 export class KrayinAmbiguousError extends KrayinError {
-  constructor(endpoint: string, status: number, message: string) {
+  /**
+   * The request was sent and its answer never came (timeout, connection dropped mid-request): Krayin may
+   * still be executing it. A re-read now could miss it; wait `settleSeconds` first.
+   */
+  readonly writeMayBeRunning: boolean;
+  readonly settleSeconds: number | null;
+  constructor(
+    endpoint: string,
+    status: number,
+    message: string,
+    opts: { writeMayBeRunning?: boolean; settleSeconds?: number } = {},
+  ) {
     super('ambiguous', endpoint, status, message);
+    this.writeMayBeRunning = opts.writeMayBeRunning ?? false;
+    this.settleSeconds = opts.settleSeconds ?? null;
   }
 }
 

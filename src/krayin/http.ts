@@ -38,6 +38,11 @@ export interface KrayinHttpOptions {
   throttle?: RequestThrottle;
   /** Wait after a rate-limited answer that names no Retry-After (Krayin's production 500). Default 10 s. */
   rateLimitFloorSeconds?: number;
+  /**
+   * How long a write whose answer never came may still be running in Krayin (PHP's max_execution_time,
+   * the proxy's read timeout). The retry re-reads only after this. Default 60 s.
+   */
+  writeSettleMs?: number;
 }
 
 export interface KrayinRequest {
@@ -68,6 +73,27 @@ export function normalizeBaseUrl(baseUrl: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
+/** Failures before the request could be sent: nothing can have happened in Krayin. */
+const CONNECT_PHASE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
+
+function neverReachedKrayin(e: unknown): boolean {
+  let err = e as { code?: unknown; cause?: unknown } | undefined;
+  for (let i = 0; err && i < 3; i++, err = err.cause as typeof err) {
+    if (typeof err.code === 'string' && CONNECT_PHASE_CODES.has(err.code)) return true;
+  }
+  return false;
+}
+
 /** Error codes and class names only: undici messages are fine, but codes are all we need and never leak. */
 function describeNetworkError(e: unknown, timedOut: boolean, timeoutMs: number): string {
   const err = e as { code?: unknown; name?: unknown };
@@ -94,6 +120,7 @@ export class KrayinHttp {
   readonly #onCall: ((c: KrayinCallInfo) => void) | undefined;
   readonly #throttle: RequestThrottle | undefined;
   readonly #rateLimitFloorSeconds: number;
+  readonly #writeSettleMs: number;
 
   constructor(opts: KrayinHttpOptions) {
     this.baseUrl = normalizeBaseUrl(opts.baseUrl);
@@ -105,6 +132,7 @@ export class KrayinHttp {
     this.#onCall = opts.onCall;
     this.#throttle = opts.throttle;
     this.#rateLimitFloorSeconds = opts.rateLimitFloorSeconds ?? 10;
+    this.#writeSettleMs = opts.writeSettleMs ?? 60_000;
     this.#ownsDispatcher = opts.dispatcher === undefined;
     this.#dispatcher =
       opts.dispatcher ??
@@ -113,14 +141,16 @@ export class KrayinHttp {
 
   /**
    * Sends one request and hands the fully read answer to `interpret` (which decodes or throws a typed
-   * error). Network failures and timeouts become KrayinTransientError; anything untyped that
+   * error). Network failures and timeouts become KrayinTransientError (KrayinAmbiguousError for a
+   * write that may have reached Krayin); anything untyped that
    * `interpret` throws becomes KrayinAmbiguousError. Reports the call to `onCall` either way.
    */
   async exchange<T>(req: KrayinRequest, interpret: (res: RawResponse) => T): Promise<T> {
-    await this.#throttle?.acquire(req.endpoint);
+    const ticket = await this.#throttle?.acquire(req.endpoint);
     const started = performance.now();
     let status: number | null = null;
     let outcome = 'ok';
+    let rateLimited = false;
     try {
       const res = await this.#send(req);
       status = res.status;
@@ -136,10 +166,13 @@ export class KrayinHttp {
     } catch (e) {
       outcome = isKrayinError(e) ? e.kind : 'error';
       // Krayin's limit is per user: every other call of this connection must hold off too.
-      if (e instanceof KrayinRateLimitedError)
+      if (e instanceof KrayinRateLimitedError) {
+        rateLimited = true;
         this.#throttle?.pause(e.retryAfterSeconds ?? this.#rateLimitFloorSeconds);
+      }
       throw e;
     } finally {
+      this.#throttle?.settle(ticket, rateLimited);
       this.#report({ endpoint: req.endpoint, status, durationMs: performance.now() - started, outcome });
     }
   }
@@ -184,6 +217,19 @@ export class KrayinHttp {
       return { status: res.statusCode, headers: flattenHeaders(res.headers), text };
     } catch (e) {
       const what = describeNetworkError(e, signal.aborted, this.timeoutMs);
+      // A write that reached Krayin and got no answer may still land: retrying it blindly would
+      // duplicate it, so it is ambiguous (re-read after it had time to finish), not transient.
+      if (req.method !== 'GET' && !neverReachedKrayin(e)) {
+        throw new KrayinAmbiguousError(
+          req.endpoint,
+          status ?? 0,
+          `${req.endpoint}: ${what}; the write may still complete`,
+          {
+            writeMayBeRunning: true,
+            settleSeconds: Math.ceil(this.#writeSettleMs / 1000),
+          },
+        );
+      }
       throw new KrayinTransientError(req.endpoint, status, `${req.endpoint}: ${what}`);
     }
   }

@@ -4,7 +4,9 @@
  * - at most `requestsPerMinute` requests in any 60-second window (a sliding log: Krayin counts
  *   60 per minute per user, and a sliding window never exceeds a fixed one);
  * - after Krayin says "rate limited" (429 + Retry-After, or the generic production 500), no request
- *   at all until that time has passed, for every activity of this connection in this process.
+ *   at all until that time has passed, for every activity of this connection in this process; then
+ *   one request goes first as a probe, and the others follow only once it was not rate limited
+ *   (otherwise a whole queue of waiting requests would hit a still-throttled Krayin at once).
  *
  * A request that would have to wait longer than `maxWaitMs` is not sent: it fails with
  * KrayinRateLimitedError carrying the remaining wait, and the activity is retried after it
@@ -30,8 +32,11 @@ export class RequestThrottle {
   /** Send times of the requests in the current window, oldest first. */
   private readonly sent: number[] = [];
   private blockedUntil = 0;
+  /** After a rate-limit pause: 'needed' until one request goes out, 'inflight' until it is settled. */
+  private probe: 'none' | 'needed' | 'inflight' = 'none';
+  private probeSettled: (() => void)[] = [];
   /** Serializes acquire() so concurrent callers take slots in order. */
-  private queue: Promise<void> = Promise.resolve();
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(opts: ThrottleOptions) {
     if (!Number.isInteger(opts.requestsPerMinute) || opts.requestsPerMinute < 1) {
@@ -43,16 +48,27 @@ export class RequestThrottle {
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
-  /** Waits for a slot (or throws KrayinRateLimitedError when the wait would be too long), then takes it. */
-  acquire(endpoint: string): Promise<void> {
+  /**
+   * Waits for a slot (or throws KrayinRateLimitedError when the wait would be too long), then takes it.
+   * Hand the ticket back to settle() once the answer is in.
+   */
+  acquire(endpoint: string): Promise<ThrottleTicket> {
     const turn = this.queue.then(() => this.take(endpoint));
     this.queue = turn.catch(() => undefined);
     return turn;
   }
 
-  /** Krayin rate-limited us: stop sending until `seconds` from now. */
+  /** The request of `ticket` was answered; `rateLimited` when Krayin throttled it. */
+  settle(ticket: ThrottleTicket | undefined, rateLimited: boolean): void {
+    if (!ticket?.probe) return;
+    this.probe = rateLimited ? 'needed' : 'none';
+    this.probeSettled.splice(0).forEach((wake) => wake());
+  }
+
+  /** Krayin rate-limited us: stop sending until `seconds` from now, then probe with one request. */
   pause(seconds: number): void {
     this.blockedUntil = Math.max(this.blockedUntil, this.now() + seconds * 1000);
+    if (this.probe === 'none') this.probe = 'needed';
   }
 
   /** Milliseconds until the next request may be sent (0 = now). */
@@ -63,23 +79,50 @@ export class RequestThrottle {
     return Math.max(windowWait, this.blockedUntil - now, 0);
   }
 
-  private async take(endpoint: string): Promise<void> {
+  private async take(endpoint: string): Promise<ThrottleTicket> {
     for (;;) {
       const wait = this.waitMs();
-      if (wait === 0) {
-        this.sent.push(this.now());
-        return;
+      if (wait > this.maxWaitMs) throw this.budgetError(endpoint, wait);
+      if (wait > 0) {
+        await this.sleep(wait);
+        continue;
       }
-      if (wait > this.maxWaitMs) {
-        const seconds = Math.ceil(wait / 1000);
-        throw new KrayinRateLimitedError(
-          endpoint,
-          0,
-          seconds,
-          `${endpoint}: request budget of this connection used up (${this.requestsPerMinute}/min or a Krayin Retry-After); next slot in ${seconds}s`,
-        );
+      if (this.probe === 'inflight') {
+        if (!(await this.probeResult(this.maxWaitMs))) throw this.budgetError(endpoint, this.maxWaitMs);
+        continue;
       }
-      await this.sleep(wait);
+      this.sent.push(this.now());
+      if (this.probe === 'needed') {
+        this.probe = 'inflight';
+        return { probe: true };
+      }
+      return { probe: false };
     }
   }
+
+  /** Resolves true when the probe was settled within `ms`. */
+  private probeResult(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      this.probeSettled.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  private budgetError(endpoint: string, waitMs: number): KrayinRateLimitedError {
+    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    return new KrayinRateLimitedError(
+      endpoint,
+      0,
+      seconds,
+      `${endpoint}: request budget of this connection used up (${this.requestsPerMinute}/min or a Krayin Retry-After); next slot in ${seconds}s`,
+    );
+  }
+}
+
+export interface ThrottleTicket {
+  /** This request is the first after a rate-limit pause: the others wait for its answer. */
+  probe: boolean;
 }

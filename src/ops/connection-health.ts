@@ -52,7 +52,11 @@ export class ConnectionHealth {
 
   observeKrayinCall(connectionId: string, call: KrayinCallInfo): void {
     if (call.outcome === 'auth') return this.authFailed(connectionId);
-    const down = call.outcome === 'transient' && (call.status === null || call.status >= 500);
+    // No answer at all (status null) is "down" whether it was a read (transient) or a write that may
+    // still land (ambiguous); an empty 2xx is an answer, so Krayin is up.
+    const down =
+      (call.outcome === 'transient' && (call.status === null || call.status >= 500)) ||
+      (call.outcome === 'ambiguous' && call.status === null);
     if (down) return this.failing(connectionId);
     if (call.status !== null && call.outcome !== 'rate_limited') this.answered(connectionId);
   }

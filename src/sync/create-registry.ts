@@ -20,6 +20,7 @@ export function krayinClientFor(c: ConnectionConfig, onCall?: KrayinClientOption
     token: c.krayin.token,
     timezone: c.krayin.timezone,
     timeoutMs: c.krayin.timeoutMs,
+    writeSettleMs: c.krayin.writeSettleMs,
     throttle: new RequestThrottle({ requestsPerMinute: c.krayin.requestsPerMinute }),
     ...(onCall ? { onCall } : {}),
   });

@@ -8,6 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { KrayinClient, SEARCH_LIMIT } from '../../src/krayin/client';
 import {
   KrayinAuthError,
+  KrayinAmbiguousError,
   KrayinNotFoundError,
   KrayinTransientError,
   KrayinValidationError,
@@ -375,6 +376,38 @@ describe('failures of the connection', () => {
     await srv.close();
     const e = await client({ baseUrl: dead })
       .getCurrentUser()
+      .catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(KrayinTransientError);
+    expect((e as Error).message).toContain('ECONNREFUSED');
+    srv = await scriptedServer(); // for afterEach
+  });
+
+  const PERSON_INPUT = { name: 'Jane', emails: [{ value: 'jane@example.com', label: 'work' }], contact_numbers: [] };
+
+  it('a write that timed out is ambiguous, to be re-read after writeSettleMs (it may still land)', async () => {
+    srv.handle((_r, res) => setTimeout(() => json(res, 200, { data: {} }), 1000));
+    const e = await client({ timeoutMs: 200, writeSettleMs: 45_000 })
+      .createPerson(PERSON_INPUT)
+      .catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(KrayinAmbiguousError);
+    expect(e).toMatchObject({ writeMayBeRunning: true, settleSeconds: 45 });
+    expect((e as Error).message).toMatch(/timed out.*may still complete/);
+  });
+
+  it('a write whose connection was reset after sending is ambiguous', async () => {
+    srv.handle((_r, res) => res.socket?.destroy());
+    const e = await client()
+      .createPerson(PERSON_INPUT)
+      .catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(KrayinAmbiguousError);
+    expect(e).toMatchObject({ writeMayBeRunning: true, settleSeconds: 60 });
+  });
+
+  it('a write that could not connect is transient: nothing reached Krayin', async () => {
+    const dead = srv.base;
+    await srv.close();
+    const e = await client({ baseUrl: dead })
+      .createPerson(PERSON_INPUT)
       .catch((err: unknown) => err);
     expect(e).toBeInstanceOf(KrayinTransientError);
     expect((e as Error).message).toContain('ECONNREFUSED');

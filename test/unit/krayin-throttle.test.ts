@@ -47,7 +47,7 @@ describe('RequestThrottle', () => {
     expect((err as KrayinRateLimitedError).endpoint).toBe('POST /leads');
     // The failed attempt took no slot.
     c.advance(60_000);
-    await expect(throttle.acquire('GET /x')).resolves.toBeUndefined();
+    await expect(throttle.acquire('GET /x')).resolves.toEqual({ probe: false });
   });
 
   it('sends nothing while Krayin asked us to wait (Retry-After), for every caller', async () => {
@@ -63,5 +63,38 @@ describe('RequestThrottle', () => {
 
   it('rejects a nonsensical budget', () => {
     expect(() => new RequestThrottle({ requestsPerMinute: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('RequestThrottle after a rate-limit pause', () => {
+  it('sends one probe first; the others wait for its answer and follow when it was not rate limited', async () => {
+    const c = clock();
+    const throttle = new RequestThrottle({ requestsPerMinute: 100, maxWaitMs: 30_000, ...c });
+    throttle.pause(4);
+    const probe = await throttle.acquire('GET /a');
+    expect(probe.probe).toBe(true);
+    let followed = false;
+    const next = throttle.acquire('GET /b').then((t) => {
+      followed = true;
+      return t;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(followed).toBe(false); // held back while the probe is out
+    throttle.settle(probe, false);
+    expect((await next).probe).toBe(false);
+  });
+
+  it('a probe that is rate limited again keeps the others waiting for the next pause', async () => {
+    const c = clock();
+    const throttle = new RequestThrottle({ requestsPerMinute: 100, maxWaitMs: 30_000, ...c });
+    throttle.pause(4);
+    const probe = await throttle.acquire('GET /a');
+    const next = throttle.acquire('GET /b');
+    throttle.pause(6); // the probe got 429 + Retry-After 6
+    throttle.settle(probe, true);
+    const t0 = c.now();
+    const second = await next;
+    expect(second.probe).toBe(true); // the first request after the new pause probes again
+    expect(c.now() - t0).toBe(6_000);
   });
 });

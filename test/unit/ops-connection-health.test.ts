@@ -49,6 +49,16 @@ describe('ConnectionHealth', () => {
     expect(sent.map((s) => `${s.kind}:${s.cause}`)).toEqual(['alert:krayin_unreachable', 'resolve:krayin_unreachable']);
   });
 
+  it('a write left without an answer counts as down; an empty 2xx is an answer', async () => {
+    const { health, sent, advance } = setup(1_000);
+    health.observeKrayinCall('a', call('ambiguous', null));
+    advance(1_500);
+    health.observeKrayinCall('a', call('ambiguous', null));
+    health.observeKrayinCall('a', call('ambiguous', 200));
+    await Promise.resolve();
+    expect(sent.map((s) => `${s.kind}:${s.cause}`)).toEqual(['alert:krayin_unreachable', 'resolve:krayin_unreachable']);
+  });
+
   it('a rate-limited answer is neither "up" nor "down"', () => {
     const { health, sent, advance } = setup(1_000);
     health.observeKrayinCall('a', call('transient', null));
