@@ -1,8 +1,8 @@
 /**
  * Chaos 2: the worker is SIGKILLed again and again in the middle of a sync.
  *
- * The worker runs in a child process (helpers/chaos-worker.ts: test/helpers/worker-process.ts on a
- * workflow bundle built once, so respawns are quick) against a real Postgres store
+ * The worker runs in a child process (test/helpers/worker-process.ts, the real worker wiring, on a
+ * workflow bundle built once so respawns are quick) against a real Postgres store
  * shared with this test. 15 contacts (a third without a company, the rest over 4 shared companies)
  * are delivered while the fake Krayin answers slowly (latency faults), so Krayin writes are in flight
  * when the process dies. The worker is killed 4 times, 1.5-3 s after each respawn (the first kill waits
@@ -13,8 +13,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { startHarness, workflowBundle, type Harness } from '../helpers/harness';
-import type { WorkerProcess } from '../helpers/worker-process';
-import { spawnChaosWorker, writeBundle } from './helpers/chaos-worker';
+import { spawnWorker, writeBundle, type WorkerProcess } from '../helpers/worker-process';
 import {
   auditKrayin,
   chaosContact,
@@ -80,7 +79,7 @@ describe('chaos: worker SIGKILLed repeatedly mid-sync', () => {
     const spawnTimes: number[] = [];
     const spawn = async () => {
       const t = Date.now();
-      worker = await spawnChaosWorker(h.config, h.databaseUrl!, bundlePath!);
+      worker = await spawnWorker(h.config, h.databaseUrl!, { bundlePath: bundlePath! });
       spawnTimes.push(Date.now() - t);
     };
     await spawn();

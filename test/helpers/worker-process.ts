@@ -1,5 +1,7 @@
 /** Spawns test/helpers/worker-main.ts as a child process and waits until it polls. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AppConfig } from '../../src/config/schema';
 
@@ -11,14 +13,26 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
+/** Writes bundled workflow code to a file once, for spawnWorker's `bundlePath` (fast respawns). */
+export function writeBundle(code: string): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'cks-worker-')), 'workflow-bundle.js');
+  writeFileSync(file, code);
+  return file;
+}
+
 export async function spawnWorker(
   config: AppConfig,
   databaseUrl: string,
-  readyTimeoutMs = 60_000,
+  opts: { bundlePath?: string; readyTimeoutMs?: number } = {},
 ): Promise<WorkerProcess> {
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
   const workerConfig = { ...config, database: { url: databaseUrl } };
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'worker-main.ts')], {
-    env: { ...process.env, CKS_TEST_CONFIG: JSON.stringify(workerConfig) },
+    env: {
+      ...process.env,
+      CKS_TEST_CONFIG: JSON.stringify(workerConfig),
+      ...(opts.bundlePath ? { CKS_WORKFLOW_BUNDLE: opts.bundlePath } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
