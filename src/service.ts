@@ -21,7 +21,7 @@ import { encryptedDataConverter } from './codec/data-converter';
 import { createEncryptionCodec } from './codec/encryption-codec';
 import type { AppConfig } from './config/schema';
 import { ensureTemporalBinary } from './dev/temporal-binary';
-import { startDevServer, type DevServer } from './dev/temporal-dev-server';
+import { freePort, startDevServer, type DevServer } from './dev/temporal-dev-server';
 import { createIngestApp } from './ingest/app';
 import type { EventDispatcher } from './ingest/types';
 import { createLogger, type Logger } from './logging';
@@ -83,6 +83,9 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
 
     let temporalAddress = config.temporal.address;
     let temporalUiUrl: string | null = null;
+    // The embedded UI is told the codec URL before we listen: with PORT=0 pick the free port now.
+    const uiNeedsCodec = !temporalAddress && opts.ingest && config.codec.codecServer !== undefined;
+    const httpPort = uiNeedsCodec && config.port === 0 ? await freePort(config.host) : config.port;
     if (!temporalAddress) {
       const devServer: DevServer = await startDevServer({
         binary: await ensureTemporalBinary(),
@@ -93,7 +96,7 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
         namespace: config.temporal.namespace,
         readyTimeoutMs: 120_000,
         ...(config.codec.codecServer && opts.ingest
-          ? { uiCodecEndpoint: `${publicBase(config, config.port)}/codec` }
+          ? { uiCodecEndpoint: uiCodecEndpoint(config, httpPort, config.codec.codecServer) }
           : {}),
       });
       stops.push(() => devServer.stop());
@@ -200,13 +203,14 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
           createCodecRouter({
             codec: createEncryptionCodec(config.codec.encryption),
             token: codecServer.token,
-            allowedOrigins: codecServer.allowedOrigins,
+            uiPathToken: codecServer.uiPathToken,
+            allowedOrigins: withEmbeddedUi(codecServer.allowedOrigins, temporalUiUrl),
             logger: log,
           }),
         );
       }
       app.use(ingest);
-      const server = await listen(app, config.port, config.host);
+      const server = await listen(app, httpPort, config.host);
       stops.push(() => closeServer(server));
       const port = (server.address() as { port: number }).port;
       ingestUrl = publicBase(config, port);
@@ -387,4 +391,20 @@ function closeServer(server: http.Server): Promise<void> {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
+}
+
+/** What the embedded Temporal UI calls: the path-token URL when configured, since the UI sends no bearer token. */
+function uiCodecEndpoint(config: AppConfig, port: number, codecServer: { uiPathToken?: string | undefined }): string {
+  const base = `${publicBase(config, port)}/codec`;
+  return codecServer.uiPathToken === undefined ? base : `${base}/${codecServer.uiPathToken}`;
+}
+
+/** The embedded UI may run on any port (TEMPORAL_UI_PORT): its origin is always allowed to call the codec. */
+function withEmbeddedUi(origins: readonly string[], uiUrl: string | null): string[] {
+  if (uiUrl === null) return [...origins];
+  const ui = new URL(uiUrl);
+  const local = ['127.0.0.1', 'localhost'].includes(ui.hostname)
+    ? ['127.0.0.1', 'localhost'].map((host) => `${ui.protocol}//${host}:${ui.port}`)
+    : [ui.origin];
+  return [...new Set([...origins, ...local])];
 }

@@ -6,6 +6,10 @@
  * static admin token, or one accepted by `verifyToken`, e.g. the UI user's access token when the UI runs
  * with TEMPORAL_CODEC_PASS_ACCESS_TOKEN=true). Browsers reach it cross-origin, so CORS is answered for the
  * configured UI origins only.
+ *
+ * The Temporal Web UI cannot add a bearer token of ours (it only forwards an OIDC user's access token),
+ * so an optional second token may be carried in the path instead: `<base>/<uiPathToken>/decode`. The
+ * operator opts in knowing that whoever can open that UI can then read decoded payloads.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Payload, PayloadCodec } from '@temporalio/common';
@@ -21,6 +25,11 @@ export interface CodecServerOptions {
   codec: PayloadCodec;
   /** Static admin token (>= 16 characters) for `Authorization: Bearer <token>`. */
   token: string;
+  /**
+   * Optional token (>= 16 characters) accepted in the path, `<base>/<uiPathToken>/{encode,decode}`, without
+   * an Authorization header: the codec endpoint to give a Temporal UI that has no OIDC.
+   */
+  uiPathToken?: string;
   /** Extra verifier for other bearer tokens (e.g. OIDC access tokens the Temporal UI passes through). */
   verifyToken?: (token: string, req: Request) => boolean | Promise<boolean>;
   /** Exact origins of Temporal UIs allowed to call from a browser, e.g. "http://localhost:8233". */
@@ -38,6 +47,7 @@ type Operation = 'encode' | 'decode';
 
 export function createCodecRouter(opts: CodecServerOptions): Router {
   assertStrongToken(opts.token, 'the codec server token');
+  if (opts.uiPathToken !== undefined) assertStrongToken(opts.uiPathToken, 'the codec UI path token');
   const base = (opts.basePath ?? '/codec').replace(/\/+$/, '');
   const origins = new Set(opts.allowedOrigins ?? []);
   const router = express.Router();
@@ -82,6 +92,15 @@ export function createCodecRouter(opts: CodecServerOptions): Router {
     next();
   };
 
+  /** The path token stands in for the bearer header; a wrong one is answered like a wrong bearer token. */
+  const authenticatePath = (req: Request, res: Response, next: NextFunction) => {
+    const given = req.params.uiPathToken;
+    if (typeof given === 'string' && opts.uiPathToken !== undefined && tokensEqual(given, opts.uiPathToken))
+      return next();
+    opts.logger?.warn({ reason: 'bad_token' }, 'codec server refused a request');
+    res.status(401).json({ error: 'unauthorized', reason: 'bad_token' });
+  };
+
   const handle = (op: Operation) => async (req: Request, res: Response) => {
     const parsed = codecRequestSchema.safeParse(req.body);
     if (!parsed.success) {
@@ -98,6 +117,11 @@ export function createCodecRouter(opts: CodecServerOptions): Router {
     const path = `${base}/${op}`;
     router.options(path, cors, preflight);
     router.post(path, cors, authenticate, json, handle(op));
+    if (opts.uiPathToken !== undefined) {
+      const tokenPath = `${base}/:uiPathToken/${op}`;
+      router.options(tokenPath, cors, preflight);
+      router.post(tokenPath, cors, authenticatePath, json, handle(op));
+    }
   }
   router.use(base, codecErrorHandler(opts.logger));
   return router;

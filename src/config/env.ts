@@ -112,9 +112,15 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'ADMIN_TOKEN', path: ['adminToken'], kind: 'string', secret: true },
   { name: 'METRICS_TOKEN', path: ['metrics', 'token'], kind: 'string', secret: true },
   { name: 'METRICS_PORT', path: ['metrics', 'port'], kind: 'number' },
-  // src/codec/config.ts reads these three.
+  // src/codec/config.ts reads these four.
   { name: 'PAYLOAD_ENCRYPTION_KEYS', path: ['codec', 'encryption'], kind: 'external', secret: true },
   { name: 'CODEC_SERVER_TOKEN', path: ['codec', 'codecServer', 'token'], kind: 'external', secret: true },
+  {
+    name: 'CODEC_UI_PATH_TOKEN',
+    path: ['codec', 'codecServer', 'uiPathToken'],
+    kind: 'external',
+    secret: true,
+  },
   { name: 'CODEC_CORS_ORIGINS', path: ['codec', 'codecServer', 'allowedOrigins'], kind: 'external' },
   // src/notify/config.ts reads these (service-wide alert channels).
   { name: 'SLACK_WEBHOOK_URL', path: ['notifications', 'slack', 'webhookUrl'], kind: 'external', secret: true },

@@ -24,7 +24,10 @@ export function redactConfig(config: AppConfig): AppConfig {
   if (copy.metrics.token !== undefined) copy.metrics.token = REDACTED;
   const keyring = copy.codec.encryption;
   if (keyring) for (const id of Object.keys(keyring.keys)) keyring.keys[id] = REDACTED;
-  if (copy.codec.codecServer) copy.codec.codecServer.token = REDACTED;
+  if (copy.codec.codecServer) {
+    copy.codec.codecServer.token = REDACTED;
+    if (copy.codec.codecServer.uiPathToken !== undefined) copy.codec.codecServer.uiPathToken = REDACTED;
+  }
   redactNotifications(copy.notifications);
   for (const c of copy.connections) {
     c.krayin.token = REDACTED;

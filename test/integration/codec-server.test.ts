@@ -6,6 +6,7 @@ import { createCodecRouter, createEncryptionCodec, generateKey, payloadToJson } 
 import { listen, type RunningServer } from './fixtures/codec-http-server';
 
 const TOKEN = 'admin-token-for-codec-tests-42';
+const UI_PATH_TOKEN = 'ui-path-token-for-codec-tests-7';
 const UI = 'https://temporal-ui.example.com';
 const k1 = generateKey();
 const k2 = generateKey();
@@ -23,6 +24,7 @@ beforeAll(async () => {
     createCodecRouter({
       codec,
       token: TOKEN,
+      uiPathToken: UI_PATH_TOKEN,
       allowedOrigins: [UI],
       bodyLimit: '2kb',
       verifyToken: (t) => t === 'ui-user-access-token',
@@ -142,6 +144,67 @@ describe('codec server', () => {
     });
   });
 
+  describe('the UI path token (a Temporal UI without OIDC sends no bearer token)', () => {
+    it('decodes at /codec/<token>/decode without an Authorization header, for the allowed UI origin', async () => {
+      const res = await post(
+        `/codec/${UI_PATH_TOKEN}/decode`,
+        { payloads: [await encrypted()] },
+        { authorization: '', origin: UI },
+      );
+      expect(res.status).toBe(200);
+      expect(res.headers['access-control-allow-origin']).toBe(UI);
+      const [out] = (res.json as { payloads: { data: string }[] }).payloads;
+      expect(JSON.parse(Buffer.from(out!.data, 'base64').toString())).toEqual(VALUE);
+    });
+
+    it('answers the preflight of the path-token route', async () => {
+      const res = await request(`${server.url}/codec/${UI_PATH_TOKEN}/decode`, {
+        method: 'OPTIONS',
+        headers: { origin: UI, 'access-control-request-method': 'POST' },
+      });
+      await res.body.dump();
+      expect(res.statusCode).toBe(204);
+      expect(res.headers['access-control-allow-origin']).toBe(UI);
+    });
+
+    it.each([
+      ['a wrong token', 'ui-path-token-for-codec-tests-8'],
+      ['the bearer token in the path', TOKEN],
+      ['a prefix of the token', UI_PATH_TOKEN.slice(0, -1)],
+    ])('401 for %s in the path, even with a valid bearer header', async (_case, pathToken) => {
+      for (const op of ['encode', 'decode']) {
+        const res = await post(`/codec/${pathToken}/${op}`, { payloads: [await encrypted()] });
+        expect(res).toMatchObject({ status: 401, json: { error: 'unauthorized', reason: 'bad_token' } });
+      }
+    });
+
+    it('a path token from a foreign origin is still refused (CORS comes first)', async () => {
+      const res = await post(
+        `/codec/${UI_PATH_TOKEN}/decode`,
+        { payloads: [await encrypted()] },
+        { authorization: '', origin: 'https://evil.example.com' },
+      );
+      expect(res.status).toBe(403);
+    });
+
+    it('is not served at all unless configured', async () => {
+      const app = express();
+      app.use(createCodecRouter({ codec, token: TOKEN }));
+      const other = await listen(app);
+      try {
+        const res = await request(`${other.url}/codec/${UI_PATH_TOKEN}/decode`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ payloads: [await encrypted()] }),
+        });
+        await res.body.dump();
+        expect(res.statusCode).toBe(404);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
   describe('error answers', () => {
     it('422 for a payload of an unknown key, naming only the key id', async () => {
       const res = await post('/codec/decode', { payloads: [await encrypted(strangerCodec)] });
@@ -179,6 +242,7 @@ describe('codec server', () => {
       const logged = JSON.stringify(warnings);
       expect(logged).toContain('bad_token');
       expect(logged).not.toContain(TOKEN);
+      expect(logged).not.toContain(UI_PATH_TOKEN.slice(0, 16));
       expect(logged).not.toContain('ana.lima');
     });
   });
@@ -186,5 +250,6 @@ describe('codec server', () => {
   it('refuses to start without a strong token', () => {
     expect(() => createCodecRouter({ codec, token: '' })).toThrow(/at least 16/);
     expect(() => createCodecRouter({ codec, token: 'short' })).toThrow(/at least 16/);
+    expect(() => createCodecRouter({ codec, token: TOKEN, uiPathToken: 'short' })).toThrow(/at least 16/);
   });
 });

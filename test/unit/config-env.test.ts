@@ -235,6 +235,13 @@ describe('loadConfigFromEnv: every variable', () => {
       { token: CODEC_TOKEN, allowedOrigins: ['http://localhost:8233', 'http://127.0.0.1:8233'] },
     ],
     [
+      'CODEC_UI_PATH_TOKEN',
+      'ui-path-token-0123456789',
+      { PAYLOAD_ENCRYPTION_KEYS: `k1:${KEY_1}`, CODEC_SERVER_TOKEN: CODEC_TOKEN },
+      (c) => c.codec.codecServer?.uiPathToken,
+      'ui-path-token-0123456789',
+    ],
+    [
       'CODEC_CORS_ORIGINS',
       'https://temporal-ui.example.com/, http://localhost:8080',
       { PAYLOAD_ENCRYPTION_KEYS: `k1:${KEY_1}`, CODEC_SERVER_TOKEN: CODEC_TOKEN },
@@ -377,6 +384,7 @@ describe('loadConfigFromEnv: every variable', () => {
         'METRICS_PORT',
         'PAYLOAD_ENCRYPTION_KEYS',
         'CODEC_SERVER_TOKEN',
+        'CODEC_UI_PATH_TOKEN',
         'CODEC_CORS_ORIGINS',
         'SLACK_WEBHOOK_URL',
         'SLACK_STYLE',
@@ -594,6 +602,9 @@ describe('loadConfigFromEnv: errors', () => {
     ['PAYLOAD_ENCRYPTION_KEYS', `-k:${KEY_1}`, {}, `entry 1: the key id must be ${KEY_ID_RULE}`],
     ['CODEC_SERVER_TOKEN', CODEC_TOKEN, {}, 'is set but PAYLOAD_ENCRYPTION_KEYS is not'],
     ['CODEC_SERVER_TOKEN', 'short', KEYS, TOKEN_16],
+    ['CODEC_UI_PATH_TOKEN', 'ui-path-token-0123456789', KEYS, 'is set but CODEC_SERVER_TOKEN is not'],
+    ['CODEC_UI_PATH_TOKEN', 'short-token', CODEC, 'must be at least 16 letters, digits, "-" or "_"'],
+    ['CODEC_UI_PATH_TOKEN', 'a-path/token-0123456789', CODEC, 'must be at least 16 letters, digits, "-" or "_"'],
     [
       'CODEC_CORS_ORIGINS',
       'https://temporal-ui.example.com/path',

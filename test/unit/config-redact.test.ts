@@ -33,6 +33,7 @@ const SECRETS: Record<string, { value: string; secret: string }> = {
   METRICS_TOKEN: { value: 'MetricsTokenSecret07-xyz', secret: 'MetricsTokenSecret07-xyz' },
   PAYLOAD_ENCRYPTION_KEYS: { value: `k2:${KEY_2},k1:${KEY_1}`, secret: KEY_2 },
   CODEC_SERVER_TOKEN: { value: 'CodecTokenSecret08-xyz', secret: 'CodecTokenSecret08-xyz' },
+  CODEC_UI_PATH_TOKEN: { value: 'CodecUiPathSecret10-xyz', secret: 'CodecUiPathSecret10-xyz' },
   SLACK_WEBHOOK_URL: {
     value: 'https://hooks.slack.com/services/T000/B000/SlackPathSecret09',
     secret: 'SlackPathSecret09',
@@ -118,7 +119,11 @@ describe('redactConfig', () => {
       expect(redacted.connections[0]?.chatwoot.webhookToken).toBe(REDACTED);
       // Key ids are labels (stored in clear in payload metadata): only the key material is masked.
       expect(redacted.codec.encryption).toEqual({ keys: { k2: REDACTED, k1: REDACTED }, activeKeyId: 'k2' });
-      expect(redacted.codec.codecServer).toEqual({ ...config.codec.codecServer, token: REDACTED });
+      expect(redacted.codec.codecServer).toEqual({
+        ...config.codec.codecServer,
+        token: REDACTED,
+        uiPathToken: REDACTED,
+      });
       expect(redacted.notifications?.slack).toEqual({
         ...config.notifications?.slack,
         webhookUrl: 'https://hooks.slack.com/***',
