@@ -249,6 +249,29 @@ describe('won and lost leads', () => {
   });
 });
 
+describe('lead policy "never"', () => {
+  it('puts the conversation activity on the person; no lead is created and no stage rule runs', async () => {
+    const h = await startHarness({ sync: { leadPolicy: 'never', stageRules: STAGE_RULES } });
+    try {
+      h.chatwoot.upsertContact(JANE);
+      h.chatwoot.upsertConversation({ id: 87, contactId: CONTACT, inboxId: 3, created_at: T.created, status: 'open' });
+      h.chatwoot.addMessage(87, { message_type: 'incoming', content: 'Hello', created_at: T.created });
+      await h.post(loadFixture('conversation_created.json'));
+      await h.waitFor(CONTACT, (s) => s.status === 'idle' && s.syncStatus === 'synced', 60_000);
+
+      const k = h.krayin.snapshot();
+      expect(k.leads).toEqual([]);
+      expect(k.persons).toHaveLength(1);
+      const [activity, ...more] = conversationActivity(h, 87);
+      expect(more).toEqual([]);
+      expect(activity).toMatchObject({ type: 'note', lead_ids: [], person_ids: [k.persons[0]!.id] });
+      expect(h.krayinCalls().filter((c) => c.path.startsWith('/leads'))).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('scheduled activity types', () => {
   it('a call carries the conversation start and last activity in Krayin wall time (Asia/Kolkata)', async () => {
     const h = await startHarness({
