@@ -258,6 +258,7 @@ async function startWorkers(d: WorkerDeps): Promise<WorkerSet> {
     logger: log,
     probeIntervalMs: config.health.authProbeIntervalMs,
     unreachableAfterMs: config.health.unreachableAlertAfterMs,
+    parkedLeft: async (connectionId, kind) => (await d.store.syncState.listParked(connectionId, kind, 1)).length,
   });
   const connections = createConnectionRegistry(config, {
     onKrayinCall: (id) => {
@@ -283,9 +284,11 @@ async function startWorkers(d: WorkerDeps): Promise<WorkerSet> {
       store: d.store,
       connections,
       observer: {
-        sync: (connection, outcome, durationSeconds) =>
-          metrics.sync({ connection, outcome, ...(durationSeconds === undefined ? {} : { durationSeconds }) }),
-        parked: (connection, reason) => health.parked(connection, reason),
+        sync: (connection, outcome, durationSeconds) => {
+          metrics.sync({ connection, outcome, ...(durationSeconds === undefined ? {} : { durationSeconds }) });
+          if (outcome === 'synced' || outcome === 'skipped' || outcome === 'gone') health.syncEnded(connection);
+        },
+        parked: (connection, reason, status) => health.parked(connection, reason, status),
       },
     }),
     ...(d.workflowBundle ? { workflowBundle: d.workflowBundle } : {}),

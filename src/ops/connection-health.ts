@@ -7,7 +7,9 @@
  *   recovery message goes out. Parked syncs resume on `retry-parked --reason auth`.
  * - Reachability: Krayin failing with network errors or 5xx for longer than a few minutes alerts
  *   ("syncs are delayed, none are lost"); the first good answer resolves it.
- * - Parked syncs: one alert per park kind per window (deduplicated by the notifier).
+ * - Parked syncs: one alert per park kind per window (deduplicated by the notifier); once no sync of
+ *   that kind is parked any more (checked in the store after a sync of the connection ends well), a
+ *   recovery message. Known per process: a restarted worker does not resolve alerts sent before.
  * Messages are PII-free: connection ids, counts, setting names.
  */
 import type { KrayinCallInfo } from '../krayin/http';
@@ -28,12 +30,21 @@ export interface ConnectionHealthOptions {
   unreachableAfterMs?: number;
   /** How often a blocked connection's token is probed. Default 60 s. */
   probeIntervalMs?: number;
+  /** How many syncs of the connection are parked with this kind (the store); enables recovery messages. */
+  parkedLeft?: (connectionId: string, kind: ParkKind) => Promise<number>;
 }
+
+type ParkKind = ParkReason['kind'];
 
 interface State {
   authBlockedSince: number | null;
   failingSince: number | null;
   unreachableAlerted: boolean;
+  /** Park kinds alerted and not resolved yet. */
+  parkAlerts: Set<ParkKind>;
+  /** A store check for parkAlerts is running; `recheck`: another sync ended meanwhile. */
+  checking: boolean;
+  recheck: boolean;
 }
 
 export class ConnectionHealth {
@@ -66,20 +77,60 @@ export class ConnectionHealth {
     return this.state(connectionId).authBlockedSince !== null;
   }
 
-  /** A sync parked: tell the operator (auth is reported by the call observer already). */
-  parked(connectionId: string, reason: ParkReason): void {
+  /**
+   * A sync parked: tell the operator (auth is reported by the call observer already). Only `parked`
+   * ones get a recovery message: a `failed` sync is not listed as parked, so clearing cannot be seen.
+   */
+  parked(connectionId: string, reason: ParkReason, status: 'parked' | 'failed' = 'parked'): void {
     if (reason.kind === 'auth' && reason.endpoint !== undefined) return;
     const what =
       reason.kind === 'auth'
         ? 'Chatwoot refused the API token: fix CHATWOOT_API_TOKEN, then run retry-parked --reason auth'
         : `A contact sync is parked (${reason.kind}): ${reason.message}`;
+    if (status === 'parked') this.state(connectionId).parkAlerts.add(reason.kind);
     void this.send('alert', {
       connectionId,
-      cause: reason.kind === 'auth' ? 'chatwoot_auth' : `parked_${reason.kind}`,
+      cause: parkCause(reason.kind),
       title: reason.kind === 'auth' ? 'Chatwoot rejects the API token' : `Contact syncs parked: ${reason.kind}`,
       text: `${what}\nSee the parked syncs with "npm run cli -- status" or SyncStatus="parked" in the Temporal UI.`,
       severity: reason.kind === 'auth' ? 'critical' : 'warning',
     });
+  }
+
+  /**
+   * A sync of the connection ended well (synced, skipped, gone): resolve the park alerts whose kind has
+   * no parked sync left. Cheap when nothing is open: no store query at all.
+   */
+  syncEnded(connectionId: string): void {
+    const s = this.state(connectionId);
+    if (s.parkAlerts.size === 0 || !this.opts.parkedLeft) return;
+    if (s.checking) {
+      s.recheck = true;
+      return;
+    }
+    s.checking = true;
+    void this.resolveClearedParks(connectionId, s).finally(() => (s.checking = false));
+  }
+
+  private async resolveClearedParks(connectionId: string, s: State): Promise<void> {
+    do {
+      s.recheck = false;
+      for (const kind of [...s.parkAlerts]) {
+        let left: number;
+        try {
+          left = await this.opts.parkedLeft!(connectionId, kind);
+        } catch {
+          return; // the store is unreachable: the next good sync checks again
+        }
+        if (left > 0) continue;
+        s.parkAlerts.delete(kind);
+        await this.send('resolve', {
+          connectionId,
+          cause: parkCause(kind),
+          text: `No contact sync of this connection is parked for ${kind} any more.`,
+        });
+      }
+    } while (s.recheck);
   }
 
   /** Every `probeIntervalMs`, probes each auth-blocked connection (e.g. GET /get with the raw client). */
@@ -159,7 +210,14 @@ export class ConnectionHealth {
   private state(connectionId: string): State {
     let s = this.states.get(connectionId);
     if (!s) {
-      s = { authBlockedSince: null, failingSince: null, unreachableAlerted: false };
+      s = {
+        authBlockedSince: null,
+        failingSince: null,
+        unreachableAlerted: false,
+        parkAlerts: new Set(),
+        checking: false,
+        recheck: false,
+      };
       this.states.set(connectionId, s);
     }
     return s;
@@ -176,4 +234,9 @@ export class ConnectionHealth {
       // the notifier logs its own delivery failures and never throws; this is a second guard
     }
   }
+}
+
+/** The alert cause of a park kind: a Chatwoot auth park is its own cause (Krayin auth is "krayin_auth"). */
+function parkCause(kind: ParkKind): string {
+  return kind === 'auth' ? 'chatwoot_auth' : `parked_${kind}`;
 }

@@ -195,6 +195,52 @@ describe('a Krayin token that stops working', () => {
   });
 });
 
+describe('a contact parked by a Krayin 422', () => {
+  it('alerts once for the kind, and says so when no sync of that kind is parked any more', async () => {
+    const slack = await slackReceiver();
+    const h = await startHarness({
+      sync: { fieldMap: { person: { cw_member_no: 'custom_attributes.member_no' } }, leadPolicy: 'never' },
+      service: { notifications: { slack: { webhookUrl: slack.url } } },
+    });
+    try {
+      h.krayin.addAttribute({
+        entity_type: 'persons',
+        code: 'cw_member_no',
+        name: 'Member no',
+        type: 'text',
+        is_unique: true,
+      });
+      const member = (id: number, no: string) =>
+        person(id, { additional_attributes: {}, custom_attributes: { member_no: no } });
+      await h.sendContact('contact_created', member(4201, 'M-1'));
+      await h.waitFor(4201, (s) => s.syncStatus === 'synced');
+      // Two contacts with a member number Krayin already has: both park, one alert.
+      await h.sendContact('contact_created', member(4202, 'M-1'));
+      await h.sendContact('contact_created', member(4203, 'M-1'));
+      await h.waitFor(4202, (s) => s.syncStatus === 'parked');
+      await h.waitFor(4203, (s) => s.syncStatus === 'parked');
+      await until(() => slack.messages.length >= 1, 'the parked alert');
+      expect(slack.messages[0]!.text).toContain('Contact syncs parked: validation');
+
+      // One is fixed: another is still parked, so no recovery message yet.
+      await h.sendContact('contact_updated', member(4202, 'M-2'));
+      await h.waitFor(4202, (s) => s.syncStatus === 'synced');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(slack.messages).toHaveLength(1);
+
+      // The last one is fixed: the operator is told it cleared.
+      await h.sendContact('contact_updated', member(4203, 'M-3'));
+      await h.waitFor(4203, (s) => s.syncStatus === 'synced');
+      await until(() => slack.messages.length >= 2, 'the recovery message');
+      expect(slack.messages[1]!.text).toMatch(/No contact sync of this connection is parked for validation any more/);
+      expect(JSON.stringify(slack.messages)).not.toMatch(/ops\.42\d\d@example\.com|Ops Person/);
+    } finally {
+      await h.close();
+      await slack.close();
+    }
+  });
+});
+
 describe('metrics and PII', () => {
   it('expose webhooks, syncs and Krayin calls by outcome, and no email, phone or name anywhere in ids, search attributes or labels', async () => {
     const h = await startHarness({ sync: { leadPolicy: 'contact_created' } });

@@ -1,18 +1,23 @@
 import { ConnectionHealth } from '../../src/ops/connection-health';
 import type { AlertInput, ResolveInput } from '../../src/notify/types';
 
-function setup(unreachableAfterMs = 60_000) {
+function setup(unreachableAfterMs = 60_000, parked: Record<string, number> = {}) {
   let now = 1_000_000;
   const sent: { kind: 'alert' | 'resolve'; cause: string; text?: string }[] = [];
+  const queries: string[] = [];
   const health = new ConnectionHealth({
     now: () => now,
     unreachableAfterMs,
+    parkedLeft: async (connectionId, kind) => {
+      queries.push(`${connectionId}:${kind}`);
+      return parked[`${connectionId}:${kind}`] ?? 0;
+    },
     alerter: {
       alert: async (a: AlertInput) => void sent.push({ kind: 'alert', cause: a.cause, text: a.text }),
       resolve: async (r: ResolveInput) => void sent.push({ kind: 'resolve', cause: r.cause }),
     },
   });
-  return { health, sent, advance: (ms: number) => (now += ms) };
+  return { health, sent, queries, parked, advance: (ms: number) => (now += ms) };
 }
 
 const call = (outcome: string, status: number | null) => ({
@@ -76,4 +81,40 @@ describe('ConnectionHealth', () => {
     health.parked('a', { kind: 'auth', message: 'Chatwoot refused the API token' });
     expect(sent.map((s) => s.cause)).toEqual(['parked_validation', 'chatwoot_auth']);
   });
+
+  it('sends a recovery message once no sync of the kind is parked any more', async () => {
+    const { health, sent, parked } = setup(60_000, { 'a:validation': 2, 'a:auth': 1 });
+    health.parked('a', { kind: 'validation', message: 'Krayin rejected POST /leads' });
+    health.parked('a', { kind: 'auth', message: 'Chatwoot refused the API token' });
+    health.syncEnded('a'); // another contact synced: both kinds still parked
+    await flush();
+    parked['a:validation'] = 0;
+    health.syncEnded('a');
+    await flush();
+    parked['a:auth'] = 0;
+    health.syncEnded('a');
+    health.syncEnded('a'); // while the check runs: checked again after it, never twice at once
+    await flush();
+    expect(sent.map((s) => `${s.kind}:${s.cause}`)).toEqual([
+      'alert:parked_validation',
+      'alert:chatwoot_auth',
+      'resolve:parked_validation',
+      'resolve:chatwoot_auth',
+    ]);
+  });
+
+  it('asks the store nothing while no park alert is open, and never resolves a failed sync it cannot see', async () => {
+    const { health, sent, queries } = setup();
+    health.syncEnded('a');
+    health.parked('a', { kind: 'internal', message: 'unexpected failure' }, 'failed');
+    health.parked('a', { kind: 'auth', message: 'Krayin refused the token', endpoint: 'GET /get' });
+    health.syncEnded('a');
+    await flush();
+    expect(queries).toEqual([]);
+    expect(sent.map((s) => `${s.kind}:${s.cause}`)).toEqual(['alert:parked_internal']);
+  });
 });
+
+async function flush(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+}
