@@ -6,6 +6,7 @@
  *   replay --contact <id> [--connection <id>]        re-run a contact's sync from current data
  *   retry-parked [--connection <id>] [--reason <kind>]  resume parked syncs (e.g. --reason auth)
  *   disable [--connection <id>] / enable [--connection <id>]
+ *   catch-up [--connection <id>] [--discard]         deliver (or drop) the webhooks held while disabled
  *
  * ADMIN_URL (default http://127.0.0.1:<PORT or 3000>) and ADMIN_TOKEN (default: the token `start`
  * generated in <DATA_DIR>/admin-token).
@@ -15,7 +16,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
 
-export const ADMIN_COMMANDS = ['status', 'replay', 'retry-parked', 'disable', 'enable'] as const;
+export const ADMIN_COMMANDS = ['status', 'replay', 'retry-parked', 'disable', 'enable', 'catch-up'] as const;
 export type AdminCommand = (typeof ADMIN_COMMANDS)[number];
 
 export function isAdminCommand(command: string): command is AdminCommand {
@@ -41,6 +42,7 @@ export async function runAdminCommand(
         connection: { type: 'string', default: 'default' },
         contact: { type: 'string' },
         reason: { type: 'string' },
+        discard: { type: 'boolean', default: false },
       },
       strict: true,
     }).values;
@@ -96,7 +98,7 @@ export async function runAdminCommand(
         const res = await call('POST', `/admin/connections/${connection}/disable`);
         if (res.status !== 200) return fail(out, res);
         out.log(
-          `Connection ${args.connection} is disabled since ${res.body.since}: webhooks are answered and counted, no sync starts.`,
+          `Connection ${args.connection} is disabled since ${res.body.since}: webhooks are answered, counted and held (see catch-up), no sync starts.`,
         );
         return 0;
       }
@@ -106,6 +108,8 @@ export async function runAdminCommand(
         out.log(`Connection ${args.connection} is enabled. ${res.body.notice}`);
         return 0;
       }
+      case 'catch-up':
+        return await catchUp(call, connection, args.connection ?? 'default', args.discard === true, out);
     }
   } catch (err) {
     out.error(`Cannot reach the admin API at ${base}: ${err instanceof Error ? err.message : String(err)}`);
@@ -113,10 +117,36 @@ export async function runAdminCommand(
   }
 }
 
+type AdminCall = (method: 'GET' | 'POST', urlPath: string, body?: unknown) => ReturnType<typeof adminCall>;
+
+/** Delivers the held events batch by batch (the API hands out 1,000 per call) until none is left. */
+async function catchUp(call: AdminCall, connection: string, name: string, discard: boolean, out: Out): Promise<number> {
+  const path = `/admin/connections/${connection}/catch-up`;
+  if (discard) {
+    const res = await call('POST', path, { discard: true });
+    if (res.status !== 200) return fail(out, res);
+    out.log(`Discarded ${res.body.discarded} held event(s) of connection ${name}.`);
+    return 0;
+  }
+  let delivered = 0;
+  for (;;) {
+    const res = await call('POST', path, {});
+    if (res.status !== 202) {
+      if (delivered > 0) out.error(`Delivered ${delivered} held event(s) before this failure.`);
+      return fail(out, res);
+    }
+    delivered += res.body.delivered as number;
+    if (!res.body.more) break;
+  }
+  out.log(`Delivered ${delivered} held event(s) of connection ${name}: their contacts sync now.`);
+  return 0;
+}
+
 interface StatusRow {
   id: string;
   enabled: boolean;
   disabledSince: string | null;
+  held?: { events: number; contacts: number };
   counts: Record<string, number>;
   oldestParkedAt: string | null;
 }
@@ -125,7 +155,10 @@ export function formatStatus(c: StatusRow): string {
   const counts = ['synced', 'pending', 'skipped', 'parked', 'failed'].map((s) => `${s} ${c.counts[s] ?? 0}`).join('  ');
   const state = c.enabled ? 'enabled' : `DISABLED since ${c.disabledSince ?? '?'}`;
   const oldest = c.oldestParkedAt ? `\n  oldest parked since ${c.oldestParkedAt}` : '';
-  return `Connection ${c.id} (${state})\n  ${counts}${oldest}`;
+  const held = c.held?.events
+    ? `\n  held while disabled: ${c.held.events} event(s) of ${c.held.contacts} contact(s) (run catch-up)`
+    : '';
+  return `Connection ${c.id} (${state})\n  ${counts}${oldest}${held}`;
 }
 
 function adminToken(env: NodeJS.ProcessEnv): string | null {

@@ -6,7 +6,7 @@
  *   worker   Temporal workers only (needs TEMPORAL_ADDRESS)
  *   ingest   webhook ingest server only (needs TEMPORAL_ADDRESS)
  *   check    check every connection (Krayin and Chatwoot reachable, configured references exist); exit 1 on problems
- *   status, replay, retry-parked, disable, enable: operator commands against a running service (cli-admin.ts)
+ *   status, replay, retry-parked, disable, enable, catch-up: operator commands against a running service (cli-admin.ts)
  */
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from './config';
@@ -25,6 +25,7 @@ const USAGE = `usage: chatwoot-krayin-sync <command>
   replay --contact <id> [--connection <id>]
   retry-parked [--connection <id>] [--reason auth|validation|mapping|ambiguous|not_found|config|internal]
   disable [--connection <id>] | enable [--connection <id>]
+  catch-up [--connection <id>] [--discard]   deliver (or drop) the webhooks held while disabled
 
 Configuration comes from environment variables (or CONFIG_FILE): see docs/configuration.md.`;
 

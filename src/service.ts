@@ -173,6 +173,7 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
     if (opts.ingest) {
       const dispatcher = new TemporalDispatcher(client, config);
       const switches = new ConnectionSwitches(store);
+      await reportHeldEvents(config, store, log);
       const { app: ingest } = createIngestApp({
         config,
         dispatcher: alertingDispatcher(dispatcher, notifier),
@@ -192,6 +193,7 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
             switches,
             token: admin.token,
             retry: (c, id, by) => dispatcher.retry(c, id, by),
+            dispatch: (e) => dispatcher.dispatch(e),
           }),
         );
       }
@@ -410,4 +412,18 @@ function withEmbeddedUi(origins: readonly string[], uiUrl: string | null): strin
     ? ['127.0.0.1', 'localhost'].map((host) => `${ui.protocol}//${host}:${ui.port}`)
     : [ui.origin];
   return [...new Set([...origins, ...local])];
+}
+
+/** A connection enabled again in the config finds its held events here: say so at every start. */
+async function reportHeldEvents(config: AppConfig, store: Store, log: Logger): Promise<void> {
+  for (const c of config.connections) {
+    const held = await store.heldEvents.count(c.id);
+    if (held.events === 0) continue;
+    log.warn(
+      { connectionId: c.id, events: held.events, contacts: held.contacts },
+      c.enabled
+        ? 'events held while the connection was disabled: deliver them with "catch-up" (or drop them with "catch-up --discard")'
+        : 'the connection is disabled in the configuration: its events are held until it is enabled and "catch-up" runs',
+    );
+  }
 }

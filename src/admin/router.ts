@@ -7,14 +7,16 @@
  *   GET  /admin/connections/:id/parked?reason=&limit=     parked contacts (ids and PII-free reasons)
  *   POST /admin/connections/:id/contacts/:contactId/replay  re-run a contact's sync from current data
  *   POST /admin/connections/:id/retry-parked {reason?}    resume parked syncs (all, or one park kind)
- *   POST /admin/connections/:id/disable                   webhooks verified + counted, no syncs
- *   POST /admin/connections/:id/enable                    back on; says what was missed
+ *   POST /admin/connections/:id/disable                   webhooks verified, counted and held, no syncs
+ *   POST /admin/connections/:id/enable                    back on; says what is held
+ *   POST /admin/connections/:id/catch-up {discard?}       deliver the held events (or drop them)
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { bearerTokenOf, tokensEqual } from '../codec/bearer-auth';
 import type { AppConfig } from '../config/schema';
 import type { ConnectionSwitches } from '../ops/connection-switches';
+import type { SyncEvent } from '../ingest/types';
 import type { ParkReason, Store, SyncStatus } from '../store/types';
 
 export interface AdminDeps {
@@ -23,6 +25,8 @@ export interface AdminDeps {
   switches: ConnectionSwitches;
   /** Re-runs a contact's sync now, ignoring the stored hash (TemporalDispatcher.retry). */
   retry(connectionId: string, contactId: number, requestedBy: string): Promise<void>;
+  /** Makes an event durable in Temporal, as ingest does (TemporalDispatcher.dispatch). */
+  dispatch(event: SyncEvent): Promise<void>;
   token: string;
 }
 
@@ -31,6 +35,9 @@ const STATUSES: SyncStatus[] = ['pending', 'synced', 'skipped', 'parked', 'faile
 /** Contacts resumed per retry-parked call; `more: true` says to call again. */
 const RETRY_BATCH = 5_000;
 const retryBody = z.strictObject({ reason: z.enum(PARK_KINDS).optional() });
+/** Held events delivered per catch-up call; `more: true` says to call again. */
+const CATCH_UP_BATCH = 1_000;
+const catchUpBody = z.strictObject({ discard: z.boolean().optional() });
 
 export function createAdminRouter(deps: AdminDeps): Router {
   const router = express.Router();
@@ -48,6 +55,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
           id: c.id,
           enabled: c.enabled && !switchState.disabled,
           disabledSince: switchState.since,
+          held: await deps.store.heldEvents.count(c.id),
           counts: byStatus,
           oldestParkedAt: oldestParked?.toISOString() ?? null,
         };
@@ -102,15 +110,70 @@ export function createAdminRouter(deps: AdminDeps): Router {
   });
 
   router.post('/admin/connections/:id/enable', withConnection(deps), async (req, res) => {
-    const before = await deps.switches.enable(req.params.id as string);
+    const connectionId = req.params.id as string;
+    const before = await deps.switches.enable(connectionId);
+    const held = await deps.store.heldEvents.count(connectionId);
+    const heldNotice =
+      held.events > 0
+        ? ` ${held.events} event(s) of ${held.contacts} contact(s) are held: run "catch-up" to deliver them now.`
+        : '';
     res.json({
       status: 'enabled',
-      connectionId: req.params.id,
+      connectionId,
       wasDisabledSince: before.since,
       webhooksIgnored: before.ignoredWebhooks,
+      held,
       notice: before.disabled
-        ? `The connection was disabled since ${before.since}; ${before.ignoredWebhooks} webhook(s) started no sync meanwhile. Run a reconciliation (or replay the affected contacts) to catch up.`
-        : 'The connection was not disabled.',
+        ? `The connection was disabled since ${before.since}; ${before.ignoredWebhooks} webhook(s) started no sync meanwhile.${heldNotice} Changes made in Chatwoot that sent no webhook (or while a webhook could not be held) need a reconciliation to catch up.`
+        : `The connection was not disabled.${heldNotice}`,
+    });
+  });
+
+  // Delivers what ingest held while the connection was disabled, oldest first, through the same
+  // dispatcher as live webhooks (the workflow dedupes by delivery id, so a repeated call is harmless).
+  router.post('/admin/connections/:id/catch-up', withConnection(deps), async (req, res) => {
+    const body = catchUpBody.safeParse(req.body ?? {});
+    if (!body.success) return badRequest(res, 'the only option is {"discard": true}');
+    const connectionId = req.params.id as string;
+    if (body.data.discard) {
+      const discarded = await deps.store.heldEvents.discardAll(connectionId);
+      await deps.store.audit.append({
+        connectionId,
+        contactId: null,
+        action: 'held_events.discarded',
+        detail: { discarded },
+      });
+      return void res.json({ status: 'discarded', connectionId, discarded });
+    }
+    const config = deps.config.connections.find((c) => c.id === connectionId)!;
+    if (!config.enabled || (await deps.switches.state(connectionId)).disabled) {
+      return void res.status(409).json({ error: 'conflict', reason: 'connection_disabled' });
+    }
+    const batch = await deps.store.heldEvents.oldest(connectionId, CATCH_UP_BATCH);
+    const delivered: number[] = [];
+    try {
+      for (const { seq, ...event } of batch) {
+        await deps.dispatch(event);
+        delivered.push(seq);
+      }
+    } catch {
+      await deps.store.heldEvents.remove(connectionId, delivered);
+      return void res.status(503).json({
+        error: 'unavailable',
+        reason: 'dispatch_failed',
+        delivered: delivered.length,
+        remaining: (await deps.store.heldEvents.count(connectionId)).events,
+      });
+    }
+    await deps.store.heldEvents.remove(connectionId, delivered);
+    const remaining = (await deps.store.heldEvents.count(connectionId)).events;
+    res.status(202).json({
+      status: 'delivering',
+      connectionId,
+      delivered: delivered.length,
+      contacts: new Set(batch.map((e) => e.contactId)).size,
+      remaining,
+      more: remaining > 0,
     });
   });
 

@@ -47,8 +47,8 @@ export interface IngestLogger {
 /** Runtime on/off switch of a connection (the admin API's disable/enable), on top of its config. */
 export interface ConnectionSwitch {
   isEnabled(connectionId: string): Promise<boolean>;
-  /** A verified webhook arrived while the connection was disabled (counted for the re-enable notice). */
-  recordIgnored?(connectionId: string): Promise<void>;
+  /** A verified, valid event arrived while the connection was disabled: count it and hold it for catch-up. */
+  recordIgnored?(event: SyncEvent): Promise<void>;
 }
 
 export interface WebhookObservation {

@@ -136,12 +136,6 @@ async function handleWebhook(ctx: RouteContext, req: Request, res: Response<unkn
       return reject(res, counters, { status: 401, error: 'unauthorized', reason: check.reason });
     }
   }
-  // Verified first, so an unauthenticated caller cannot even learn that a connection is disabled.
-  if (!(await isEnabled(ctx, connection))) {
-    await ctx.deps.switches?.recordIgnored?.(connectionId).catch(() => undefined);
-    return ignore(res, counters, 'connection_disabled');
-  }
-
   const headerDelivery = req.get(DELIVERY_HEADER);
   if (headerDelivery !== undefined && !isAcceptableDeliveryId(headerDelivery)) {
     return reject(res, counters, { status: 400, error: 'bad_request', reason: 'malformed_delivery_id' });
@@ -182,6 +176,15 @@ async function handleWebhook(ctx: RouteContext, req: Request, res: Response<unkn
     ...(classification.messageId === undefined ? {} : { messageId: classification.messageId }),
   };
   const logIds = { connectionId, event, deliveryId: syncEvent.deliveryId, contactId: syncEvent.contactId };
+
+  // Verified and valid first, so an unauthenticated caller cannot even learn that a connection is
+  // disabled. The event starts no sync but is held for `catch-up` (lost only if the store fails).
+  if (!(await isEnabled(ctx, connection))) {
+    await ctx.deps.switches?.recordIgnored?.(syncEvent).catch((err: unknown) => {
+      logger.error({ ...logIds, ...describeError(err) }, 'could not hold the event of a disabled connection');
+    });
+    return ignore(res, counters, 'connection_disabled');
+  }
 
   if (await isDuplicate(ctx, syncEvent)) {
     counters.duplicates += 1;

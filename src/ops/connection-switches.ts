@@ -1,8 +1,10 @@
 /**
  * The runtime on/off switch of each connection (admin API: disable / enable), kept in the store so
  * every ingest process agrees and it survives restarts. While disabled, webhooks are verified,
- * answered 2xx and counted, but start no sync; re-enabling reports what was missed.
+ * answered 2xx and counted, but start no sync; their events are held in the store, and re-enabling
+ * reports what is held so `catch-up` can deliver it.
  */
+import type { SyncEvent } from '../ingest/types';
 import type { JsonValue, Store } from '../store/types';
 
 const CURSOR = 'connection_switch';
@@ -37,9 +39,12 @@ export class ConnectionSwitches {
     return !(await this.state(connectionId)).disabled;
   }
 
-  async recordIgnored(connectionId: string): Promise<void> {
-    const state = await this.fresh(connectionId);
-    if (state.disabled) await this.save(connectionId, { ...state, ignoredWebhooks: state.ignoredWebhooks + 1 });
+  /** Holds the event (once per delivery id) and counts it; also for connections disabled in config. */
+  async recordIgnored(event: SyncEvent): Promise<void> {
+    const held = await this.store.heldEvents.hold(event);
+    const state = await this.fresh(event.connectionId);
+    if (held && state.disabled)
+      await this.save(event.connectionId, { ...state, ignoredWebhooks: state.ignoredWebhooks + 1 });
   }
 
   async disable(connectionId: string): Promise<SwitchState> {

@@ -6,6 +6,7 @@ import { contactLinksRepository } from './repositories/contact-links';
 import { conversationLinksRepository, messageLinksRepository } from './repositories/conversation-links';
 import { cursorsRepository } from './repositories/cursors';
 import { deliveriesRepository } from './repositories/deliveries';
+import { heldEventsRepository } from './repositories/held-events';
 import { syncStatesRepository } from './repositories/sync-states';
 import type { Store } from './types';
 
@@ -25,6 +26,7 @@ export function createStore(db: Db): Store {
     audit: auditLogRepository(db),
     conversations: conversationLinksRepository(db),
     messages: messageLinksRepository(db),
+    heldEvents: heldEventsRepository(db),
     cursors: cursorsRepository(db),
   };
 }

@@ -84,6 +84,23 @@ export interface MessageLink {
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** A webhook held while its connection was disabled: the same ids-only shape ingest dispatches. */
+export interface HeldEventInput {
+  connectionId: string;
+  contactId: number;
+  deliveryId: string;
+  event: string;
+  /** ISO time ingest received the delivery. */
+  receivedAt: string;
+  conversationId?: number;
+  messageId?: number;
+}
+
+export interface HeldEvent extends HeldEventInput {
+  /** Order of arrival (the table's sequence). */
+  seq: number;
+}
+
 /** A named checkpoint of a long-running scan (reconcile, krayin-pull, backfill). */
 export interface Cursor {
   connectionId: string;
@@ -199,6 +216,20 @@ export interface Store {
       messageId: number,
       link: Pick<MessageLink, 'conversationId' | 'activityId'>,
     ): Promise<MessageLink>;
+  };
+
+  /** Webhooks held while their connection was disabled, oldest first (see ops/connection-switches.ts). */
+  heldEvents: {
+    /** Holds one event; false when its delivery id is held already. */
+    hold(event: HeldEventInput): Promise<boolean>;
+    /** How many events, for how many contacts, a connection holds. */
+    count(connectionId: string): Promise<{ events: number; contacts: number }>;
+    /** The oldest `limit` held events of a connection. */
+    oldest(connectionId: string, limit: number): Promise<HeldEvent[]>;
+    /** Forget these (delivered or discarded); returns how many were removed. */
+    remove(connectionId: string, seqs: number[]): Promise<number>;
+    /** Forget every held event of the connection; returns how many. */
+    discardAll(connectionId: string): Promise<number>;
   };
 
   /** Reconciliation checkpoints; values are JSON (validate them when reading). */

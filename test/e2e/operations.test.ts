@@ -119,7 +119,7 @@ describe('admin API and CLI', () => {
     expect(h.krayin.snapshot().persons.find((x) => x.id === personId)!.name).toBe('Ops Person 4001');
   });
 
-  it('disable: webhooks are verified, answered 2xx and counted, start no sync; enable says to reconcile', async () => {
+  it('disable: webhooks are verified, answered 2xx, counted and held, start no sync; enable says so; catch-up delivers them', async () => {
     const off = await cli(h, ['disable']);
     expect(off.code).toBe(0);
     expect(off.stdout).toContain('Connection default is disabled since');
@@ -129,16 +129,40 @@ describe('admin API and CLI', () => {
       secret: 'not-the-secret',
     });
     expect(forged.status).toBe(401);
-    const res = await h.sendContact('contact_created', person(4002));
+    const res = await h.sendContact('contact_created', person(4002), { deliveryId: 'held-4002' });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ status: 'ignored', reason: 'connection_disabled' });
+    // Chatwoot fanning out the same delivery again: held once.
+    await h.sendContact('contact_created', person(4002), { deliveryId: 'held-4002' });
     await expect(h.status(4002)).rejects.toThrow(); // no workflow was started
+    expect((await cli(h, ['catch-up'])).stderr).toContain('409: connection_disabled');
+    const status = await cli(h, ['status']);
+    expect(status.stdout).toContain('held while disabled: 1 event(s) of 1 contact(s) (run catch-up)');
 
     const on = await cli(h, ['enable']);
     expect(on.code).toBe(0);
-    expect(on.stdout).toContain('1 webhook(s) started no sync meanwhile. Run a reconciliation');
-    expect((await h.sendContact('contact_created', person(4002))).status).toBe(202);
+    expect(on.stdout).toContain('1 webhook(s) started no sync meanwhile. 1 event(s) of 1 contact(s) are held');
+    expect(on.stdout).toContain('need a reconciliation');
+
+    // Nothing was resent: catch-up hands the held event to the contact's workflow.
+    const caughtUp = await cli(h, ['catch-up']);
+    expect([caughtUp.code, caughtUp.stdout.trim()]).toEqual([
+      0,
+      'Delivered 1 held event(s) of connection default: their contacts sync now.',
+    ]);
     await h.waitFor(4002, (s) => s.syncStatus === 'synced');
+    expect((await h.status(4002)).eventsReceived).toBe(1);
+    expect((await cli(h, ['catch-up'])).stdout).toContain('Delivered 0 held event(s)');
+  });
+
+  it('catch-up --discard drops what a disabled connection held', async () => {
+    await cli(h, ['disable']);
+    await h.sendContact('contact_created', person(4005));
+    await cli(h, ['enable']);
+    const discarded = await cli(h, ['catch-up', '--discard']);
+    expect(discarded.stdout.trim()).toBe('Discarded 1 held event(s) of connection default.');
+    expect(await h.store.heldEvents.count('default')).toEqual({ events: 0, contacts: 0 });
+    await expect(h.status(4005)).rejects.toThrow();
   });
 
   it('never logs a secret', () => {

@@ -500,22 +500,30 @@ describe('ingest: unsigned and disabled connections', () => {
     expect([res.status, res.body.reason]).toEqual([404, 'unknown_connection']);
   });
 
-  it('the runtime switch (admin disable) ignores verified webhooks and counts them', async () => {
-    const ignored: string[] = [];
+  it('the runtime switch (admin disable) holds verified, valid events instead of dispatching them', async () => {
+    const held: SyncEvent[] = [];
     const off = await startIngest({
-      switches: { isEnabled: async () => false, recordIgnored: async (id) => void ignored.push(id) },
+      switches: { isEnabled: async () => false, recordIgnored: async (e) => void held.push(e) },
     });
     try {
       const res = await postWebhook(off.url, 'main', body, { secret: SECRET, timestamp: NOW_SEC });
       expect(res.body).toEqual({ status: 'ignored', reason: 'connection_disabled' });
-      expect(ignored).toEqual(['main']);
+      expect(held).toEqual([
+        expect.objectContaining({ connectionId: 'main', contactId: 77, event: 'contact_created' }),
+      ]);
       expect(off.dispatcher.calls).toBe(0);
       const forged = await postWebhook(off.url, 'main', body, {
         secret: 'not-the-secret-not-the-secret',
         timestamp: NOW_SEC,
       });
       expect(forged.status).toBe(401);
-      expect(ignored).toEqual(['main']);
+      // Still validated while disabled: a malformed body is refused, not held.
+      const malformed = await postWebhook(off.url, 'main', Buffer.from('{"event":'), {
+        secret: SECRET,
+        timestamp: NOW_SEC,
+      });
+      expect(malformed.status).toBe(400);
+      expect(held).toHaveLength(1);
     } finally {
       await off.close();
     }

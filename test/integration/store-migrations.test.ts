@@ -15,6 +15,7 @@ const EXPECTED_TABLES = [
   'contact_links',
   'contact_sync_states',
   'conversation_links',
+  'held_events',
   'message_links',
   'organization_links',
   'schema_migrations',

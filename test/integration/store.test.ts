@@ -375,6 +375,51 @@ describe.each(engines.map((engine) => [engine.name, engine] as const))('store on
     });
   });
 
+  describe('heldEvents', () => {
+    const event = (c: string, deliveryId: string, contactId: number, extra: object = {}) => ({
+      connectionId: c,
+      contactId,
+      deliveryId,
+      event: 'conversation_created',
+      receivedAt: '2026-12-01T10:00:00.000Z',
+      ...extra,
+    });
+
+    it('holds each delivery once, in arrival order, and counts events and contacts', async () => {
+      const c = freshConnection();
+      expect(await t.store.heldEvents.hold(event(c, 'd-1', 7, { conversationId: 87 }))).toBe(true);
+      expect(await t.store.heldEvents.hold(event(c, 'd-1', 7, { conversationId: 87 }))).toBe(false);
+      expect(await t.store.heldEvents.hold(event(c, 'd-2', 8, { event: 'contact_updated' }))).toBe(true);
+      expect(await t.store.heldEvents.hold(event(c, 'd-3', 7, { conversationId: 87, messageId: 5801 }))).toBe(true);
+      expect(await t.store.heldEvents.hold(event(freshConnection(), 'd-1', 7))).toBe(true);
+
+      expect(await t.store.heldEvents.count(c)).toEqual({ events: 3, contacts: 2 });
+      const held = await t.store.heldEvents.oldest(c, 10);
+      expect(held.map(({ seq: _seq, ...e }) => e)).toEqual([
+        event(c, 'd-1', 7, { conversationId: 87 }),
+        event(c, 'd-2', 8, { event: 'contact_updated' }),
+        event(c, 'd-3', 7, { conversationId: 87, messageId: 5801 }),
+      ]);
+      expect(held[0]!.seq).toBeLessThan(held[1]!.seq);
+      expect(await t.store.heldEvents.oldest(c, 1)).toHaveLength(1);
+    });
+
+    it('removes given events, or all of a connection, and nothing of another', async () => {
+      const c = freshConnection();
+      const other = freshConnection();
+      for (const id of ['a', 'b', 'c']) await t.store.heldEvents.hold(event(c, id, 1));
+      await t.store.heldEvents.hold(event(other, 'a', 1));
+      const [first, second] = await t.store.heldEvents.oldest(c, 2);
+      expect(await t.store.heldEvents.remove(c, [first!.seq, second!.seq])).toBe(2);
+      expect(await t.store.heldEvents.remove(other, [first!.seq])).toBe(0);
+      expect(await t.store.heldEvents.remove(c, [])).toBe(0);
+      expect((await t.store.heldEvents.oldest(c, 10)).map((e) => e.deliveryId)).toEqual(['c']);
+      expect(await t.store.heldEvents.discardAll(c)).toBe(1);
+      expect(await t.store.heldEvents.count(c)).toEqual({ events: 0, contacts: 0 });
+      expect(await t.store.heldEvents.count(other)).toEqual({ events: 1, contacts: 1 });
+    });
+  });
+
   describe('audit', () => {
     it('lists a contact newest first with details, limited', async () => {
       const c = freshConnection();
