@@ -10,6 +10,7 @@ import { MAP_SECTIONS, SECTION_ENTITY } from '../mapping/fields';
 import { validateStageRules } from '../rules/stage-move';
 import { ConnectionConfigError } from '../sync/config-error';
 import type { ConnectionRuntime } from '../sync/connections';
+import type { LeadTarget } from '../sync/lookups';
 
 export interface CheckItem {
   level: 'ok' | 'warning' | 'problem';
@@ -46,12 +47,11 @@ export async function checkConnection(rt: ConnectionRuntime): Promise<Connection
 
   if (krayinUp) {
     await step(add, 'Lead settings', async () => {
-      const target = await rt.lookups.leadTarget(config.sync.lead);
-      const parts = [`pipeline #${target.pipelineId}`, `stage #${target.stageId}`];
-      if (target.sourceId !== null) parts.push(`source #${target.sourceId}`);
-      if (target.typeId !== null) parts.push(`type #${target.typeId}`);
-      if (target.ownerId !== null) parts.push(`owner #${target.ownerId}`);
-      add('ok', 'Lead settings', `new leads go to ${parts.join(', ')} (policy ${config.sync.leadPolicy})`);
+      // Every wrong lead setting at once: fixing them one run at a time is slow for the operator.
+      const { target, problems } = await rt.lookups.checkLeadTarget(config.sync.lead);
+      for (const p of problems) add('problem', 'Lead settings', p.message);
+      if (target)
+        add('ok', 'Lead settings', `new leads go to ${describeTarget(target)} (policy ${config.sync.leadPolicy})`);
     });
 
     await step(add, 'Stage rules', async () => {
@@ -103,6 +103,15 @@ export async function checkConnection(rt: ConnectionRuntime): Promise<Connection
   if (!config.enabled) add('warning', 'Connection', 'disabled: webhooks are answered but start no sync');
 
   return { connectionId: config.id, items, ok: items.every((i) => i.level !== 'problem') };
+}
+
+/** The resolved lead target as Krayin ids, leaving out what is not set. */
+function describeTarget(target: LeadTarget): string {
+  const parts = [`pipeline #${target.pipelineId}`, `stage #${target.stageId}`];
+  if (target.sourceId !== null) parts.push(`source #${target.sourceId}`);
+  if (target.typeId !== null) parts.push(`type #${target.typeId}`);
+  if (target.ownerId !== null) parts.push(`owner #${target.ownerId}`);
+  return parts.join(', ');
 }
 
 /** Runs one check; a failure becomes a problem naming the setting to fix. Resolves true when it ran. */

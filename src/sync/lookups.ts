@@ -16,6 +16,12 @@ export interface LeadTarget {
   ownerId: number | null;
 }
 
+/** Every lead setting resolved (target set, no problems) or each wrong one named (target null). */
+export interface LeadTargetCheck {
+  target: LeadTarget | null;
+  problems: ConnectionConfigError[];
+}
+
 type Ref = number | string | undefined;
 
 interface Cached<T> {
@@ -32,16 +38,42 @@ export class KrayinLookups {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Resolves the lead settings to Krayin ids; throws ConnectionConfigError naming the bad setting. */
+  /** Resolves the lead settings to Krayin ids; throws ConnectionConfigError naming the first bad setting. */
   async leadTarget(lead: LeadSettings): Promise<LeadTarget> {
     const { pipeline, stageId } = await this.resolveStage(lead.pipeline, lead.stage);
     return {
       pipelineId: pipeline.id,
       stageId,
-      sourceId: await this.resolveNamed('sources', 'LEAD_SOURCE', lead.source, () => this.krayin.listSources()),
-      typeId: await this.resolveNamed('types', 'LEAD_TYPE', lead.type, () => this.krayin.listTypes()),
+      sourceId: await this.sourceId(lead.source),
+      typeId: await this.typeId(lead.type),
       ownerId: await this.ownerId(lead.owner),
     };
+  }
+
+  /**
+   * Like leadTarget, but resolves every setting and collects each bad one, so the connection check
+   * can name them all in one report instead of one per run. A stage is only judged once its pipeline
+   * exists. Other errors (Krayin unreachable, token refused) still throw: they are not settings.
+   */
+  async checkLeadTarget(lead: LeadSettings): Promise<LeadTargetCheck> {
+    const problems: ConnectionConfigError[] = [];
+    const attempt = async <T>(resolve: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await resolve();
+      } catch (err) {
+        if (!(err instanceof ConnectionConfigError)) throw err;
+        problems.push(err);
+        return undefined;
+      }
+    };
+    const stage = await attempt(() => this.resolveStage(lead.pipeline, lead.stage));
+    const sourceId = await attempt(() => this.sourceId(lead.source));
+    const typeId = await attempt(() => this.typeId(lead.type));
+    const ownerId = await attempt(() => this.ownerId(lead.owner));
+    if (stage === undefined || sourceId === undefined || typeId === undefined || ownerId === undefined) {
+      return { target: null, problems };
+    }
+    return { target: { pipelineId: stage.pipeline.id, stageId: stage.stageId, sourceId, typeId, ownerId }, problems };
   }
 
   /** Sales owner for persons and leads: a user id or a user email. */
@@ -108,6 +140,14 @@ export class KrayinLookups {
       throw new ConnectionConfigError('LEAD_PIPELINE', `Krayin has no pipeline ${describe(pipelineRef)}`);
     }
     throw new ConnectionConfigError('LEAD_STAGE', `the pipeline has no stage ${describe(stageRef)}`);
+  }
+
+  private sourceId(ref: Ref): Promise<number | null> {
+    return this.resolveNamed('sources', 'LEAD_SOURCE', ref, () => this.krayin.listSources());
+  }
+
+  private typeId(ref: Ref): Promise<number | null> {
+    return this.resolveNamed('types', 'LEAD_TYPE', ref, () => this.krayin.listTypes());
   }
 
   private async resolveNamed(

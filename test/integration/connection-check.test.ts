@@ -66,7 +66,7 @@ describe('connection check', () => {
     const report = await check({
       chatwoot: { webhookSecret: undefined, webhookToken: 'u7Rk2Lx9Qm4Vb8Np3Hs6JdW1' },
       sync: {
-        lead: { stage: 'closed-won', source: 'Carrier pigeon' },
+        lead: { stage: 'closed-won', source: 'Carrier pigeon', type: 'Nonexistent', owner: 'nobody@example.com' },
         stageRules: [{ on: 'assigned', stage: 'nope' }],
         fieldMap: { person: { cw_tier: 'custom_attributes.tier', cw_missing: 'custom_attributes.x' } },
       },
@@ -74,7 +74,17 @@ describe('connection check', () => {
     expect(report.ok).toBe(false);
     const text = formatReports([report]);
     expect(text).toContain('Connection "default": NOT READY');
+    // Each wrong lead setting is its own problem, not only the first one found.
+    const leadProblems = report.items.filter((i) => i.subject === 'Lead settings').map((i) => [i.level, i.message]);
+    expect(leadProblems).toEqual([
+      ['problem', 'LEAD_STAGE: the pipeline has no stage named "closed-won"'],
+      ['problem', 'LEAD_SOURCE: Krayin has no source named "Carrier pigeon"'],
+      ['problem', 'LEAD_TYPE: Krayin has no type named "Nonexistent"'],
+      ['problem', 'LEAD_OWNER: Krayin has no user with the configured email'],
+    ]);
     expect(text).toContain('PROBLEM Lead settings: LEAD_STAGE: the pipeline has no stage named "closed-won"');
+    expect(text).toContain('PROBLEM Lead settings: LEAD_SOURCE: Krayin has no source named "Carrier pigeon"');
+    expect(text).not.toContain('nobody@example.com');
     expect(text).toMatch(/PROBLEM Stage rules: STAGE_RULES\[0\]\.stage: /);
     expect(text).toContain(
       'PROBLEM Field map: FIELD_MAP.person.cw_missing: Krayin has no persons attribute "cw_missing"',
