@@ -133,6 +133,8 @@ export type SyncConversationResult =
   | { kind: 'gone' }
   /** Belongs to another contact now (a merge): that contact's workflow owns it. */
   | { kind: 'moved'; contactId: number }
+  /** The linked lead was deleted in Krayin: the link is forgotten; sync the contact again, then this. */
+  | { kind: 'lead_gone' }
   | {
       kind: 'synced';
       activityId: number;

@@ -90,11 +90,21 @@ export function conversationActivities({ store, connections }: ActivityDeps) {
         const target = leadId !== null ? { lead_id: leadId } : { person_id: personId };
         const marker = (a: KrayinActivity) =>
           isConversationMarker(a.additional, conversationId, conn.config.chatwoot.accountId);
+        // Linking an activity to a lead deleted in Krayin inserts the activity and then fails
+        // (krayin-api.md §3.4): every retry would leave another one. Check the lead before linking.
+        const leadGone = async () => {
+          if (leadId === null || (await krayin.getLead(leadId))) return false;
+          await store.links.upsertContact(connectionId, contactId, { leadId: null });
+          await store.audit.append({ connectionId, contactId, action: 'lead.gone', detail: { leadId, conversationId } });
+          return true;
+        };
         let activityId = link?.activityId ?? null;
         if (activityId !== null) {
+          if (attachToLead && (await leadGone())) return { kind: 'lead_gone' };
           activityId = await updateOrForget(krayin, activityId, { ...body(rendered), ...(attachToLead ? target : {}) });
         }
         if (activityId === null) {
+          if (await leadGone()) return { kind: 'lead_gone' };
           const found = await findOnTimeline(krayin, leadId, personId, marker);
           if (found) {
             // Found on the person's timeline only: attach it to the lead as well (Krayin adds links, never removes).

@@ -181,6 +181,11 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
       for (const conversationId of pendingConversations) {
         const flow = await syncConversationFlow(acts, ref, conversationId, contact);
         if (flow.outcome === 'synced') conversationsSynced++;
+        if (flow.outcome === 'lead_gone') {
+          // Sales deleted the lead in Krayin: the next round finds or creates one, then writes this.
+          dirtyConversations.add(conversationId);
+          pending = true;
+        }
       }
       return conversationsSynced > 0 ? { ...outcome, conversationsSynced } : outcome;
     } catch (err) {

@@ -16,7 +16,7 @@ import type { ActivityProxies } from './activity-proxies';
 
 export interface ConversationFlowResult {
   conversationId: number;
-  outcome: 'synced' | 'unchanged' | 'gone' | 'moved';
+  outcome: 'synced' | 'unchanged' | 'gone' | 'moved' | 'lead_gone';
   stageMovedTo: number | null;
 }
 
