@@ -227,6 +227,8 @@ export function conversationActivities({ store, connections }: ActivityDeps) {
         const lead = await conn.krayin.getLead(leadId);
         if (!lead || lead.user?.id === ownerId || lead.lead_pipeline_stage_id === null)
           return { ownerId, changed: false };
+        // A won or lost deal belongs to whoever closed it; and the full PUT would reset its closed_at.
+        if (!(await conn.lookups.isOpenStage(lead.lead_pipeline_stage_id))) return { ownerId, changed: false };
         await conn.krayin.updateLead(leadId, {
           title: lead.title ?? '',
           lead_pipeline_stage_id: lead.lead_pipeline_stage_id,

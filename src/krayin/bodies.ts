@@ -87,7 +87,8 @@ export function productsBody(rows: KrayinLeadProduct[]): Record<string, Body> | 
  */
 export function leadBody(input: LeadInput, extras: LeadBodyExtras = {}): Body {
   const body: Body = { ...(input.attributes ?? {}) };
-  body.title = varchar(input.title);
+  // Title is "required when present": an empty one is a 422, an omitted one keeps what Krayin has.
+  if (input.title.trim() !== '') body.title = varchar(input.title);
   setIfDefined(body, 'description', htmlText(input.description));
   setIfDefined(body, 'lead_value', input.lead_value);
   setIfDefined(body, 'lead_source_id', input.lead_source_id);

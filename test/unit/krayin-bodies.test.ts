@@ -67,6 +67,11 @@ describe('leadBody', () => {
     expect(Buffer.byteLength(body.description as string)).toBeLessThanOrEqual(65_535);
   });
 
+  it('omits an empty title: Krayin rejects an empty one (422) and keeps its own when omitted', () => {
+    expect(leadBody({ title: '', lead_pipeline_stage_id: 1 })).not.toHaveProperty('title');
+    expect(leadBody({ title: '  ', lead_pipeline_stage_id: 1 })).not.toHaveProperty('title');
+  });
+
   it('omits expected_close_date when null (omission is how Krayin clears it)', () => {
     expect(leadBody({ title: 'x', lead_pipeline_stage_id: 1, expected_close_date: null })).not.toHaveProperty(
       'expected_close_date',
