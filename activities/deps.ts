@@ -6,8 +6,7 @@ export type SyncOutcomeKind = 'synced' | 'unchanged' | 'skipped' | 'gone' | 'par
 /** Told about every sync's outcome (metrics, alerts). Must not throw. */
 export interface SyncObserver {
   sync(connectionId: string, outcome: SyncOutcomeKind, durationSeconds?: number): void;
-  /** `status` 'failed': an unexpected non-retryable failure, not one of the known park reasons. */
-  parked(connectionId: string, reason: ParkReason, status: 'parked' | 'failed'): void;
+  parked(connectionId: string, reason: ParkReason): void;
 }
 
 /** What activities need from the process: the store and each connection's clients. */

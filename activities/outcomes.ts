@@ -27,7 +27,7 @@ export function outcomeActivities({ store, observer, now = () => new Date() }: A
       else await store.syncState.markFailed(connectionId, contactId, reason, now());
       await store.audit.append({ connectionId, contactId, action: `sync.${status}`, detail: { ...reason } });
       observer?.sync(connectionId, status, seconds(input));
-      observer?.parked(connectionId, reason, status);
+      observer?.parked(connectionId, reason);
     },
 
     /** Chatwoot answered 404: the contact was deleted or merged away. Krayin records are left alone. */

@@ -290,7 +290,7 @@ async function startWorkers(d: WorkerDeps): Promise<WorkerSet> {
           metrics.sync({ connection, outcome, ...(durationSeconds === undefined ? {} : { durationSeconds }) });
           if (outcome === 'synced' || outcome === 'skipped' || outcome === 'gone') health.syncEnded(connection);
         },
-        parked: (connection, reason, status) => health.parked(connection, reason, status),
+        parked: (connection, reason) => health.parked(connection, reason),
       },
     }),
     ...(d.workflowBundle ? { workflowBundle: d.workflowBundle } : {}),

@@ -69,7 +69,11 @@ export class ConnectionHealth {
       (call.outcome === 'transient' && (call.status === null || call.status >= 500)) ||
       (call.outcome === 'ambiguous' && call.status === null);
     if (down) return this.failing(connectionId);
-    if (call.status !== null && call.outcome !== 'rate_limited') this.answered(connectionId);
+    if (call.status === null || call.outcome === 'rate_limited') return;
+    // An empty 2xx proves Krayin is reachable, not that the token works: Krayin 2.1.0 with
+    // APP_DEBUG=false answers a refused token that way (krayin-api.md §1.4).
+    if (call.outcome === 'ambiguous') return this.reachable(connectionId);
+    this.answered(connectionId);
   }
 
   /** True while the connection's Krayin token is known to be refused. */
@@ -78,16 +82,16 @@ export class ConnectionHealth {
   }
 
   /**
-   * A sync parked: tell the operator (auth is reported by the call observer already). Only `parked`
-   * ones get a recovery message: a `failed` sync is not listed as parked, so clearing cannot be seen.
+   * A sync parked (or failed: stuck the same way, listed and resumed with the parked ones): tell the
+   * operator (auth is reported by the call observer already).
    */
-  parked(connectionId: string, reason: ParkReason, status: 'parked' | 'failed' = 'parked'): void {
+  parked(connectionId: string, reason: ParkReason): void {
     if (reason.kind === 'auth' && reason.endpoint !== undefined) return;
     const what =
       reason.kind === 'auth'
         ? 'Chatwoot refused the API token: fix CHATWOOT_API_TOKEN, then run retry-parked --reason auth'
         : `A contact sync is parked (${reason.kind}): ${reason.message}`;
-    if (status === 'parked') this.state(connectionId).parkAlerts.add(reason.kind);
+    this.state(connectionId).parkAlerts.add(reason.kind);
     void this.send('alert', {
       connectionId,
       cause: parkCause(reason.kind),
@@ -186,9 +190,10 @@ export class ConnectionHealth {
     });
   }
 
-  /** Krayin gave a real answer (2xx, 4xx): it is up and the token works. */
+  /** Krayin gave a real answer (2xx with a body, 4xx): it is up and the token works. */
   private answered(connectionId: string): void {
     const s = this.state(connectionId);
+    this.reachable(connectionId);
     if (s.authBlockedSince !== null) {
       s.authBlockedSince = null;
       this.opts.logger?.info({ connectionId }, 'Krayin accepts the API token again');
@@ -198,6 +203,11 @@ export class ConnectionHealth {
         text: 'Krayin accepts the API token again. Resume parked syncs with "npm run cli -- retry-parked --reason auth".',
       });
     }
+  }
+
+  /** Krayin answered at all: whatever else is wrong, it is not unreachable. */
+  private reachable(connectionId: string): void {
+    const s = this.state(connectionId);
     if (s.failingSince !== null) {
       s.failingSince = null;
       if (s.unreachableAlerted) {

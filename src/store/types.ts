@@ -168,7 +168,7 @@ export interface Store {
     /** Forget the hash so the next sync writes again (used by replay). */
     clearHash(connectionId: string, contactId: number): Promise<void>;
     countByStatus(connectionId?: string): Promise<StatusCount[]>;
-    /** Oldest parked first; limit defaults to 100. */
+    /** Syncs waiting for an operator or new data (parked, and failed ones), oldest first; limit defaults to 100. */
     listParked(connectionId: string, kind?: ParkReason['kind'], limit?: number): Promise<SyncState[]>;
   };
 

@@ -315,7 +315,7 @@ describe.each(engines.map((engine) => [engine.name, engine] as const))('store on
       expect(await t.store.syncState.countByStatus(freshConnection())).toEqual([]);
     });
 
-    it('listParked lists oldest first, filters by kind, honours the limit and ignores failed rows', async () => {
+    it('listParked lists parked and failed rows oldest first, filters by kind, honours the limit', async () => {
       const c = freshConnection();
       await t.store.syncState.markParked(c, 1, validation, t2);
       await t.store.syncState.markParked(c, 2, auth, t3);
@@ -324,11 +324,13 @@ describe.each(engines.map((engine) => [engine.name, engine] as const))('store on
       await t.store.syncState.markParked(freshConnection(), 5, auth, t1);
 
       const ids = (states: { contactId: number }[]) => states.map((s) => s.contactId);
-      expect(ids(await t.store.syncState.listParked(c))).toEqual([3, 1, 2]);
-      expect(ids(await t.store.syncState.listParked(c, 'auth'))).toEqual([3, 2]);
+      expect(ids(await t.store.syncState.listParked(c))).toEqual([3, 4, 1, 2]);
+      expect(ids(await t.store.syncState.listParked(c, 'auth'))).toEqual([3, 4, 2]);
       expect(ids(await t.store.syncState.listParked(c, 'validation'))).toEqual([1]);
       expect(ids(await t.store.syncState.listParked(c, 'config'))).toEqual([]);
-      expect(ids(await t.store.syncState.listParked(c, undefined, 2))).toEqual([3, 1]);
+      expect(ids(await t.store.syncState.listParked(c, undefined, 2))).toEqual([3, 4]);
+      await t.store.syncState.markSynced(c, 4, 'h', t3);
+      expect(ids(await t.store.syncState.listParked(c, 'auth'))).toEqual([3, 2]);
       expect((await t.store.syncState.listParked(c, 'validation'))[0]?.parkReason).toEqual(validation);
     });
 

@@ -64,6 +64,17 @@ describe('ConnectionHealth', () => {
     expect(sent.map((s) => `${s.kind}:${s.cause}`)).toEqual(['alert:krayin_unreachable', 'resolve:krayin_unreachable']);
   });
 
+  it('an empty 2xx does not lift an auth block (Krayin 2.1.0 hides a refused token that way)', async () => {
+    const { health, sent } = setup();
+    health.observeKrayinCall('a', call('auth', 401));
+    health.observeKrayinCall('a', call('ambiguous', 200));
+    expect(health.authBlocked('a')).toBe(true);
+    health.observeKrayinCall('a', call('ok', 200));
+    await Promise.resolve();
+    expect(health.authBlocked('a')).toBe(false);
+    expect(sent.map((s) => `${s.kind}:${s.cause}`)).toEqual(['alert:krayin_auth', 'resolve:krayin_auth']);
+  });
+
   it('a rate-limited answer is neither "up" nor "down"', () => {
     const { health, sent, advance } = setup(1_000);
     health.observeKrayinCall('a', call('transient', null));
@@ -103,15 +114,14 @@ describe('ConnectionHealth', () => {
     ]);
   });
 
-  it('asks the store nothing while no park alert is open, and never resolves a failed sync it cannot see', async () => {
+  it('asks the store nothing while no park alert is open (a Krayin auth park is the call observer\'s)', async () => {
     const { health, sent, queries } = setup();
     health.syncEnded('a');
-    health.parked('a', { kind: 'internal', message: 'unexpected failure' }, 'failed');
     health.parked('a', { kind: 'auth', message: 'Krayin refused the token', endpoint: 'GET /get' });
     health.syncEnded('a');
     await flush();
     expect(queries).toEqual([]);
-    expect(sent.map((s) => `${s.kind}:${s.cause}`)).toEqual(['alert:parked_internal']);
+    expect(sent).toEqual([]);
   });
 });
 

@@ -56,7 +56,7 @@ GROUP BY connection_id, status
 ORDER BY connection_id, status`;
 
 const LIST_PARKED = `SELECT ${COLUMNS} FROM contact_sync_states
-WHERE connection_id = $1 AND status = 'parked' AND ($2::text IS NULL OR park_reason->>'kind' = $2)
+WHERE connection_id = $1 AND status IN ('parked', 'failed') AND ($2::text IS NULL OR park_reason->>'kind' = $2)
 ORDER BY parked_at, chatwoot_contact_id
 LIMIT $3`;
 
