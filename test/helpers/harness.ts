@@ -103,6 +103,8 @@ export interface Harness {
   waitFor(contactId: number, pred: (s: ContactSyncStatus) => boolean, timeoutMs?: number): Promise<ContactSyncStatus>;
   /** Krayin API requests received by the fake since the last `krayin.clearRequests()`. */
   krayinCalls(): ReturnType<FakeKrayin['requests']>;
+  /** Every row of every table of the store, as JSON text (to prove what is, and is not, stored). */
+  dumpStore(): Promise<string>;
   /** Calls the admin API with the harness's admin token. */
   admin(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   close(): Promise<void>;
@@ -218,6 +220,16 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       store,
       storeEngine: engine.name,
       databaseUrl: testStore.databaseUrl ?? null,
+      dumpStore: async () => {
+        const { rows: tables } = await testStore.db.query<{ table_name: string }>(
+          "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+        );
+        const dump: Record<string, unknown[]> = {};
+        for (const { table_name } of tables) {
+          dump[table_name] = (await testStore.db.query(`SELECT * FROM "${table_name}"`)).rows;
+        }
+        return JSON.stringify(dump, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+      },
       client,
       temporalAddress,
       ingestUrl,
