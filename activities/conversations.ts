@@ -95,7 +95,12 @@ export function conversationActivities({ store, connections }: ActivityDeps) {
         const leadGone = async () => {
           if (leadId === null || (await krayin.getLead(leadId))) return false;
           await store.links.upsertContact(connectionId, contactId, { leadId: null });
-          await store.audit.append({ connectionId, contactId, action: 'lead.gone', detail: { leadId, conversationId } });
+          await store.audit.append({
+            connectionId,
+            contactId,
+            action: 'lead.gone',
+            detail: { leadId, conversationId },
+          });
           return true;
         };
         let activityId = link?.activityId ?? null;

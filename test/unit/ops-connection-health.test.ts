@@ -114,7 +114,7 @@ describe('ConnectionHealth', () => {
     ]);
   });
 
-  it('asks the store nothing while no park alert is open (a Krayin auth park is the call observer\'s)', async () => {
+  it("asks the store nothing while no park alert is open (a Krayin auth park is the call observer's)", async () => {
     const { health, sent, queries } = setup();
     health.syncEnded('a');
     health.parked('a', { kind: 'auth', message: 'Krayin refused the token', endpoint: 'GET /get' });
