@@ -189,7 +189,7 @@ export function conversationActivities({ store, connections }: ActivityDeps) {
         const lead = await conn.krayin.getLead(leadId);
         return {
           currentStageId: lead?.lead_pipeline_stage_id ?? null,
-          pipelines: await conn.lookups.pipelines(),
+          pipelines: await conn.lookups.pipelinesIncluding(lead?.lead_pipeline_stage_id ?? null),
           rules: conn.config.sync.stageRules,
         };
       });
@@ -225,7 +225,7 @@ export function conversationActivities({ store, connections }: ActivityDeps) {
         const email = assigneeId === null ? null : await conn.agents.emailOf(assigneeId);
         const ownerId = mapAssigneeToOwner(
           email,
-          await conn.lookups.users(),
+          await conn.lookups.usersIncluding(email),
           await conn.lookups.ownerId(conn.config.sync.lead.owner),
         );
         if (ownerId === null) return { ownerId, changed: false };

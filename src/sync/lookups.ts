@@ -29,6 +29,9 @@ interface Cached<T> {
   at: number;
 }
 
+/** A list loaded this recently is not reloaded for a miss (see listWithRefresh). */
+const MIN_RELOAD_MS = 30_000;
+
 export class KrayinLookups {
   private readonly cache = new Map<string, Cached<unknown>>();
 
@@ -89,7 +92,7 @@ export class KrayinLookups {
   /** True unless the stage is closed (code won/lost, as Krayin itself decides). Unknown stages count as open. */
   async isOpenStage(stageId: number | null): Promise<boolean> {
     if (stageId === null) return true;
-    const pipelines = await this.get('pipelines', () => this.krayin.listPipelines());
+    const pipelines = await this.pipelinesIncluding(stageId);
     const stage = pipelines.flatMap((p) => p.stages).find((s) => s.id === stageId);
     return !stage || (stage.code !== 'won' && stage.code !== 'lost');
   }
@@ -111,6 +114,25 @@ export class KrayinLookups {
   /** Krayin users (cached), e.g. to match a Chatwoot assignee by email. */
   async users(): Promise<KrayinUser[]> {
     return this.get('users', () => this.krayin.listUsers());
+  }
+
+  /** Pipelines, reloaded first when none has this stage (a pipeline or stage created in Krayin since). */
+  async pipelinesIncluding(stageId: number | null): Promise<KrayinPipeline[]> {
+    return this.listWithRefresh(
+      'pipelines',
+      () => this.krayin.listPipelines(),
+      (pipelines) => stageId === null || pipelines.some((p) => p.stages.some((s) => s.id === stageId)),
+    );
+  }
+
+  /** Users, reloaded first when none has this email (a user created in Krayin since). */
+  async usersIncluding(email: string | null): Promise<KrayinUser[]> {
+    const wanted = email?.toLowerCase() ?? null;
+    return this.listWithRefresh(
+      'users',
+      () => this.krayin.listUsers(),
+      (users) => wanted === null || users.some((u) => u.email.toLowerCase() === wanted),
+    );
   }
 
   /** Forget everything (e.g. after a connection check or a config reload). */
@@ -162,6 +184,19 @@ export class KrayinLookups {
     );
     if (!found) throw new ConnectionConfigError(setting, `Krayin has no ${key.replace(/s$/, '')} ${describe(ref)}`);
     return found.id;
+  }
+
+  /**
+   * The cached list, or a fresh one when it lacks what the caller needs. Not reloaded again within
+   * MIN_RELOAD_MS of the last load: a miss that a reload cannot fix (an assignee without a Krayin
+   * user) must not cost a Krayin call every time.
+   */
+  private async listWithRefresh<T>(key: string, load: () => Promise<T>, complete: (v: T) => boolean): Promise<T> {
+    const cached = await this.get(key, load);
+    if (complete(cached)) return cached;
+    const loadedAt = (this.cache.get(key) as Cached<T> | undefined)?.at ?? 0;
+    if (this.now() - loadedAt < MIN_RELOAD_MS) return cached;
+    return this.get(key, load, true);
   }
 
   /** Looks in the cache; on a miss reloads once (the thing may have been created since). */

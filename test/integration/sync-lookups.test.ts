@@ -176,6 +176,41 @@ describe('KrayinLookups', () => {
     expect(loadsOf('/settings/pipelines')).toBe(1);
   });
 
+  it('pipelinesIncluding reloads for a stage created since, but not again within 30 s for one that does not exist', async () => {
+    let now = 1_000_000;
+    const lookups = new KrayinLookups(client, 300_000, () => now);
+    await lookups.pipelines();
+    now += 31_000;
+    const created = await createInKrayin<{ id: number; stages: Array<{ id: number; code: string }> }>(
+      '/settings/pipelines',
+      { name: 'Partners', stages: [{ code: 'won', name: 'Won' }] },
+    );
+    const won = created.stages[0]!.id;
+    krayin.clearRequests();
+    expect(await lookups.isOpenStage(won)).toBe(false); // a closed stage of the new pipeline, found by the reload
+    expect(loadsOf('/settings/pipelines')).toBe(1);
+    expect(await lookups.pipelinesIncluding(99_999)).toHaveLength(2); // just reloaded: no second call
+    expect(loadsOf('/settings/pipelines')).toBe(1);
+    now += 31_000;
+    await lookups.pipelinesIncluding(99_999);
+    expect(loadsOf('/settings/pipelines')).toBe(2);
+    await lookups.pipelinesIncluding(won); // present: from the cache
+    expect(loadsOf('/settings/pipelines')).toBe(2);
+  });
+
+  it('usersIncluding reloads for an email no cached user has, at most every 30 s', async () => {
+    let now = 1_000_000;
+    const lookups = new KrayinLookups(client, 300_000, () => now);
+    expect((await lookups.usersIncluding('admin@example.com')).map((u) => u.id)).toEqual([1]);
+    now += 31_000;
+    krayin.clearRequests();
+    await lookups.usersIncluding('ADMIN@example.com'); // cached, case-insensitive
+    expect(loadsOf('/settings/users')).toBe(0);
+    await lookups.usersIncluding('new.agent@example.com');
+    await lookups.usersIncluding('new.agent@example.com');
+    expect(loadsOf('/settings/users')).toBe(1);
+  });
+
   it('a miss for something Krayin does not have reloads once, then names the setting', async () => {
     const lookups = new KrayinLookups(client);
     await lookups.leadTarget({ titleTemplate: 't', value: 0, source: 'Web' });
