@@ -4,7 +4,6 @@
  * webhook and UI URLs; syncs a contact; stops cleanly on SIGINT (Ctrl-C); and keeps its state for the
  * next start.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,16 +12,8 @@ import { request } from 'undici';
 import { statusQuery } from '../../src/shared/contact-sync-api';
 import { startFakeChatwoot, type FakeChatwoot } from '../fakes/chatwoot';
 import { startFakeKrayin, type FakeKrayin } from '../fakes/krayin';
+import { cliEnv, startCli } from '../helpers/cli-start';
 import { contactEventBody, postWebhook } from '../helpers/webhooks';
-
-interface PrintedUrls {
-  webhook: string;
-  ui: string;
-  temporal: string;
-}
-
-const TSX = path.resolve(__dirname, '../../node_modules/.bin/tsx');
-const CLI = path.resolve(__dirname, '../../src/cli.ts');
 
 describe('npm start (embedded Temporal + PGlite)', () => {
   let krayin: FakeKrayin;
@@ -38,54 +29,8 @@ describe('npm start (embedded Temporal + PGlite)', () => {
     await chatwoot?.close();
   });
 
-  function start(): { child: ChildProcess; output: () => string; running: Promise<PrintedUrls> } {
-    const child = spawn(TSX, [CLI, 'start'], {
-      cwd: dataDir,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        KRAYIN_URL: krayin.apiBase,
-        KRAYIN_TOKEN: krayin.token,
-        CHATWOOT_URL: chatwoot.url,
-        CHATWOOT_ACCOUNT_ID: String(chatwoot.accountId),
-        CHATWOOT_API_TOKEN: chatwoot.apiToken,
-        CHATWOOT_WEBHOOK_SECRET: 'embedded-secret',
-        DATA_DIR: path.join(dataDir, 'data'),
-        PORT: '0',
-        HOST: '127.0.0.1',
-        TEMPORAL_DEV_PORT: '0',
-        TEMPORAL_UI_PORT: '0',
-        DEBOUNCE_MS: '100',
-        LEAD_POLICY: 'contact_created',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    const running = new Promise<PrintedUrls>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`not running after 120 s:\n${out}`)), 120_000);
-      child.stdout!.on('data', () => {
-        if (!out.includes('Press Ctrl-C to stop.')) return;
-        clearTimeout(timer);
-        const grab = (label: string) => new RegExp(`${label}:\\s+(\\S+)`).exec(out)?.[1] ?? '';
-        resolve({
-          webhook: grab('Webhook URL \\(default\\)'),
-          ui: grab('Temporal UI'),
-          temporal: grab('Temporal'),
-        });
-      });
-      child.once('exit', (code) => reject(new Error(`exited with ${code} before running:\n${out}`)));
-    });
-    return { child, output: () => out, running };
-  }
-
-  function stop(child: ChildProcess): Promise<number | null> {
-    return new Promise((resolve) => {
-      child.once('exit', (code) => resolve(code));
-      child.kill('SIGINT');
-    });
-  }
+  const start = () =>
+    startCli(dataDir, cliEnv(krayin, chatwoot, dataDir, { CHATWOOT_WEBHOOK_SECRET: 'embedded-secret' }));
 
   it('runs everything, prints the URLs, syncs a contact, stops on Ctrl-C and keeps its state', async () => {
     const first = start();
@@ -116,7 +61,7 @@ describe('npm start (embedded Temporal + PGlite)', () => {
     await until(() => krayin.snapshot().leads.length === 1);
     expect(krayin.snapshot().persons.map((p) => p.emails)).toEqual([[{ value: 'ed@example.com', label: 'work' }]]);
 
-    expect(await stop(first.child)).toBe(0);
+    expect(await first.stop()).toBe(0);
     expect(first.output()).toContain('Stopped.');
 
     // Second start on the same DATA_DIR: the link and hash survived, so an unchanged update costs nothing.
@@ -142,7 +87,7 @@ describe('npm start (embedded Temporal + PGlite)', () => {
     }
     expect(krayin.requests()).toEqual([]);
     expect(krayin.snapshot().persons).toHaveLength(1);
-    expect(await stop(second.child)).toBe(0);
+    expect(await second.stop()).toBe(0);
   });
 });
 

@@ -179,6 +179,22 @@ describe('admin API and CLI', () => {
     await cli(h, ['enable']);
     const discarded = await cli(h, ['catch-up', '--discard']);
     expect(discarded.stdout.trim()).toBe('Discarded 1 held event(s) of connection default.');
+    // Malformed requests are refused with a reason and change nothing.
+    await cli(h, ['disable']);
+    await h.sendContact('contact_created', person(4006));
+    await cli(h, ['enable']);
+    expect(await h.admin('POST', '/admin/connections/default/catch-up', { discard: 'yes' })).toEqual({
+      status: 400,
+      body: { error: 'bad_request', reason: 'the only option is {"discard": true}' },
+    });
+    expect((await h.admin('POST', '/admin/connections/nope/catch-up', {})).body).toEqual({
+      error: 'not_found',
+      reason: 'unknown_connection',
+    });
+    expect(await h.store.heldEvents.count('default')).toEqual({ events: 1, contacts: 1 });
+    await expect(h.status(4006)).rejects.toThrow();
+    expect((await h.admin('POST', '/admin/connections/default/catch-up', {})).status).toBe(202);
+    await h.waitFor(4006, (s) => s.syncStatus === 'synced');
     expect(await h.store.heldEvents.count('default')).toEqual({ events: 0, contacts: 0 });
     await expect(h.status(4005)).rejects.toThrow();
   });

@@ -8,7 +8,6 @@
  *
  * Needs Debian's chromium at /usr/bin/chromium (`.ci/run` installs it); without it the test fails.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,10 +17,9 @@ import { generateKey } from '../../src/codec/keyring';
 import { freePort } from '../../src/dev/temporal-dev-server';
 import { startFakeChatwoot, type FakeChatwoot } from '../fakes/chatwoot';
 import { startFakeKrayin, type FakeKrayin } from '../fakes/krayin';
+import { cliEnv, startCli, type StartedCli } from '../helpers/cli-start';
 import { contactEventBody, postWebhook } from '../helpers/webhooks';
 
-const TSX = path.resolve(__dirname, '../../node_modules/.bin/tsx');
-const CLI = path.resolve(__dirname, '../../src/cli.ts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const UI_PATH_TOKEN = 'ui-codec-path-token-0123456789';
 const CONTACT = { id: 78, name: 'Codec Carla', email: 'codec.carla@example.com' };
@@ -29,9 +27,8 @@ const CONTACT = { id: 78, name: 'Codec Carla', email: 'codec.carla@example.com' 
 describe('Temporal Web UI with the codec endpoint (headless Chromium)', () => {
   let krayin: FakeKrayin;
   let chatwoot: FakeChatwoot;
-  let service: ChildProcess | null = null;
+  let service: StartedCli | null = null;
   let browser: Browser | null = null;
-  let output = '';
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM))
@@ -43,11 +40,7 @@ describe('Temporal Web UI with the codec endpoint (headless Chromium)', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    if (service && service.exitCode === null) {
-      const exited = new Promise((r) => service!.once('exit', r));
-      service.kill('SIGINT');
-      await exited;
-    }
+    await service?.stop();
     await krayin?.close();
     await chatwoot?.close();
   });
@@ -55,40 +48,18 @@ describe('Temporal Web UI with the codec endpoint (headless Chromium)', () => {
   it('decrypts a contact workflow in the UI, while the stored history holds only ciphertext', async () => {
     const port = await freePort();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'cks-ui-codec-'));
-    service = spawn(TSX, [CLI, 'start'], {
-      cwd: dataDir,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        KRAYIN_URL: krayin.apiBase,
-        KRAYIN_TOKEN: krayin.token,
-        CHATWOOT_URL: chatwoot.url,
-        CHATWOOT_ACCOUNT_ID: String(chatwoot.accountId),
-        CHATWOOT_API_TOKEN: chatwoot.apiToken,
+    service = startCli(
+      dataDir,
+      cliEnv(krayin, chatwoot, dataDir, {
         CHATWOOT_WEBHOOK_SECRET: 'ui-codec-secret',
-        DATA_DIR: path.join(dataDir, 'data'),
         PORT: String(port),
-        HOST: '127.0.0.1',
-        TEMPORAL_DEV_PORT: '0',
-        TEMPORAL_UI_PORT: '0',
-        DEBOUNCE_MS: '100',
-        LEAD_POLICY: 'contact_created',
         PAYLOAD_ENCRYPTION_KEYS: `k1:${generateKey()}`,
         CODEC_SERVER_TOKEN: 'codec-bearer-token-0123456789',
         CODEC_UI_PATH_TOKEN: UI_PATH_TOKEN,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    service.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    service.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    await until(
-      () => output.includes('Press Ctrl-C to stop.'),
-      120_000,
-      () => output,
+      }),
     );
-    const grab = (label: string) => new RegExp(`${label}:\\s+(\\S+)`).exec(output)?.[1] ?? '';
-    const uiUrl = grab('Temporal UI');
-    const temporalAddress = grab('Temporal');
+    const { ui: uiUrl, temporal: temporalAddress } = await service.running;
+    const output = service.output();
     expect(output).not.toContain(UI_PATH_TOKEN); // the banner does not print it
 
     chatwoot.upsertContact({ ...CONTACT, additional_attributes: {}, custom_attributes: {} });

@@ -1,0 +1,81 @@
+/**
+ * Runs `start` (the README's `npm start`) in a child process, as a newcomer would: embedded Temporal
+ * dev server and PGlite under a data dir, configured from the environment only. Used by the tests of
+ * the embedded start and of the Temporal UI.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { FakeChatwoot } from '../fakes/chatwoot';
+import type { FakeKrayin } from '../fakes/krayin';
+
+const TSX = path.resolve(__dirname, '../../node_modules/.bin/tsx');
+const CLI = path.resolve(__dirname, '../../src/cli.ts');
+
+export interface PrintedUrls {
+  webhook: string;
+  ui: string;
+  temporal: string;
+}
+
+export interface StartedCli {
+  child: ChildProcess;
+  /** Everything printed so far (stdout and stderr). */
+  output(): string;
+  /** Resolves with the URLs of the banner once it says "Press Ctrl-C to stop.". */
+  running: Promise<PrintedUrls>;
+  /** SIGINT (Ctrl-C) and the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** The minimum environment for the fakes, plus `extra` (which wins). Nothing of the parent leaks in. */
+export function cliEnv(
+  krayin: FakeKrayin,
+  chatwoot: FakeChatwoot,
+  dataDir: string,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    KRAYIN_URL: krayin.apiBase,
+    KRAYIN_TOKEN: krayin.token,
+    CHATWOOT_URL: chatwoot.url,
+    CHATWOOT_ACCOUNT_ID: String(chatwoot.accountId),
+    CHATWOOT_API_TOKEN: chatwoot.apiToken,
+    DATA_DIR: path.join(dataDir, 'data'),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    TEMPORAL_DEV_PORT: '0',
+    TEMPORAL_UI_PORT: '0',
+    DEBOUNCE_MS: '100',
+    LEAD_POLICY: 'contact_created',
+    ...extra,
+  };
+}
+
+export function startCli(cwd: string, env: NodeJS.ProcessEnv, readyTimeoutMs = 120_000): StartedCli {
+  const child = spawn(TSX, [CLI, 'start'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const running = new Promise<PrintedUrls>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`not running after ${readyTimeoutMs} ms:\n${out}`)),
+      readyTimeoutMs,
+    );
+    child.stdout!.on('data', () => {
+      if (!out.includes('Press Ctrl-C to stop.')) return;
+      clearTimeout(timer);
+      const grab = (label: string) => new RegExp(`${label}:\\s+(\\S+)`).exec(out)?.[1] ?? '';
+      resolve({ webhook: grab('Webhook URL \\(default\\)'), ui: grab('Temporal UI'), temporal: grab('Temporal') });
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before running:\n${out}`)));
+  });
+  const stop = () =>
+    new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+      child.once('exit', (code) => resolve(code));
+      child.kill('SIGINT');
+    });
+  return { child, output: () => out, running, stop };
+}
