@@ -37,6 +37,9 @@ export function composeConfig(envFile: string | null): ComposeResult {
       { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } },
     );
     if (run.error) throw run.error;
+    if (/unknown command|not a docker command/i.test(run.stderr)) {
+      throw new Error('docker compose is missing: `bash scripts/validate-compose.sh` builds it once (as .ci/run does)');
+    }
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
