@@ -15,6 +15,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  rmSync,
   statSync,
   symlinkSync,
 } from 'node:fs';
@@ -90,6 +91,7 @@ describe('the image commands as an unprivileged user, app directory read-only', 
     await db?.drop();
     await krayin?.close();
     await chatwoot?.close();
+    if (root) rmSync(root, { recursive: true, force: true });
   });
 
   const taskQueue = `cks-image-${process.pid}`;
