@@ -23,8 +23,11 @@ if ! docker compose version >/dev/null 2>&1; then
   ln -sf "$CACHE_DIR/docker-compose" "$PLUGIN_DIR/docker-compose"
 fi
 
-# The compose file requires these from .env; placeholders are enough to validate the structure.
-KRAYIN_URL=http://krayin.example/api/v1 KRAYIN_TOKEN='1|placeholder' CHATWOOT_URL=https://chat.example \
-  CHATWOOT_ACCOUNT_ID=1 CHATWOOT_API_TOKEN=placeholder \
-  docker compose -f docker-compose.yml config --quiet
-echo "docker-compose.yml is valid ($(docker compose version --short 2>/dev/null || echo compose))"
+# docker-compose.yml reads the settings from .env (env_file, required): validate it as a fresh
+# deployment would be, with .env copied from .env.example, in a scratch copy of the project files.
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+cp docker-compose.yml "$WORK/"
+cp .env.example "$WORK/.env"
+docker compose --project-directory "$WORK" -f "$WORK/docker-compose.yml" config --quiet
+echo "docker-compose.yml is valid with .env.example ($(docker compose version --short 2>/dev/null || echo compose))"

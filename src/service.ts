@@ -19,6 +19,7 @@ import { createAdminRouter } from './admin/router';
 import { createCodecRouter } from './codec/codec-server';
 import { encryptedDataConverter } from './codec/data-converter';
 import { createEncryptionCodec } from './codec/encryption-codec';
+import { ConfigError } from './config/errors';
 import type { AppConfig } from './config/schema';
 import { ensureTemporalBinary } from './dev/temporal-binary';
 import { freePort, startDevServer, type DevServer } from './dev/temporal-dev-server';
@@ -73,6 +74,10 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((e) => log.error({ err: e }, 'shutdown step failed'));
   };
+
+  // Before anything starts: a worker told to serve metrics but given no token would otherwise run
+  // without the endpoint that its operator expects to scrape.
+  const workerMetricsToken = opts.worker && !opts.ingest ? workerMetricsTokenFor(config) : undefined;
 
   try {
     const dataDir = path.resolve(config.dataDir);
@@ -155,17 +160,9 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
         workflowBundle: opts.workflowBundle,
       });
       stops.push(() => workers.shutdown());
-      if (!opts.ingest && config.metrics.port) {
-        const token = config.metrics.token ?? config.adminToken;
-        if (!token)
-          log.warn(
-            { port: config.metrics.port },
-            'METRICS_PORT needs METRICS_TOKEN or ADMIN_TOKEN: not serving metrics',
-          );
-        else {
-          const server = await listen(metricsOnlyApp(metrics, token), config.metrics.port, config.host);
-          stops.push(() => closeServer(server));
-        }
+      if (config.metrics.port && workerMetricsToken) {
+        const server = await listen(metricsOnlyApp(metrics, workerMetricsToken), config.metrics.port, config.host);
+        stops.push(() => closeServer(server));
       }
     }
 
@@ -354,6 +351,25 @@ function alertingDispatcher(inner: EventDispatcher, notifier: Notifier): EventDi
       }
     },
   };
+}
+
+/**
+ * The token of a worker's metrics port (METRICS_PORT): METRICS_TOKEN, else ADMIN_TOKEN. A worker has
+ * no data dir token to fall back on, and metrics are never served open, so a port without either is a
+ * configuration error.
+ */
+function workerMetricsTokenFor(config: AppConfig): string | undefined {
+  if (!config.metrics.port) return undefined;
+  const token = config.metrics.token ?? config.adminToken;
+  if (!token) {
+    throw new ConfigError([
+      {
+        field: 'METRICS_PORT',
+        message: 'needs METRICS_TOKEN (or ADMIN_TOKEN): metrics are never served without a token',
+      },
+    ]);
+  }
+  return token;
 }
 
 function metricsOnlyApp(metrics: Metrics, token: string): express.Express {

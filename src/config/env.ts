@@ -132,12 +132,21 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'ALERT_WINDOW_MS', path: ['notifications', 'windowMs'], kind: 'external' },
 ];
 
+/** Names the JSON configuration file; when set, every variable of ENV_VARIABLES is ignored. */
+export const CONFIG_FILE_VARIABLE = 'CONFIG_FILE';
+
+/**
+ * Every environment variable the configuration reads: the single list deployment files are checked
+ * against (the compose example env file must list each one, so none can be dropped on the way).
+ */
+export const KNOWN_ENV_NAMES: readonly string[] = [CONFIG_FILE_VARIABLE, ...ENV_VARIABLES.map((v) => v.name)];
+
 /** The connection id the environment loader gives its single connection. */
 export const ENV_CONNECTION_ID = 'default';
 
 /** CONFIG_FILE (JSON, several connections) when set, else the environment variables. */
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
-  const file = env.CONFIG_FILE?.trim();
+  const file = env[CONFIG_FILE_VARIABLE]?.trim();
   return file ? loadConfigFile(file) : loadConfigFromEnv(env);
 }
 

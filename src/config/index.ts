@@ -1,6 +1,15 @@
 /** Configuration: schema, loading (environment or JSON file), errors, redaction. */
 export * from './schema';
 export { ConfigError, type ConfigIssue } from './errors';
-export { ENV_CONNECTION_ID, ENV_VARIABLES, loadConfig, loadConfigFromEnv, type EnvKind, type EnvVariable } from './env';
+export {
+  CONFIG_FILE_VARIABLE,
+  ENV_CONNECTION_ID,
+  ENV_VARIABLES,
+  KNOWN_ENV_NAMES,
+  loadConfig,
+  loadConfigFromEnv,
+  type EnvKind,
+  type EnvVariable,
+} from './env';
 export { loadConfigFile, parseConfigObject } from './file';
 export { REDACTED, redactConfig, redactUrlPassword } from './redact';
