@@ -50,6 +50,9 @@ export function planActivities({ store, connections, observer }: ActivityDeps) {
           return { kind: 'unchanged', links: { ...links, personId: links.personId! }, unsyncedConversations };
         }
 
+        // Krayin work is due: the store says "pending" (with since when) until the outcome is recorded, so
+        // `status` shows a sync held up by an unreachable Krayin instead of its last success.
+        await store.syncState.markPending(connectionId, contactId);
         const previous = force ? null : decodeSectionHashes(state?.lastHash);
         return {
           kind: 'sync',

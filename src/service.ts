@@ -31,6 +31,7 @@ import { createNotifier } from './notify/create-notifier';
 import type { Notifier } from './notify/notifier';
 import { ConnectionHealth } from './ops/connection-health';
 import { ConnectionSwitches } from './ops/connection-switches';
+import { createConnectionProbes } from './ops/reachability';
 import { openStore } from './store';
 import type { Store } from './store/types';
 import { createConnectionRegistry, krayinClientFor } from './sync/create-registry';
@@ -186,6 +187,8 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
       const app = express();
       app.disable('x-powered-by');
       if (admin) {
+        const probes = createConnectionProbes(config.connections);
+        stops.push(() => probes.close());
         app.use(
           createAdminRouter({
             config,
@@ -194,6 +197,7 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
             token: admin.token,
             retry: (c, id, by) => dispatcher.retry(c, id, by),
             dispatch: (e) => dispatcher.dispatch(e),
+            probes,
           }),
         );
       }
