@@ -21,7 +21,7 @@ import { encryptedDataConverter } from './codec/data-converter';
 import { createEncryptionCodec } from './codec/encryption-codec';
 import type { AppConfig } from './config/schema';
 import { ensureTemporalBinary } from './dev/temporal-binary';
-import { freePort, startDevServer, type DevServer } from './dev/temporal-dev-server';
+import { assertPortFree, freePort, PortInUseError, startDevServer, type DevServer } from './dev/temporal-dev-server';
 import { createIngestApp } from './ingest/app';
 import type { EventDispatcher } from './ingest/types';
 import { createLogger, type Logger } from './logging';
@@ -87,6 +87,8 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
     // The embedded UI is told the codec URL before we listen: with PORT=0 pick the free port now.
     const uiNeedsCodec = !temporalAddress && opts.ingest && config.codec.codecServer !== undefined;
     const httpPort = uiNeedsCodec && config.port === 0 ? await freePort(config.host) : config.port;
+    // Before the embedded Temporal (a minute on a cold start): a taken PORT fails at once.
+    if (opts.ingest && httpPort !== 0) await assertPortFree(config.host, httpPort, 'http');
     if (!temporalAddress) {
       const devServer: DevServer = await startDevServer({
         binary: await ensureTemporalBinary(),
@@ -164,7 +166,7 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
             'METRICS_PORT needs METRICS_TOKEN or ADMIN_TOKEN: not serving metrics',
           );
         else {
-          const server = await listen(metricsOnlyApp(metrics, token), config.metrics.port, config.host);
+          const server = await listen(metricsOnlyApp(metrics, token), config.metrics.port, config.host, 'metrics');
           stops.push(() => closeServer(server));
         }
       }
@@ -216,7 +218,7 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
         );
       }
       app.use(ingest);
-      const server = await listen(app, httpPort, config.host);
+      const server = await listen(app, httpPort, config.host, 'http');
       stops.push(() => closeServer(server));
       const port = (server.address() as { port: number }).port;
       ingestUrl = publicBase(config, port);
@@ -242,8 +244,23 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
     };
   } catch (err) {
     await stopAll();
-    throw err;
+    throw err instanceof PortInUseError ? new Error(explainPortInUse(err)) : err;
   }
+}
+
+const PORT_VARIABLES: Record<PortInUseError['role'], string> = {
+  temporal: 'TEMPORAL_DEV_PORT',
+  'temporal-ui': 'TEMPORAL_UI_PORT',
+  http: 'PORT',
+  metrics: 'METRICS_PORT',
+};
+
+/** Names the variable to change: the usual cause is a second instance (or another program) on the port. */
+function explainPortInUse(err: PortInUseError): string {
+  return (
+    `${err.message} (another chatwoot-krayin-sync or another program listens there): ` +
+    `stop it, or set ${PORT_VARIABLES[err.role]} to a free port`
+  );
 }
 
 interface WorkerDeps {
@@ -387,10 +404,12 @@ async function readiness(store: Store, connection: Connection) {
   return { ok: Object.values(checks).every((c) => c.ok), checks };
 }
 
-function listen(app: http.RequestListener, port: number, host: string): Promise<http.Server> {
+function listen(app: http.RequestListener, port: number, host: string, role: 'http' | 'metrics'): Promise<http.Server> {
   return new Promise((resolve, reject) => {
     const server = http.createServer(app);
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new PortInUseError(host, port, role) : err),
+    );
     server.listen(port, host, () => resolve(server));
   });
 }
