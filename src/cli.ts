@@ -103,8 +103,11 @@ async function main(argv: string[]): Promise<number> {
       console.log(`\n${signal} received: stopping (HTTP first, then workers, Temporal, store)...`);
       service.stop().then(resolve, resolve);
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    // `on`, not `once`: Ctrl-C reaches every process of the terminal's group, and a parent (npm, a
+    // runner) may pass it on again; a second SIGINT must not kill us halfway through the shutdown
+    // (no "Stopped.", exit 130, the PGlite lock left behind).
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
   });
   console.log('Stopped.');
   return 0;
