@@ -1,6 +1,7 @@
 /**
  * Reads the contact's current state from Chatwoot (webhook payloads are stale and unordered), maps it
- * to the Krayin state we want, and compares it with what was last written. Makes no Krayin write;
+ * to the Krayin state we want, and compares it with what was last written. Makes no Krayin write (when
+ * Krayin work is due it marks the contact "pending" in the store, for `status`);
  * reference data (attribute catalog) comes from the per-connection cache.
  */
 import type { SyncSettings } from '../src/config/schema';
