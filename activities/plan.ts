@@ -1,6 +1,7 @@
 /**
  * Reads the contact's current state from Chatwoot (webhook payloads are stale and unordered), maps it
- * to the Krayin state we want, and compares it with what was last written. Makes no Krayin write;
+ * to the Krayin state we want, and compares it with what was last written. Makes no Krayin write (when
+ * Krayin work is due it marks the contact "pending" in the store, for `status`);
  * reference data (attribute catalog) comes from the per-connection cache.
  */
 import type { SyncSettings } from '../src/config/schema';
@@ -50,6 +51,9 @@ export function planActivities({ store, connections, observer }: ActivityDeps) {
           return { kind: 'unchanged', links: { ...links, personId: links.personId! }, unsyncedConversations };
         }
 
+        // Krayin work is due: the store says "pending" (with since when) until the outcome is recorded, so
+        // `status` shows a sync held up by an unreachable Krayin instead of its last success.
+        await store.syncState.markPending(connectionId, contactId);
         const previous = force ? null : decodeSectionHashes(state?.lastHash);
         return {
           kind: 'sync',

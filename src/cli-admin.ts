@@ -2,7 +2,8 @@
  * The operator commands of the CLI. They talk to a running service's admin API, so they work the same
  * for an embedded laptop install (whose PGlite belongs to the running process) and for production.
  *
- *   status                                           counts by SyncStatus per connection, oldest parked
+ *   status                                           counts by SyncStatus per connection, oldest parked and
+ *                                                    pending, Krayin and Chatwoot reachable now
  *   replay --contact <id> [--connection <id>]        re-run a contact's sync from current data
  *   retry-parked [--connection <id>] [--reason <kind>]  resume parked syncs (e.g. --reason auth)
  *   disable [--connection <id>] / enable [--connection <id>]
@@ -75,6 +76,10 @@ export async function runAdminCommand(
           return 2;
         }
         const res = await call('POST', `/admin/connections/${connection}/contacts/${contact}/replay`);
+        if (res.status === 404 && res.body?.reason === 'no_such_contact') {
+          out.error(`No such contact: Chatwoot has no contact ${contact} in connection ${args.connection}'s account.`);
+          return 1;
+        }
         if (res.status !== 202) return fail(out, res);
         out.log(
           `Replaying contact ${contact} of connection ${args.connection}: its sync runs again from current data.`,
@@ -142,6 +147,11 @@ async function catchUp(call: AdminCall, connection: string, name: string, discar
   return 0;
 }
 
+interface Reachability {
+  ok: boolean;
+  error?: string;
+}
+
 interface StatusRow {
   id: string;
   enabled: boolean;
@@ -149,16 +159,38 @@ interface StatusRow {
   held?: { events: number; contacts: number };
   counts: Record<string, number>;
   oldestParkedAt: string | null;
+  oldestPendingSince?: string | null;
+  oldestPendingAgeSeconds?: number | null;
+  reachability?: { krayin: Reachability; chatwoot: Reachability };
 }
 
 export function formatStatus(c: StatusRow): string {
   const counts = ['synced', 'pending', 'skipped', 'parked', 'failed'].map((s) => `${s} ${c.counts[s] ?? 0}`).join('  ');
   const state = c.enabled ? 'enabled' : `DISABLED since ${c.disabledSince ?? '?'}`;
+  const pending =
+    c.oldestPendingSince && c.oldestPendingAgeSeconds != null
+      ? `\n  oldest pending for ${formatAge(c.oldestPendingAgeSeconds)} (since ${c.oldestPendingSince})`
+      : '';
   const oldest = c.oldestParkedAt ? `\n  oldest parked since ${c.oldestParkedAt}` : '';
   const held = c.held?.events
     ? `\n  held while disabled: ${c.held.events} event(s) of ${c.held.contacts} contact(s) (run catch-up)`
     : '';
-  return `Connection ${c.id} (${state})\n  ${counts}${oldest}${held}`;
+  const reach = c.reachability
+    ? `\n  Krayin: ${describeReach(c.reachability.krayin)}\n  Chatwoot: ${describeReach(c.reachability.chatwoot)}`
+    : '';
+  return `Connection ${c.id} (${state})\n  ${counts}${pending}${oldest}${held}${reach}`;
+}
+
+function describeReach(r: Reachability): string {
+  return r.ok ? 'reachable' : `UNREACHABLE (${r.error ?? 'no answer'})`;
+}
+
+/** "45 s", "12 min 5 s", "3 h 4 min": how long an operator has been waiting, at a glance. */
+export function formatAge(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 function adminToken(env: NodeJS.ProcessEnv): string | null {

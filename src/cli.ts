@@ -21,7 +21,7 @@ const USAGE = `usage: chatwoot-krayin-sync <command>
 
   start | worker | ingest        run the service (everything embedded / workers only / webhook server only)
   check                          check every connection's settings against Krayin and Chatwoot
-  status                         sync counts per connection, oldest parked
+  status                         per connection: sync counts, oldest pending and parked, Krayin and Chatwoot reachable?
   replay --contact <id> [--connection <id>]
   retry-parked [--connection <id>] [--reason auth|validation|mapping|ambiguous|not_found|config|internal]
   disable [--connection <id>] | enable [--connection <id>]
@@ -30,7 +30,16 @@ const USAGE = `usage: chatwoot-krayin-sync <command>
 Configuration comes from environment variables (or CONFIG_FILE): see docs/configuration.md.`;
 
 async function main(argv: string[]): Promise<number> {
-  const command = argv[0] ?? 'start';
+  const command = argv[0];
+  // No command is a usage error, not "start": running the service is always asked for by name.
+  if (command === undefined) {
+    console.error(USAGE);
+    return 2;
+  }
+  if (command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return 0;
+  }
   if (command === 'check') return runCheck();
   if (isAdminCommand(command)) {
     if (fs.existsSync('.env')) process.loadEnvFile('.env');
@@ -94,8 +103,11 @@ async function main(argv: string[]): Promise<number> {
       console.log(`\n${signal} received: stopping (HTTP first, then workers, Temporal, store)...`);
       service.stop().then(resolve, resolve);
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    // `on`, not `once`: Ctrl-C reaches every process of the terminal's group, and a parent (npm, a
+    // runner) may pass it on again; a second SIGINT must not kill us halfway through the shutdown
+    // (no "Stopped.", exit 130, the PGlite lock left behind).
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
   });
   console.log('Stopped.');
   return 0;

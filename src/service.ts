@@ -22,7 +22,7 @@ import { createEncryptionCodec } from './codec/encryption-codec';
 import { ConfigError } from './config/errors';
 import type { AppConfig } from './config/schema';
 import { ensureTemporalBinary } from './dev/temporal-binary';
-import { freePort, startDevServer, type DevServer } from './dev/temporal-dev-server';
+import { assertPortFree, freePort, PortInUseError, startDevServer, type DevServer } from './dev/temporal-dev-server';
 import { createIngestApp } from './ingest/app';
 import type { EventDispatcher } from './ingest/types';
 import { createLogger, type Logger } from './logging';
@@ -32,6 +32,7 @@ import { createNotifier } from './notify/create-notifier';
 import type { Notifier } from './notify/notifier';
 import { ConnectionHealth } from './ops/connection-health';
 import { ConnectionSwitches } from './ops/connection-switches';
+import { createConnectionProbes } from './ops/reachability';
 import { openStore } from './store';
 import type { Store } from './store/types';
 import { createConnectionRegistry, krayinClientFor } from './sync/create-registry';
@@ -91,6 +92,8 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
     // The embedded UI is told the codec URL before we listen: with PORT=0 pick the free port now.
     const uiNeedsCodec = !temporalAddress && opts.ingest && config.codec.codecServer !== undefined;
     const httpPort = uiNeedsCodec && config.port === 0 ? await freePort(config.host) : config.port;
+    // Before the embedded Temporal (a minute on a cold start): a taken PORT fails at once.
+    if (opts.ingest && httpPort !== 0) await assertPortFree(config.host, httpPort, 'http');
     if (!temporalAddress) {
       const devServer: DevServer = await startDevServer({
         binary: await ensureTemporalBinary(),
@@ -161,7 +164,12 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
       });
       stops.push(() => workers.shutdown());
       if (config.metrics.port && workerMetricsToken) {
-        const server = await listen(metricsOnlyApp(metrics, workerMetricsToken), config.metrics.port, config.host);
+        const server = await listen(
+          metricsOnlyApp(metrics, workerMetricsToken),
+          config.metrics.port,
+          config.host,
+          'metrics',
+        );
         stops.push(() => closeServer(server));
       }
     }
@@ -183,6 +191,8 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
       const app = express();
       app.disable('x-powered-by');
       if (admin) {
+        const probes = createConnectionProbes(config.connections);
+        stops.push(() => probes.close());
         app.use(
           createAdminRouter({
             config,
@@ -191,6 +201,7 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
             token: admin.token,
             retry: (c, id, by) => dispatcher.retry(c, id, by),
             dispatch: (e) => dispatcher.dispatch(e),
+            probes,
           }),
         );
       }
@@ -209,7 +220,7 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
         );
       }
       app.use(ingest);
-      const server = await listen(app, httpPort, config.host);
+      const server = await listen(app, httpPort, config.host, 'http');
       stops.push(() => closeServer(server));
       const port = (server.address() as { port: number }).port;
       ingestUrl = publicBase(config, port);
@@ -235,8 +246,23 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
     };
   } catch (err) {
     await stopAll();
-    throw err;
+    throw err instanceof PortInUseError ? new Error(explainPortInUse(err)) : err;
   }
+}
+
+const PORT_VARIABLES: Record<PortInUseError['role'], string> = {
+  temporal: 'TEMPORAL_DEV_PORT',
+  'temporal-ui': 'TEMPORAL_UI_PORT',
+  http: 'PORT',
+  metrics: 'METRICS_PORT',
+};
+
+/** Names the variable to change: the usual cause is a second instance (or another program) on the port. */
+function explainPortInUse(err: PortInUseError): string {
+  return (
+    `${err.message} (another chatwoot-krayin-sync or another program listens there): ` +
+    `stop it, or set ${PORT_VARIABLES[err.role]} to a free port`
+  );
 }
 
 interface WorkerDeps {
@@ -399,10 +425,12 @@ async function readiness(store: Store, connection: Connection) {
   return { ok: Object.values(checks).every((c) => c.ok), checks };
 }
 
-function listen(app: http.RequestListener, port: number, host: string): Promise<http.Server> {
+function listen(app: http.RequestListener, port: number, host: string, role: 'http' | 'metrics'): Promise<http.Server> {
   return new Promise((resolve, reject) => {
     const server = http.createServer(app);
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new PortInUseError(host, port, role) : err),
+    );
     server.listen(port, host, () => resolve(server));
   });
 }

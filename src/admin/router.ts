@@ -3,9 +3,11 @@
  * retry-parked, disable, enable), so it works the same against an embedded laptop install (where
  * PGlite belongs to the running process) and a production deployment.
  *
- *   GET  /admin/status                                   counts by SyncStatus per connection, oldest parked, switch
+ *   GET  /admin/status                                   counts by SyncStatus per connection, oldest parked, oldest
+ *                                                        pending, switch, live Krayin and Chatwoot reachability
  *   GET  /admin/connections/:id/parked?reason=&limit=     parked contacts (ids and PII-free reasons)
- *   POST /admin/connections/:id/contacts/:contactId/replay  re-run a contact's sync from current data
+ *   POST /admin/connections/:id/contacts/:contactId/replay  re-run a contact's sync from current data (404 when
+ *                                                        Chatwoot has no such contact)
  *   POST /admin/connections/:id/retry-parked {reason?}    resume parked syncs (all, or one park kind)
  *   POST /admin/connections/:id/disable                   webhooks verified, counted and held, no syncs
  *   POST /admin/connections/:id/enable                    back on; says what is held
@@ -16,6 +18,7 @@ import { z } from 'zod';
 import { bearerTokenOf, tokensEqual } from '../codec/bearer-auth';
 import type { AppConfig } from '../config/schema';
 import type { ConnectionSwitches } from '../ops/connection-switches';
+import type { ConnectionProbes } from '../ops/reachability';
 import type { SyncEvent } from '../ingest/types';
 import type { ParkReason, Store, SyncStatus } from '../store/types';
 
@@ -27,7 +30,10 @@ export interface AdminDeps {
   retry(connectionId: string, contactId: number, requestedBy: string): Promise<void>;
   /** Makes an event durable in Temporal, as ingest does (TemporalDispatcher.dispatch). */
   dispatch(event: SyncEvent): Promise<void>;
+  /** Live Krayin/Chatwoot answers (src/ops/reachability.ts). */
+  probes: Pick<ConnectionProbes, 'reachability' | 'contactExists'>;
   token: string;
+  now?: () => Date;
 }
 
 const PARK_KINDS = ['validation', 'auth', 'mapping', 'ambiguous', 'not_found', 'config', 'internal'] as const;
@@ -44,20 +50,31 @@ export function createAdminRouter(deps: AdminDeps): Router {
   router.use('/admin', requireToken(deps.token), express.json({ limit: '16kb', strict: true }));
 
   router.get('/admin/status', async (_req, res) => {
+    const now = (deps.now ?? (() => new Date()))();
     const counts = await deps.store.syncState.countByStatus();
     const connections = await Promise.all(
       deps.config.connections.map(async (c) => {
         const rows = counts.filter((r) => r.connectionId === c.id);
         const byStatus = Object.fromEntries(STATUSES.map((s) => [s, rows.find((r) => r.status === s)?.count ?? 0]));
         const oldestParked = rows.find((r) => r.status === 'parked')?.oldestParkedAt ?? null;
-        const switchState = await deps.switches.state(c.id);
+        const oldestPending = rows.find((r) => r.status === 'pending')?.oldestPendingSince ?? null;
+        const [switchState, held, reachability] = await Promise.all([
+          deps.switches.state(c.id),
+          deps.store.heldEvents.count(c.id),
+          deps.probes.reachability(c.id),
+        ]);
         return {
           id: c.id,
           enabled: c.enabled && !switchState.disabled,
           disabledSince: switchState.since,
-          held: await deps.store.heldEvents.count(c.id),
+          held,
           counts: byStatus,
           oldestParkedAt: oldestParked?.toISOString() ?? null,
+          oldestPendingSince: oldestPending?.toISOString() ?? null,
+          oldestPendingAgeSeconds: oldestPending
+            ? Math.max(0, Math.floor((now.getTime() - oldestPending.getTime()) / 1000))
+            : null,
+          reachability,
         };
       }),
     );
@@ -82,6 +99,15 @@ export function createAdminRouter(deps: AdminDeps): Router {
     const contactId = Number(req.params.contactId);
     if (!Number.isInteger(contactId) || contactId < 1) return badRequest(res, 'contactId must be a positive integer');
     const connectionId = req.params.id as string;
+    // Checked first: a replay of a contact Chatwoot does not know would start a workflow that finds
+    // nothing and idles for IDLE_CLOSE_MS, while the operator is told it worked.
+    let exists: boolean;
+    try {
+      exists = await deps.probes.contactExists(connectionId, contactId);
+    } catch {
+      return void res.status(503).json({ error: 'unavailable', reason: 'chatwoot_unreachable' });
+    }
+    if (!exists) return void res.status(404).json({ error: 'not_found', reason: 'no_such_contact' });
     await deps.store.syncState.clearHash(connectionId, contactId);
     await deps.retry(connectionId, contactId, 'admin:replay');
     await deps.store.audit.append({ connectionId, contactId, action: 'sync.replay_requested' });

@@ -1,10 +1,16 @@
 /** Locates (or builds) the Temporal CLI through scripts/temporal-cli.sh, the one place that knows how. */
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const SCRIPT = path.resolve(__dirname, '../../scripts/temporal-cli.sh');
+/** src/dev/ from the sources, dist/src/dev/ when compiled (npm start): the script is in the repository root. */
+const SCRIPT =
+  [
+    path.resolve(__dirname, '../../scripts/temporal-cli.sh'),
+    path.resolve(__dirname, '../../../scripts/temporal-cli.sh'),
+  ].find((p) => fs.existsSync(p)) ?? path.resolve(__dirname, '../../scripts/temporal-cli.sh');
 
 /** Path of a usable `temporal` binary; builds it from Go source when none is found (minutes, once). */
 export async function ensureTemporalBinary(): Promise<string> {

@@ -48,10 +48,37 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
+/** A port someone else listens on; `role` says which of ours it was meant to be. */
+export class PortInUseError extends Error {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly role: 'temporal' | 'temporal-ui' | 'http' | 'metrics',
+  ) {
+    super(`port ${port} on ${host} is already in use`);
+    this.name = 'PortInUseError';
+  }
+}
+
+/** Throws PortInUseError when something already listens on host:port (tried by binding it briefly). */
+export async function assertPortFree(host: string, port: number, role: PortInUseError['role']): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new PortInUseError(host, port, role) : err),
+    );
+    srv.listen({ port, host, exclusive: true }, () => srv.close(() => resolve()));
+  });
+}
+
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
   const ip = opts.ip ?? '127.0.0.1';
   const port = opts.port || (await freePort(ip));
   const uiPort = opts.headless ? 0 : opts.uiPort || (await freePort(ip));
+  // The readiness check below would happily talk to another dev server already on the port (a second
+  // `npm start`), while ours fails to bind: make sure the ports are ours to take first.
+  await assertPortFree(ip, port, 'temporal');
+  if (!opts.headless) await assertPortFree(ip, uiPort, 'temporal-ui');
   const namespace = opts.namespace ?? 'default';
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--log-level', 'warn'];
   if (opts.headless) args.push('--headless');
@@ -85,6 +112,10 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   try {
     await waitUntilReady(child, address, namespace, opts.readyTimeoutMs ?? 60_000, () => early);
     if (opts.dbFile) await ensureSearchAttributes(address, namespace);
+    // Whoever answered must be our child: if it has exited (say it failed to bind), it was not.
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`temporal dev server exited (${child.exitCode ?? child.signalCode}): ${early}`);
+    }
   } catch (e) {
     child.kill('SIGKILL');
     throw e;

@@ -24,7 +24,7 @@ export type {
 export function createIngestApp(deps: IngestDeps): { app: express.Express; counters: IngestCounters } {
   const logger = deps.logger ?? jsonLineLogger();
   const now = deps.now ?? (() => new Date());
-  const counters: IngestCounters = { accepted: 0, duplicates: 0, ignored: {}, rejected: {} };
+  const counters: IngestCounters = { accepted: 0, duplicates: 0, held: 0, ignored: {}, rejected: {} };
   const connections = new Map<string, ConnectionConfig>(deps.config.connections.map((c) => [c.id, c]));
 
   for (const c of deps.config.connections) {

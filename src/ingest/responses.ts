@@ -25,7 +25,7 @@ export interface Rejection {
 
 /** What happened to a request, for metrics (read by the app's observer when the answer is sent). */
 export interface IngestOutcome {
-  outcome: 'accepted' | 'duplicate' | 'ignored' | 'rejected';
+  outcome: 'accepted' | 'duplicate' | 'held' | 'ignored' | 'rejected';
   reason?: string;
 }
 
@@ -43,6 +43,13 @@ export function ignore(res: Response, counters: IngestCounters, reason: string):
   counters.ignored[reason] = (counters.ignored[reason] ?? 0) + 1;
   setOutcome(res, { outcome: 'ignored', reason });
   res.status(202).json({ status: 'ignored', reason });
+}
+
+/** A disabled connection's verified, valid event, kept in the store until `catch-up` delivers it. */
+export function hold(res: Response, counters: IngestCounters, deliveryId: string): void {
+  counters.held += 1;
+  setOutcome(res, { outcome: 'held', reason: 'connection_disabled' });
+  res.status(202).json({ status: 'held', reason: 'connection_disabled', deliveryId });
 }
 
 /** body-parser error `type`s -> our answer. Anything else with a 4xx status is a generic bad request. */

@@ -53,7 +53,7 @@ export interface ConnectionSwitch {
 
 export interface WebhookObservation {
   connection: string;
-  outcome: 'accepted' | 'duplicate' | 'ignored' | 'rejected';
+  outcome: 'accepted' | 'duplicate' | 'held' | 'ignored' | 'rejected';
   reason?: string;
   durationSeconds: number;
 }
@@ -75,6 +75,8 @@ export interface IngestDeps {
 export interface IngestCounters {
   accepted: number;
   duplicates: number;
+  /** Events of a disabled connection kept for catch-up. */
+  held: number;
   ignored: Record<string, number>;
   rejected: Record<string, number>;
 }

@@ -17,7 +17,7 @@ import {
   parseByteSize,
   parseJsonObject,
 } from './request-body';
-import { ignore, reject, setOutcome, type IngestOutcome } from './responses';
+import { hold, ignore, reject, setOutcome, type IngestOutcome } from './responses';
 import type { IngestCounters, IngestDeps, IngestLogger, SyncEvent } from './types';
 
 /** `/:token` only for connections configured with a URL token (Chatwoot versions that do not sign). */
@@ -138,11 +138,11 @@ async function handleWebhook(ctx: RouteContext, req: Request, res: Response<unkn
   }
   const headerDelivery = req.get(DELIVERY_HEADER);
   if (headerDelivery !== undefined && !isAcceptableDeliveryId(headerDelivery)) {
-    return reject(res, counters, { status: 400, error: 'bad_request', reason: 'malformed_delivery_id' });
+    return badRequest(ctx, res, connectionId, 'malformed_delivery_id');
   }
 
   const json = parseJsonObject(rawBody);
-  if (!json.ok) return reject(res, counters, { status: 400, error: 'bad_request', reason: json.reason });
+  if (!json.ok) return badRequest(ctx, res, connectionId, json.reason);
 
   // A new Chatwoot event type is not an error: acknowledge it so nothing alarms, and count it.
   const eventName = json.value.event;
@@ -179,10 +179,9 @@ async function handleWebhook(ctx: RouteContext, req: Request, res: Response<unkn
 
   // Verified and valid first, so an unauthenticated caller cannot even learn that a connection is
   // disabled. The event starts no sync but is held for `catch-up` (lost only if the store fails).
+  // The answer says "held" only when the store really kept the event for catch-up.
   if (!(await isEnabled(ctx, connection))) {
-    await ctx.deps.switches?.recordIgnored?.(syncEvent).catch((err: unknown) => {
-      logger.error({ ...logIds, ...describeError(err) }, 'could not hold the event of a disabled connection');
-    });
+    if (await holdEvent(ctx, syncEvent, logIds)) return hold(res, counters, syncEvent.deliveryId);
     return ignore(res, counters, 'connection_disabled');
   }
 
@@ -207,6 +206,15 @@ async function handleWebhook(ctx: RouteContext, req: Request, res: Response<unkn
   res.status(202).json({ status: 'accepted', deliveryId: syncEvent.deliveryId });
 }
 
+/**
+ * A signed request we cannot read points at a Chatwoot change or a broken proxy: logged so operators
+ * see it, with the reason only (the body and the header value may carry contact data).
+ */
+function badRequest(ctx: RouteContext, res: Response, connectionId: string, reason: string): void {
+  ctx.logger.warn({ connectionId, status: 400, reason }, 'webhook rejected');
+  reject(res, ctx.counters, { status: 400, error: 'bad_request', reason });
+}
+
 /** Config first, then the runtime switch; a failing switch store counts as enabled (never drop events). */
 async function isEnabled(ctx: RouteContext, connection: ConnectionConfig): Promise<boolean> {
   if (!connection.enabled) return false;
@@ -218,6 +226,19 @@ async function isEnabled(ctx: RouteContext, connection: ConnectionConfig): Promi
       'connection switch unreadable; treating as enabled',
     );
     return true;
+  }
+}
+
+/** True when the event was kept for `catch-up`; false without a store to keep it in, or when it failed. */
+async function holdEvent(ctx: RouteContext, e: SyncEvent, logIds: object): Promise<boolean> {
+  const record = ctx.deps.switches?.recordIgnored;
+  if (!record) return false;
+  try {
+    await record.call(ctx.deps.switches, e);
+    return true;
+  } catch (err) {
+    ctx.logger.error({ ...logIds, ...describeError(err) }, 'could not hold the event of a disabled connection');
+    return false;
   }
 }
 

@@ -23,7 +23,7 @@ export function safeLabel(value: unknown, rule: LabelRule): string {
   return OTHER;
 }
 
-export const WEBHOOK_OUTCOMES = ['accepted', 'duplicate', 'ignored', 'rejected'] as const;
+export const WEBHOOK_OUTCOMES = ['accepted', 'duplicate', 'held', 'ignored', 'rejected'] as const;
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 
 export const SYNC_OUTCOMES = ['synced', 'unchanged', 'skipped', 'gone', 'parked', 'failed'] as const;

@@ -16,13 +16,25 @@ const INTERNATIONAL_PHONE = /\+\d[\d\s().-]{5,}\d/g;
 /** "(555) 123-4567", "555-123-4567", "06 1234 5678"; not dates (last group >= 3 digits) or dotted IPs. */
 const NATIONAL_PHONE = /(?<![\w.+])(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])\d{2,4}[\s.-]\d{3,4}(?!\w|\.\d)/g;
 
+/**
+ * Id-shaped tokens the phone patterns must not cut into: UUIDs (delivery and run ids, whose digit groups
+ * look like "2222-4333-8444"), and hyphen/underscore-joined tokens with a letter ("msg-2024-1234-5678").
+ * The capture group makes `split` return them at the odd indexes.
+ */
+const ID_TOKEN =
+  /(\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+\b)/i;
+
 export function redactNotificationText(text: string): string {
-  return text
+  const masked = text
     .replace(URL_CREDENTIALS, '$1***@')
     .replace(AUTH_SCHEME_TOKEN, '$1 ***')
     .replace(KRAYIN_TOKEN, '***')
     .replace(SECRET_ASSIGNMENT, '$1$2***')
-    .replace(EMAIL, '[email]')
-    .replace(INTERNATIONAL_PHONE, '[phone]')
-    .replace(NATIONAL_PHONE, '[phone]');
+    .replace(EMAIL, '[email]');
+  return masked
+    .split(ID_TOKEN)
+    .map((part, i) =>
+      i % 2 === 1 ? part : part.replace(INTERNATIONAL_PHONE, '[phone]').replace(NATIONAL_PHONE, '[phone]'),
+    )
+    .join('');
 }

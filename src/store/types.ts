@@ -115,6 +115,8 @@ export interface StatusCount {
   count: number;
   /** Oldest `parked_at` among parked rows of this connection (null for other statuses). */
   oldestParkedAt: Date | null;
+  /** Since when the oldest pending row of this connection waits (null for other statuses). */
+  oldestPendingSince: Date | null;
 }
 
 export interface Store {
@@ -155,6 +157,7 @@ export interface Store {
    */
   syncState: {
     get(connectionId: string, contactId: number): Promise<SyncState | null>;
+    /** A sync with work to do started; `updated_at` keeps when it first became pending ("pending since"). */
     markPending(connectionId: string, contactId: number): Promise<void>;
     markSynced(connectionId: string, contactId: number, hash: string, at: Date): Promise<void>;
     markSkipped(connectionId: string, contactId: number, note: string): Promise<void>;

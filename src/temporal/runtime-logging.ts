@@ -8,12 +8,30 @@ import { Runtime, type LogLevel as SdkLogLevel, type LogMetadata, type Logger as
 import type { Logger } from '../logging';
 
 export function installSdkLogging(log: Logger): void {
+  try {
+    Runtime.install({ logger: sdkLogger(log) });
+  } catch {
+    // already installed
+  }
+}
+
+/**
+ * SDK warnings that describe our design, not a problem: each connection's Krayin-queue worker has
+ * activities and no workflows on purpose (src/temporal/workers.ts). Shown at debug, never as a warning.
+ */
+const EXPECTED_SDK_WARNINGS = new Set(['No workflows registered, not polling for workflow tasks']);
+
+/** The SDK logger that forwards into ours (exported for its unit test). */
+export function sdkLogger(log: Logger): SdkLogger {
   const sdkLog: SdkLogger = {
     log: (level: SdkLogLevel, message: string, meta?: LogMetadata) => forward(level, message, meta),
     trace: () => undefined,
     debug: () => undefined,
     info: (message, meta) => log.debug({ sdk: true, ...pick(meta) }, message),
-    warn: (message, meta) => log.warn({ sdk: true, ...pick(meta) }, message),
+    warn: (message, meta) =>
+      EXPECTED_SDK_WARNINGS.has(message)
+        ? log.debug({ sdk: true, ...pick(meta) }, message)
+        : log.warn({ sdk: true, ...pick(meta) }, message),
     error: (message, meta) => log.error({ sdk: true, ...pick(meta) }, message),
   };
   function forward(level: SdkLogLevel, message: string, meta?: LogMetadata) {
@@ -21,11 +39,7 @@ export function installSdkLogging(log: Logger): void {
     else if (level === 'ERROR') sdkLog.error(message, meta);
     else if (level === 'INFO') sdkLog.info(message, meta);
   }
-  try {
-    Runtime.install({ logger: sdkLog });
-  } catch {
-    // already installed
-  }
+  return sdkLog;
 }
 
 /** Keeps ids and error summaries; drops task tokens and bulky objects. */

@@ -67,10 +67,13 @@ describe('the image commands as an unprivileged user, app directory read-only', 
       const from = path.posix.relative(image.buildWorkdir, source);
       const to = path.resolve(appDir, dest);
       if (from === 'dist') {
-        // `npm run build` is `tsc -p tsconfig.build.json`: the same compiler and config, another outDir.
-        execFileSync(path.join(REPO, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json', '--outDir', to], {
-          cwd: REPO,
-        });
+        // `npm run build` compiles tsconfig.build.json: the same compiler and config, another outDir, and
+        // its own incremental build info (the repo's dist/.tsbuildinfo would make tsc skip the emit).
+        execFileSync(
+          path.join(REPO, 'node_modules/.bin/tsc'),
+          ['-p', 'tsconfig.build.json', '--outDir', to, '--tsBuildInfoFile', path.join(to, '.tsbuildinfo')],
+          { cwd: REPO },
+        );
       } else if (from === 'node_modules') symlinkSync(path.join(REPO, 'node_modules'), to);
       else copyFileSync(path.join(REPO, from), to);
     }

@@ -12,7 +12,7 @@ import { request } from 'undici';
 import { statusQuery } from '../../src/shared/contact-sync-api';
 import { startFakeChatwoot, type FakeChatwoot } from '../fakes/chatwoot';
 import { startFakeKrayin, type FakeKrayin } from '../fakes/krayin';
-import { cliEnv, startCli } from '../helpers/cli-start';
+import { buildCli, cliEnv, startCli } from '../helpers/cli-start';
 import { contactEventBody, postWebhook } from '../helpers/webhooks';
 
 describe('npm start (embedded Temporal + PGlite)', () => {
@@ -20,10 +20,11 @@ describe('npm start (embedded Temporal + PGlite)', () => {
   let chatwoot: FakeChatwoot;
   let dataDir: string;
   beforeAll(async () => {
+    buildCli();
     krayin = await startFakeKrayin();
     chatwoot = await startFakeChatwoot();
     dataDir = mkdtempSync(path.join(tmpdir(), 'cks-embedded-'));
-  });
+  }, 600_000);
   afterAll(async () => {
     await krayin?.close();
     await chatwoot?.close();

@@ -137,6 +137,47 @@ describe('admin API and CLI', () => {
     expect(h.krayin.snapshot().persons.find((x) => x.id === personId)!.name).toBe('Ops Person 4001');
   });
 
+  it('`replay` of a contact Chatwoot does not have says "no such contact" and starts no workflow', async () => {
+    const out = await cli(h, ['replay', '--contact', '999999']);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain('No such contact');
+    expect(out.stdout).toBe('');
+    expect(await h.admin('POST', '/admin/connections/default/contacts/999999/replay')).toEqual({
+      status: 404,
+      body: { error: 'not_found', reason: 'no_such_contact' },
+    });
+    await expect(h.status(999999)).rejects.toThrow(); // no workflow was started
+    expect(await h.store.syncState.get('default', 999999)).toBeNull();
+  });
+
+  it('status shows a sync held up by an unreachable Krayin: pending, for how long, and which system is down', async () => {
+    h.krayin.addFaults({ kind: 'down', forMs: 600_000 });
+    try {
+      await h.sendContact('contact_created', person(4007));
+      await until(
+        async () => (await h.store.syncState.get('default', 4007))?.status === 'pending',
+        'the contact pending in the store',
+      );
+      const res = await h.admin('GET', '/admin/status');
+      expect(res.body.connections[0]).toMatchObject({
+        counts: { pending: 1 },
+        oldestPendingSince: expect.any(String),
+        oldestPendingAgeSeconds: expect.any(Number),
+        reachability: { krayin: { ok: false, error: expect.any(String) }, chatwoot: { ok: true } },
+      });
+      const out = await cli(h, ['status']);
+      expect(out.code).toBe(0);
+      expect(out.stdout).toMatch(/pending 1\s/);
+      expect(out.stdout).toMatch(/oldest pending for \d+ s/);
+      expect(out.stdout).toContain('Krayin: UNREACHABLE');
+      expect(out.stdout).toContain('Chatwoot: reachable');
+    } finally {
+      h.krayin.clearFaults();
+    }
+    const healthy = await h.admin('GET', '/admin/status');
+    expect(healthy.body.connections[0].reachability).toEqual({ krayin: { ok: true }, chatwoot: { ok: true } });
+  });
+
   it('disable: webhooks are verified, answered 2xx, counted and held, start no sync; enable says so; catch-up delivers them', async () => {
     const off = await cli(h, ['disable']);
     expect(off.code).toBe(0);
@@ -149,7 +190,7 @@ describe('admin API and CLI', () => {
     expect(forged.status).toBe(401);
     const res = await h.sendContact('contact_created', person(4002), { deliveryId: 'held-4002' });
     expect(res.status).toBe(202);
-    expect(res.body).toEqual({ status: 'ignored', reason: 'connection_disabled' });
+    expect(res.body).toEqual({ status: 'held', reason: 'connection_disabled', deliveryId: 'held-4002' });
     // Chatwoot fanning out the same delivery again: held once.
     await h.sendContact('contact_created', person(4002), { deliveryId: 'held-4002' });
     await expect(h.status(4002)).rejects.toThrow(); // no workflow was started

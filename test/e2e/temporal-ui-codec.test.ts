@@ -17,7 +17,7 @@ import { generateKey } from '../../src/codec/keyring';
 import { freePort } from '../../src/dev/temporal-dev-server';
 import { startFakeChatwoot, type FakeChatwoot } from '../fakes/chatwoot';
 import { startFakeKrayin, type FakeKrayin } from '../fakes/krayin';
-import { cliEnv, startCli, type StartedCli } from '../helpers/cli-start';
+import { buildCli, cliEnv, startCli, type StartedCli } from '../helpers/cli-start';
 import { contactEventBody, postWebhook } from '../helpers/webhooks';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -35,9 +35,10 @@ describe('Temporal Web UI with the codec endpoint (headless Chromium)', () => {
       throw new Error(
         `no Chromium at ${CHROMIUM}: run scripts/ensure-chromium.sh (apt-get install chromium) or set CHROMIUM_PATH`,
       );
+    buildCli();
     krayin = await startFakeKrayin();
     chatwoot = await startFakeChatwoot();
-  });
+  }, 600_000);
   afterAll(async () => {
     await browser?.close();
     await service?.stop();

@@ -1,15 +1,21 @@
 /**
- * Runs `start` (the README's `npm start`) in a child process, as a newcomer would: embedded Temporal
- * dev server and PGlite under a data dir, configured from the environment only. Used by the tests of
- * the embedded start and of the Temporal UI.
+ * Runs `start` (the README's `npm start`) in a child process, as a newcomer would: the compiled CLI
+ * (`npm start` builds, then runs `node dist/src/cli.js start`), embedded Temporal dev server and PGlite
+ * under a data dir, configured from the environment only. Used by the tests of the embedded start, of
+ * Ctrl-C and of the Temporal UI. Call `buildCli()` first (beforeAll): it is what `npm start` does first.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { FakeChatwoot } from '../fakes/chatwoot';
 import type { FakeKrayin } from '../fakes/krayin';
 
-const TSX = path.resolve(__dirname, '../../node_modules/.bin/tsx');
-const CLI = path.resolve(__dirname, '../../src/cli.ts');
+const ROOT = path.resolve(__dirname, '../..');
+const CLI = path.join(ROOT, 'dist/src/cli.js');
+
+/** `npm run build` (tsc -b: seconds when dist is current). */
+export function buildCli(): void {
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+}
 
 export interface PrintedUrls {
   webhook: string;
@@ -25,6 +31,10 @@ export interface StartedCli {
   running: Promise<PrintedUrls>;
   /** SIGINT (Ctrl-C) and the exit code. */
   stop(): Promise<number | null>;
+  /** SIGINT to the whole process group, as a terminal's Ctrl-C sends it (needs `detached`); the exit code. */
+  interruptGroup(): Promise<number | null>;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
 }
 
 /** The minimum environment for the fakes, plus `extra` (which wins). Nothing of the parent leaks in. */
@@ -53,8 +63,20 @@ export function cliEnv(
   };
 }
 
-export function startCli(cwd: string, env: NodeJS.ProcessEnv, readyTimeoutMs = 120_000): StartedCli {
-  const child = spawn(TSX, [CLI, 'start'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  readyTimeoutMs = 120_000,
+  opts: { detached?: boolean } = {},
+): StartedCli {
+  // detached: its own process group, like a terminal's foreground job.
+  const child = spawn(process.execPath, [CLI, 'start'], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.detached ?? false,
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -77,5 +99,9 @@ export function startCli(cwd: string, env: NodeJS.ProcessEnv, readyTimeoutMs = 1
       child.once('exit', (code) => resolve(code));
       child.kill('SIGINT');
     });
-  return { child, output: () => out, running, stop };
+  const interruptGroup = async () => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGINT');
+    return exited;
+  };
+  return { child, output: () => out, running, stop, interruptGroup, exited };
 }

@@ -55,6 +55,19 @@ describe('chatwoot-krayin-sync CLI', () => {
     expect(res.stderr).toContain('TEMPORAL_ADDRESS');
   });
 
+  it('no command prints the usage and exits 2 (it does not start the service)', () => {
+    const res = runCli([], {});
+    expect(res.status).toBe(2);
+    expect(res.stderr).toContain('usage: chatwoot-krayin-sync');
+    expect(res.stdout).toBe('');
+  });
+
+  it('help prints the usage on stdout and exits 0', () => {
+    const res = runCli(['help'], {});
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain('usage: chatwoot-krayin-sync');
+  });
+
   it('an unknown command prints the usage and exits 2', () => {
     const res = runCli(['frobnicate'], {});
     expect(res.status).toBe(2);

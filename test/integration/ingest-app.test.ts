@@ -361,6 +361,21 @@ describe('ingest: rejections', () => {
     expect(res.body).toEqual({ error: 'bad_request', reason: 'malformed_delivery_id' });
   });
 
+  it.each([
+    ['invalid JSON', '{"event":"contact_created","email":"leak@example.com"', {}, 'invalid_json'],
+    ['JSON that is not an object', '["leak@example.com"]', {}, 'not_an_object'],
+    ['a malformed delivery id', '{"email":"leak@example.com"}', { deliveryId: 'a b' }, 'malformed_delivery_id'],
+  ])('logs a 400 for %s with connection, reason and status, never the body', async (_case, raw, extra, reason) => {
+    const res = await signed(raw, extra);
+    expect(res.status).toBe(400);
+    expect(ingest.logs).toContainEqual({
+      level: 'warn',
+      o: { connectionId: 'main', status: 400, reason },
+      msg: 'webhook rejected',
+    });
+    expect(JSON.stringify(ingest.logs)).not.toContain('leak@example.com');
+  });
+
   it('counts rejections by reason across requests', async () => {
     await signed(body, { secret: undefined });
     await signed(body, { secret: undefined });
@@ -500,14 +515,37 @@ describe('ingest: unsigned and disabled connections', () => {
     expect([res.status, res.body.reason]).toEqual([404, 'unknown_connection']);
   });
 
+  it('an event the store failed to hold is answered "ignored", not "held"', async () => {
+    const off = await startIngest({
+      switches: {
+        isEnabled: async () => false,
+        recordIgnored: async () => {
+          throw new Error('store down');
+        },
+      },
+    });
+    try {
+      const res = await postWebhook(off.url, 'main', body, { secret: SECRET, timestamp: NOW_SEC });
+      expect([res.status, res.body]).toEqual([202, { status: 'ignored', reason: 'connection_disabled' }]);
+      expect(off.counters).toMatchObject({ held: 0, ignored: { connection_disabled: 1 } });
+    } finally {
+      await off.close();
+    }
+  });
+
   it('the runtime switch (admin disable) holds verified, valid events instead of dispatching them', async () => {
     const held: SyncEvent[] = [];
     const off = await startIngest({
       switches: { isEnabled: async () => false, recordIgnored: async (e) => void held.push(e) },
     });
     try {
-      const res = await postWebhook(off.url, 'main', body, { secret: SECRET, timestamp: NOW_SEC });
-      expect(res.body).toEqual({ status: 'ignored', reason: 'connection_disabled' });
+      const res = await postWebhook(off.url, 'main', body, { secret: SECRET, timestamp: NOW_SEC, deliveryId: 'h-1' });
+      expect([res.status, res.body]).toEqual([
+        202,
+        { status: 'held', reason: 'connection_disabled', deliveryId: 'h-1' },
+      ]);
+      expect(off.counters.held).toBe(1);
+      expect(off.counters.ignored).toEqual({});
       expect(held).toEqual([
         expect.objectContaining({ connectionId: 'main', contactId: 77, event: 'contact_created' }),
       ]);

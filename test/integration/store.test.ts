@@ -299,20 +299,35 @@ describe.each(engines.map((engine) => [engine.name, engine] as const))('store on
       await t.store.syncState.markSynced(a, 6, 'h', t1);
       await t.store.syncState.markPending(a, 7);
       await t.store.syncState.markSkipped(b, 1, 'no email');
+      const pendingSince = (await t.store.syncState.get(a, 7))!.updatedAt;
 
       expect(await t.store.syncState.countByStatus(a)).toEqual([
-        { connectionId: a, status: 'failed', count: 1, oldestParkedAt: null },
-        { connectionId: a, status: 'parked', count: 3, oldestParkedAt: t1 },
-        { connectionId: a, status: 'pending', count: 1, oldestParkedAt: null },
-        { connectionId: a, status: 'synced', count: 2, oldestParkedAt: null },
+        { connectionId: a, status: 'failed', count: 1, oldestParkedAt: null, oldestPendingSince: null },
+        { connectionId: a, status: 'parked', count: 3, oldestParkedAt: t1, oldestPendingSince: null },
+        { connectionId: a, status: 'pending', count: 1, oldestParkedAt: null, oldestPendingSince: pendingSince },
+        { connectionId: a, status: 'synced', count: 2, oldestParkedAt: null, oldestPendingSince: null },
       ]);
 
       const all = await t.store.syncState.countByStatus();
       expect(all.filter((row) => row.connectionId === a || row.connectionId === b)).toEqual([
         ...(await t.store.syncState.countByStatus(a)),
-        { connectionId: b, status: 'skipped', count: 1, oldestParkedAt: null },
+        { connectionId: b, status: 'skipped', count: 1, oldestParkedAt: null, oldestPendingSince: null },
       ]);
       expect(await t.store.syncState.countByStatus(freshConnection())).toEqual([]);
+    });
+
+    it('markPending keeps "pending since" when the row is already pending, and restarts it after a sync', async () => {
+      const c = freshConnection();
+      await t.store.syncState.markPending(c, 1);
+      const since = (await t.store.syncState.get(c, 1))!.updatedAt;
+      await new Promise((r) => setTimeout(r, 20)); // so that now() differs
+      await t.store.syncState.markPending(c, 1);
+      expect((await t.store.syncState.get(c, 1))!.updatedAt).toEqual(since);
+      expect((await t.store.syncState.countByStatus(c))[0]!.oldestPendingSince).toEqual(since);
+      await t.store.syncState.markSynced(c, 1, 'h', t1);
+      await new Promise((r) => setTimeout(r, 20));
+      await t.store.syncState.markPending(c, 1);
+      expect((await t.store.syncState.get(c, 1))!.updatedAt.getTime()).toBeGreaterThan(since.getTime());
     });
 
     it('listParked lists parked and failed rows oldest first, filters by kind, honours the limit', async () => {

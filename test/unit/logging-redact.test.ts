@@ -118,6 +118,29 @@ describe('redact: text', () => {
     expect(redact(input)).toBe(input);
   });
 
+  it.each([
+    ['a v4 UUID delivery id', 'delivery 11111111-2222-4333-8444-555555555555 accepted'],
+    ['an upper-case UUID', 'run 6F9619FF-8B86-4011-B42D-00C04FC96411 failed'],
+    [
+      'a UUID in a workflow run URL',
+      '/namespaces/default/workflows/contact:default:7/0195c1a2-0000-7000-8000-000012345678',
+    ],
+    ['a hyphenated id with letters', 'delivery msg-2024-1234-5678 held'],
+    ['an underscored id with letters', 'event evt_0151_2345_6789 seen'],
+  ])('keeps id-shaped tokens intact: %s', (_case, input) => {
+    expect(redact(input)).toBe(input);
+    expect(redact({ deliveryId: input })).toEqual({ deliveryId: input });
+  });
+
+  it('still masks a phone next to an id', () => {
+    expect(redact('delivery 11111111-2222-4333-8444-555555555555 from 555-123-4567')).toBe(
+      'delivery 11111111-2222-4333-8444-555555555555 from [phone]',
+    );
+    expect(redact('id 6f9619ff-8b86-4011-b42d-00c04fc96411, phone +49 151 23456789')).toBe(
+      'id 6f9619ff-8b86-4011-b42d-00c04fc96411, phone [phone]',
+    );
+  });
+
   it('masks emails and phones in keys too', () => {
     expect(redact({ 'jane@example.com': 1, '+49 151 23456789': 2, 42: 3 })).toEqual({
       '[email]': 1,

@@ -22,9 +22,11 @@ const COLUMNS =
 const KEY = 'ON CONFLICT (connection_id, chatwoot_contact_id) DO UPDATE SET';
 const CLEAR_PARK = 'park_reason = NULL, parked_at = NULL';
 
-const MARK_PENDING = `INSERT INTO contact_sync_states (connection_id, chatwoot_contact_id, status)
+// A pending row's updated_at is "pending since": a second start of the same sync keeps it.
+const MARK_PENDING = `INSERT INTO contact_sync_states AS s (connection_id, chatwoot_contact_id, status)
 VALUES ($1, $2, 'pending')
-${KEY} status = 'pending', ${CLEAR_PARK}, note = NULL, updated_at = now()`;
+${KEY} status = 'pending', ${CLEAR_PARK}, note = NULL,
+  updated_at = CASE WHEN s.status = 'pending' THEN s.updated_at ELSE now() END`;
 
 const MARK_SYNCED = `INSERT INTO contact_sync_states (connection_id, chatwoot_contact_id, status, last_hash, last_synced_at)
 VALUES ($1, $2, 'synced', $3, $4)
@@ -49,7 +51,8 @@ ${KEY} status = 'failed', park_reason = EXCLUDED.park_reason, parked_at = EXCLUD
 
 // FILTER: failed rows carry parked_at too, but only parked rows count as "parked since".
 const COUNT_BY_STATUS = `SELECT connection_id, status, count(*) AS count,
-  min(parked_at) FILTER (WHERE status = 'parked') AS oldest_parked_at
+  min(parked_at) FILTER (WHERE status = 'parked') AS oldest_parked_at,
+  min(updated_at) FILTER (WHERE status = 'pending') AS oldest_pending_since
 FROM contact_sync_states
 WHERE $1::text IS NULL OR connection_id = $1
 GROUP BY connection_id, status
@@ -118,12 +121,14 @@ export function syncStatesRepository(db: Db): Store['syncState'] {
         status: SyncStatus;
         count: unknown;
         oldest_parked_at: Date | null;
+        oldest_pending_since: Date | null;
       }>(COUNT_BY_STATUS, [connectionId ?? null]);
       return rows.map((row): StatusCount => ({
         connectionId: row.connection_id,
         status: row.status,
         count: toId(row.count, 'count'),
         oldestParkedAt: row.oldest_parked_at,
+        oldestPendingSince: row.oldest_pending_since,
       }));
     },
 
