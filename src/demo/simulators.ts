@@ -5,8 +5,8 @@
  * test/fakes with src for that reason).
  */
 import { randomBytes } from 'node:crypto';
-import { startFakeChatwoot, type FakeChatwoot } from '../../test/fakes/chatwoot';
-import { startFakeKrayin, type FakeKrayin } from '../../test/fakes/krayin';
+import type { FakeChatwoot } from '../../test/fakes/chatwoot';
+import type { FakeKrayin } from '../../test/fakes/krayin';
 
 export interface Simulators {
   krayin: FakeKrayin;
@@ -19,6 +19,16 @@ export interface Simulators {
 const LOOPBACK = '127.0.0.1';
 
 export async function startSimulators(): Promise<Simulators> {
+  // Loaded on demand: an image or install without test/fakes (the Docker image runs worker/ingest)
+  // must still be able to load the CLI; only the demo needs them.
+  const [{ startFakeKrayin }, { startFakeChatwoot }] = await Promise.all([
+    import('../../test/fakes/krayin'),
+    import('../../test/fakes/chatwoot'),
+  ]).catch(() => {
+    throw new Error(
+      'no connection is configured, and the demo simulators (test/fakes) are not part of this install: configure a connection (docs/configuration.md)',
+    );
+  });
   const krayin = await startFakeKrayin({ host: LOOPBACK, token: `1|${randomBytes(20).toString('hex')}` });
   let chatwoot: FakeChatwoot;
   try {
