@@ -148,12 +148,12 @@ export class WebhookSender {
       sender_type: m.sender === null ? null : m.sender.type === 'user' ? 'User' : 'Contact',
       sender_id: m.sender?.id ?? null,
     };
-    const sender =
-      m.sender?.type === 'contact'
-        ? this.contactPushData(this.state.contacts.get(m.sender.id)!)
-        : m.sender
-          ? this.userActor(m.sender.id)
-          : null;
+    const contact = m.sender?.type === 'contact' ? this.state.contacts.get(m.sender.id) : undefined;
+    const sender = contact
+      ? this.contactPushData(contact)
+      : m.sender?.type === 'user'
+        ? this.userActor(m.sender.id)
+        : null;
     if (sender) json.sender = sender;
     return json;
   }
