@@ -14,6 +14,7 @@ import { createLogger } from './logging';
 import { isAdminCommand, runAdminCommand } from './cli-admin';
 import { checkConnection, formatReports, type ConnectionReport } from './check/connection-check';
 import type { AppConfig } from './config/schema';
+import { DEMO_LINE, startDemoIfUnconfigured, trafficLine } from './demo';
 import { startService, type ServiceOptions } from './service';
 import { createConnectionRegistry } from './sync/create-registry';
 
@@ -56,7 +57,15 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const config = readConfig();
+  // With no connection configured at all, `start` runs the demo against the bundled simulators (src/demo).
+  const demoStart = command === 'start' ? await startDemoIfUnconfigured(loadDotEnv()) : { demo: null };
+  if ('problem' in demoStart && demoStart.problem) {
+    console.error(`Configuration is invalid:\n${demoStart.problem}\n\nSee docs/configuration.md.`);
+    return EX_CONFIG;
+  }
+  const demo = demoStart.demo;
+  if (demo) console.log(DEMO_LINE);
+  const config = demo ? demo.config : readConfig();
   if (!config) return EX_CONFIG;
   if (command !== 'start' && !config.temporal.address) {
     console.error(`"${command}" connects to an existing Temporal server: set TEMPORAL_ADDRESS (or use "start").`);
@@ -93,7 +102,14 @@ async function main(argv: string[]): Promise<number> {
   console.log(
     `  Store:               ${config.database.url ? 'Postgres (DATABASE_URL)' : `PGlite in ${config.dataDir}/pglite`}`,
   );
+  if (demo) for (const line of demo.lookLines()) console.log(line);
   console.log('Press Ctrl-C to stop.');
+  if (demo && service.ingestUrl) {
+    demo.play(service.webhookUrl(config.connections[0]!.id)).then(
+      (summary) => console.log(trafficLine(summary)),
+      (err: unknown) => console.error(`Demo traffic failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  }
 
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -101,7 +117,10 @@ async function main(argv: string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       console.log(`\n${signal} received: stopping (HTTP first, then workers, Temporal, store)...`);
-      service.stop().then(resolve, resolve);
+      service
+        .stop()
+        .then(() => demo?.close())
+        .then(resolve, resolve);
     };
     // `on`, not `once`: Ctrl-C reaches every process of the terminal's group, and a parent (npm, a
     // runner) may pass it on again; a second SIGINT must not kill us halfway through the shutdown
@@ -128,10 +147,15 @@ async function checkConnections(config: AppConfig): Promise<ConnectionReport[]> 
 
 const EX_CONFIG = 78;
 
+/** Loads ./.env when present (variables already set in the environment win); returns process.env. */
+function loadDotEnv(): NodeJS.ProcessEnv {
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+  return process.env;
+}
+
 /** The configuration from the environment (./.env loaded first, when present), or null after printing why not. */
 function readConfig(): AppConfig | null {
-  // Variables already set in the environment win over .env.
-  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+  loadDotEnv();
   try {
     return loadConfig(process.env);
   } catch (e) {

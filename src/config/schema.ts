@@ -287,25 +287,40 @@ export const appConfigSchema = serviceSchema
       .min(1, 'at least one connection is required')
       .refine((cs) => new Set(cs.map((c) => c.id)).size === cs.length, { error: 'connection ids must be unique' }),
   })
-  .superRefine((config, ctx) => {
-    if (config.codec.codecServer && !config.codec.encryption) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['codec', 'codecServer'],
-        message: 'needs payload encryption keys (codec.encryption / PAYLOAD_ENCRYPTION_KEYS)',
-      });
-    }
-    if (config.allowUnsignedWebhooks) return;
-    config.connections.forEach((c, i) => {
-      if (c.chatwoot.webhookSecret || c.chatwoot.webhookToken) return;
-      ctx.addIssue({
-        code: 'custom',
-        path: ['connections', i, 'chatwoot', 'webhookSecret'],
-        message:
-          'required: the webhook secret (Chatwoot >= 4.11.2), or a CHATWOOT_WEBHOOK_TOKEN for unsigned Chatwoot versions (or ALLOW_UNSIGNED_WEBHOOKS=true)',
-      });
+  // Runs even when other fields failed (`when`), so one report lists every problem: a missing webhook
+  // secret is named together with a missing KRAYIN_URL, not only once the rest is fixed.
+  .superRefine(crossFieldRules, { when: () => true });
+
+/**
+ * Rules spanning several fields. The value may be partly invalid here (it runs after other failures
+ * too), so it is read defensively; a field that is present but invalid was already reported itself.
+ */
+function crossFieldRules(value: unknown, ctx: z.RefinementCtx): void {
+  const config = asRecord(value);
+  const codec = asRecord(config.codec);
+  if (codec.codecServer && !codec.encryption) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['codec', 'codecServer'],
+      message: 'needs payload encryption keys (codec.encryption / PAYLOAD_ENCRYPTION_KEYS)',
+    });
+  }
+  if (config.allowUnsignedWebhooks === true || !Array.isArray(config.connections)) return;
+  config.connections.forEach((c: unknown, i) => {
+    const chatwoot = asRecord(asRecord(c).chatwoot);
+    if (chatwoot.webhookSecret || chatwoot.webhookToken) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['connections', i, 'chatwoot', 'webhookSecret'],
+      message:
+        'required: the webhook secret (Chatwoot >= 4.11.2), or a CHATWOOT_WEBHOOK_TOKEN for unsigned Chatwoot versions (or ALLOW_UNSIGNED_WEBHOOKS=true)',
     });
   });
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+}
 
 export type ConnectionConfig = z.infer<typeof connectionSchema>;
 export type SyncSettings = z.infer<typeof syncSchema>;

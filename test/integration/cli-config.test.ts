@@ -42,6 +42,42 @@ describe('chatwoot-krayin-sync CLI', () => {
     expect(res.stdout).toBe('');
   });
 
+  it('lists every problem in one report: the webhook secret with the missing Krayin settings', () => {
+    const res = runCli(['start'], {
+      CHATWOOT_URL: 'https://chat.example.com',
+      CHATWOOT_ACCOUNT_ID: '1',
+      CHATWOOT_API_TOKEN: 'x',
+    });
+    expect(res.status).toBe(78);
+    const listed = res.stderr.split('\n').filter((line) => /^[A-Z_]+: /.test(line));
+    expect(listed.map((line) => line.slice(0, line.indexOf(':')))).toEqual([
+      'KRAYIN_URL',
+      'KRAYIN_TOKEN',
+      'CHATWOOT_WEBHOOK_SECRET',
+    ]);
+  });
+
+  it('DEMO=off with nothing configured: no demo, every missing setting in one report', () => {
+    const res = runCli(['start'], { DEMO: 'off' });
+    expect(res.status).toBe(78);
+    expect(res.stdout).not.toContain('DEMO');
+    const listed = res.stderr.split('\n').filter((line) => /^[A-Z_]+: /.test(line));
+    expect(listed.map((line) => line.slice(0, line.indexOf(':')))).toEqual([
+      'KRAYIN_URL',
+      'KRAYIN_TOKEN',
+      'CHATWOOT_URL',
+      'CHATWOOT_ACCOUNT_ID',
+      'CHATWOOT_API_TOKEN',
+      'CHATWOOT_WEBHOOK_SECRET',
+    ]);
+  });
+
+  it('an unknown DEMO value is a configuration error', () => {
+    const res = runCli(['start'], { DEMO: 'maybe' });
+    expect(res.status).toBe(78);
+    expect(res.stderr).toMatch(/^DEMO: must be off/m);
+  });
+
   it('"worker" without TEMPORAL_ADDRESS says what is missing', () => {
     const res = runCli(['worker'], {
       KRAYIN_URL: 'http://127.0.0.1:1/api/v1',

@@ -464,6 +464,11 @@ describe('loadConfigFromEnv: webhook authentication', () => {
     ]);
   });
 
+  it('reports the rule together with missing Krayin settings (not only once they are fixed)', () => {
+    const { KRAYIN_URL: _url, KRAYIN_TOKEN: _token, ...noKrayin } = unsigned;
+    expect(problems(noKrayin)).toEqual(['KRAYIN_URL: required', 'KRAYIN_TOKEN: required', WEBHOOK_RULE]);
+  });
+
   it('does not count an invalid URL token as one: that token is reported, not the rule', () => {
     expect(problems({ ...unsigned, CHATWOOT_WEBHOOK_TOKEN: 'too-short' })).toEqual([
       'CHATWOOT_WEBHOOK_TOKEN: must be at least 24 characters of A-Z, a-z, 0-9, "-" or "_"',
@@ -479,15 +484,14 @@ describe('loadConfigFromEnv: webhook authentication', () => {
 });
 
 describe('loadConfigFromEnv: errors', () => {
-  it('names every missing required variable', () => {
-    // The webhook rule (CHATWOOT_WEBHOOK_SECRET or CHATWOOT_WEBHOOK_TOKEN) is checked on a connection
-    // whose settings have the right types, so it is not among these: see "webhook authentication".
+  it('names every missing required variable, the webhook rule included (all at once, not one fix at a time)', () => {
     expect(problems({})).toEqual([
       'KRAYIN_URL: required',
       'KRAYIN_TOKEN: required',
       'CHATWOOT_URL: required',
       'CHATWOOT_ACCOUNT_ID: required',
       'CHATWOOT_API_TOKEN: required',
+      'CHATWOOT_WEBHOOK_SECRET: required: the webhook secret (Chatwoot >= 4.11.2), or a CHATWOOT_WEBHOOK_TOKEN for unsigned Chatwoot versions (or ALLOW_UNSIGNED_WEBHOOKS=true)',
     ]);
   });
 

@@ -249,6 +249,8 @@ describe('loadConfigFile', () => {
       'connections[1].chatwoot.apiToken: must be a non-empty string',
       'connections[1].sync.emaillessPolicy: must be one of skip, placeholder',
       'connections[1].sync.fieldMap.lead["Title Case"]: Krayin attribute codes are snake_case',
+      // The webhook rule is reported with the rest, not only once the connection's types are right.
+      `connections[1].chatwoot.webhookSecret: ${WEBHOOK_RULE}`,
     ]);
   });
 

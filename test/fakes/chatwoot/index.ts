@@ -9,3 +9,4 @@ export type {
   FakeMessage,
   MessageInput,
 } from './state';
+export type { WebhookDelivery, WebhookTarget } from './webhooks';

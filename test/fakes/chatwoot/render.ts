@@ -110,7 +110,7 @@ function contactModelJson(c: FakeContact | undefined): Record<string, unknown> |
     custom_attributes: c.custom_attributes,
     blocked: c.blocked,
     created_at: iso(c.created_at),
-    updated_at: iso(c.created_at),
+    updated_at: iso(c.updated_at),
     last_activity_at: iso(c.last_activity_at),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * A fake Chatwoot REST API over real HTTP, as strict as chatwoot.md §4 for the endpoints the sync
- * reads: contacts show/list, conversation show, conversation messages. Anything else answers
- * Chatwoot's JSON 404. Control functions shape the data; faults simulate a slow, failing or down
+ * reads: contacts show/list, conversation show, conversation messages. The write endpoints of
+ * writes.ts change that state as Chatwoot does and send the webhooks Chatwoot would (webhooks.ts) to
+ * the configured target. Anything else answers Chatwoot's JSON 404. Control functions shape the data; faults simulate a slow, failing or down
  * Chatwoot; the request log lets tests assert what was called (including which token header).
  */
 import type { AddressInfo } from 'node:net';
@@ -19,6 +20,8 @@ import {
   type FakeUser,
   type MessageInput,
 } from './state';
+import { WebhookSender, type WebhookDelivery, type WebhookTarget } from './webhooks';
+import { writeRoutes } from './writes';
 
 export interface FakeChatwootOptions {
   /** default 0 (a free port) */
@@ -29,6 +32,8 @@ export interface FakeChatwootOptions {
   accountId?: number;
   /** default "fake-chatwoot-token" */
   apiToken?: string;
+  /** Where the account webhook points (settable later with setWebhook); none by default. */
+  webhook?: WebhookTarget;
 }
 
 export interface RecordedRequest {
@@ -53,6 +58,10 @@ export interface FakeChatwoot {
   /** Adds or replaces an agent (a Chatwoot user of the account). */
   upsertUser(u: FakeUser): FakeUser;
   addMessage(conversationId: number, m?: MessageInput): FakeMessage;
+  /** Points the account webhook somewhere (null: no webhook); changes made through the REST API are sent there. */
+  setWebhook(target: WebhookTarget | null): void;
+  /** Webhooks sent so far (event and answer status), oldest first. */
+  webhookDeliveries(): WebhookDelivery[];
   requests(): RecordedRequest[];
   clearRequests(): void;
   addFaults(...faults: FakeFault[]): void;
@@ -68,6 +77,8 @@ export async function startFakeChatwoot(opts: FakeChatwootOptions = {}): Promise
   const accountId = opts.accountId ?? 1;
   const apiToken = opts.apiToken ?? 'fake-chatwoot-token';
   const state = new FakeChatwootState();
+  const webhooks = new WebhookSender(state, accountId);
+  webhooks.target = opts.webhook ?? null;
   const log: RecordedRequest[] = [];
   let faults: FakeFault[] = [];
 
@@ -157,6 +168,8 @@ export async function startFakeChatwoot(opts: FakeChatwootOptions = {}): Promise
     res.json({ meta: messagesMeta(state, conversation), payload: messages.map((m) => apiMessage(state, m)) });
   });
 
+  api.use(writeRoutes(state, webhooks, accountId));
+
   app.use('/api/v1/accounts/:accountId', api);
   app.use((_req, res) => {
     res.status(404).json(NOT_FOUND);
@@ -185,6 +198,8 @@ export async function startFakeChatwoot(opts: FakeChatwootOptions = {}): Promise
       return u;
     },
     addMessage: (conversationId, m) => state.addMessage(conversationId, m),
+    setWebhook: (target) => void (webhooks.target = target),
+    webhookDeliveries: () => webhooks.deliveries.map((d) => ({ ...d })),
     requests: () => log.map((r) => ({ ...r, query: { ...r.query } })),
     clearRequests: () => void log.splice(0),
     addFaults: (...fs) => void faults.push(...fs.map((f) => ({ ...f }))),
@@ -193,6 +208,7 @@ export async function startFakeChatwoot(opts: FakeChatwootOptions = {}): Promise
       state.reset();
       log.splice(0);
       faults = [];
+      webhooks.deliveries.splice(0);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -22,6 +22,8 @@ export interface FakeContact extends ChatwootContact {
   availability_status: 'online' | 'offline';
   /** epoch seconds */
   created_at: number;
+  /** epoch seconds; moves when a save changes something (the REST contact JSON does not show it) */
+  updated_at: number;
   /** epoch seconds; null = never active (the API then omits the key) */
   last_activity_at: number | null;
   contact_inboxes: { source_id: string; inbox: FakeInbox }[];
@@ -102,6 +104,8 @@ export const DEFAULT_INBOXES: FakeInbox[] = [
     avatar_url: '',
     provider: 'whatsapp_cloud',
   },
+  // An API channel: the only kind where the REST API may post a customer's (incoming) message.
+  { id: 6, name: 'Acme API', channel_type: 'Channel::Api', channel_id: 1, avatar_url: '', provider: null },
 ];
 export const DEFAULT_AGENT: FakeUser = {
   id: 7,
@@ -136,12 +140,13 @@ export class FakeChatwootState {
       availability_status: 'offline',
       additional_attributes: {},
       custom_attributes: {},
-      created_at: nowSec(),
+      created_at: rest.created_at ?? nowSec(),
       last_activity_at: null,
       contact_inboxes: [],
       ...existing,
       ...rest,
       name: name === undefined ? (existing?.name ?? '') : (name ?? ''),
+      updated_at: rest.updated_at ?? nowSec(),
     };
     // As Chatwoot stores them: blank email -> null, lower-cased; phone E.164 or kept blank.
     merged.email = merged.email === null || merged.email.trim() === '' ? null : merged.email.trim().toLowerCase();

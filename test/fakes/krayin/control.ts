@@ -6,12 +6,14 @@
  *   POST   /__fake/faults      FaultSpec | FaultSpec[] | {clear: true}
  *   GET    /__fake/faults      active faults
  *   GET    /__fake/state       snapshot + modes
+ *   GET    /__fake/records     the snapshot as a plain HTML page, for humans (demo)
  *   POST   /__fake/attributes  {entity_type, code, type, name?, is_required?, is_unique?, options?}
  */
 import { ATTRIBUTE_TYPES, insertAttribute } from './attributes';
 import { faultSpecError, type FaultSpec } from './faults';
 import type { Outgoing } from './pipeline';
 import type { FakeServer } from './server';
+import { recordsPage } from './records-page';
 import { snapshotOf } from './snapshot';
 import { wallNow } from './time';
 
@@ -122,6 +124,12 @@ export function handleControl(server: FakeServer, method: string, path: string, 
         timezone: server.options.timezone,
         ...snapshotOf(server.state),
       });
+    case 'GET /records':
+      return {
+        status: 200,
+        headers: { 'Content-Type': 'text/html; charset=UTF-8' },
+        body: recordsPage(snapshotOf(server.state)),
+      };
     case 'POST /attributes': {
       const id = addAttributeChecked(server, body);
       return typeof id === 'number' ? reply(200, { id }) : reply(400, { error: id });
