@@ -106,6 +106,7 @@ export function conversationActivities(deps: ActivityDeps) {
           const linked = await krayin.getActivity(activityId);
           if (linked && !activityIsOurs(linked, conversationId, conn.config.chatwoot.accountId)) {
             await reportLinkMismatch(deps, connectionId, contactId, 'activity', { activityId, conversationId });
+            await store.conversations.upsert(connectionId, conversationId, { contactId, activityId: null });
             activityId = null;
           } else if (!linked) activityId = null;
           else
