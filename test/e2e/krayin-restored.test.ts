@@ -210,6 +210,79 @@ describe('Krayin restored from an older backup', () => {
     }
   });
 
+  it("the assignee's owner is not written to a lead that is now another customer's", async () => {
+    const h = await startHarness({ sync: { leadPolicy: 'contact_created' } });
+    const api = new KrayinClient({ baseUrl: h.krayin.apiBase, token: h.krayin.token, timezone: 'UTC' });
+    h.chatwoot.upsertUser({ id: 7, name: 'Max Mustermann', available_name: 'Max', email: 'ADMIN@example.com' });
+    try {
+      const erin = contact(4731, null);
+      await h.sendContact('contact_created', erin);
+      await h.waitFor(4731, (s) => s.syncStatus === 'synced' && s.status === 'idle');
+      h.chatwoot.upsertConversation({ id: 4732, contactId: 4731, inboxId: 3, status: 'open' });
+      h.chatwoot.addMessage(4732, { message_type: 'incoming', content: 'Hello there' });
+      await h.post(conversationWebhook('conversation_created', { contactId: 4731, conversationId: 4732 }));
+      await h.waitFor(4731, (s) => s.syncCount >= 2 && s.status === 'idle');
+      const old = (await h.store.links.getContact('default', 4731))!;
+      const oldActivity = (await h.store.conversations.get('default', 4732))!.activityId!;
+
+      // Restored: Erin's person and conversation activity are back, her lead id is Frank's deal now.
+      h.krayin.reset();
+      const [pipeline] = await api.listPipelines();
+      const stage = { lead_pipeline_id: pipeline!.id, lead_pipeline_stage_id: pipeline!.stages[0]!.id };
+      let n = 0;
+      const filler = () =>
+        api.createPerson({
+          name: `Filler ${++n}`,
+          emails: [{ value: `filler.${n}@example.org`, label: 'work' }],
+          contact_numbers: [],
+        });
+      await fillUntil(h, 'persons', old.personId!, filler);
+      const erinPerson = await api.createPerson({
+        name: erin.name!,
+        emails: [{ value: erin.email!, label: 'work' }],
+        contact_numbers: [{ value: erin.phone_number!, label: 'work' }],
+      });
+      const frank = await api.createPerson({
+        name: 'Frank Other',
+        emails: [{ value: 'frank.other@example.org', label: 'work' }],
+        contact_numbers: [],
+      });
+      await fillUntil(h, 'activities', oldActivity, async () =>
+        api.createActivity({ type: 'note', title: `Filler ${++n}`, comment: 'x', person_id: frank.id }),
+      );
+      const accountId = h.config.connections[0]!.chatwoot.accountId;
+      await api.createActivity({
+        type: 'note',
+        title: 'Conversation',
+        comment: 'restored',
+        additional: { chatwoot: { conversation: 4732, account: accountId } },
+        person_id: erinPerson.id,
+      });
+      await fillUntil(h, 'leads', old.leadId!, async () =>
+        api.createLead({ title: `Filler ${++n}`, ...stage }, { id: frank.id }),
+      );
+      const frankLead = await api.createLead({ title: 'Frank deal', ...stage }, { id: frank.id });
+      expect([erinPerson.id, frankLead.id]).toEqual([old.personId, old.leadId]);
+      const franks = { persons: [frank.id], leads: [frankLead.id] };
+      const frankBefore = recordsOf(h.krayin.snapshot(), franks);
+      h.krayin.clearRequests();
+
+      h.chatwoot.upsertConversation({ id: 4732, contactId: 4731, assigneeId: 7 });
+      await h.post(conversationWebhook('conversation_updated.assignee', { contactId: 4731, conversationId: 4732 }));
+      await h.waitFor(4731, (s) => s.syncCount >= 3 && s.status === 'idle' && s.syncStatus === 'synced');
+
+      expect(recordsOf(h.krayin.snapshot(), franks)).toBe(frankBefore);
+      expect(h.krayinCalls().filter((c) => c.method !== 'GET' && c.path.startsWith('/leads'))).toEqual([]);
+      expect((await h.store.links.getContact('default', 4731))?.leadId).toBeNull();
+      expect(await auditActions(h, 4731)).toContain('lead.link_mismatch');
+      // The contact's hash is cleared: its next sync re-verifies its person and finds or creates its lead.
+      expect((await h.store.syncState.get('default', 4731))?.lastHash).toBeNull();
+    } finally {
+      await api.close();
+      await h.close();
+    }
+  });
+
   it('reset in the middle of a run: other customers stay untouched, every contact relinks, one alert', async () => {
     const slack = await slackReceiver();
     const h = await startHarness({
