@@ -210,6 +210,55 @@ describe('Krayin restored from an older backup', () => {
     }
   });
 
+  it("without a lead, a conversation is not written to the timeline of a person that is now another customer's", async () => {
+    const h = await startHarness({ sync: { leadPolicy: 'never' } });
+    const api = new KrayinClient({ baseUrl: h.krayin.apiBase, token: h.krayin.token, timezone: 'UTC' });
+    try {
+      const gina = contact(4741, null);
+      await h.sendContact('contact_created', gina);
+      await h.waitFor(4741, (s) => s.syncStatus === 'synced' && s.status === 'idle');
+      h.chatwoot.upsertConversation({ id: 4742, contactId: 4741, inboxId: 3, status: 'open' });
+      h.chatwoot.addMessage(4742, { message_type: 'incoming', content: 'Hello there' });
+      await h.post(conversationWebhook('conversation_created', { contactId: 4741, conversationId: 4742 }));
+      await h.waitFor(4741, (s) => s.syncCount >= 2 && s.status === 'idle');
+      const old = (await h.store.links.getContact('default', 4741))!;
+      expect(conversationActivities(h.krayin.snapshot(), 4742)[0]!.person_ids).toEqual([old.personId]);
+
+      // Restored before Gina: her person id is Hank's now.
+      h.krayin.reset();
+      let n = 0;
+      await fillUntil(h, 'persons', old.personId!, () =>
+        api.createPerson({
+          name: `Filler ${++n}`,
+          emails: [{ value: `filler.${n}@example.org`, label: 'work' }],
+          contact_numbers: [],
+        }),
+      );
+      const hank = await api.createPerson({
+        name: 'Hank Other',
+        emails: [{ value: 'hank.other@example.org', label: 'work' }],
+        contact_numbers: [],
+      });
+      expect(hank.id).toBe(old.personId);
+      const hankBefore = recordsOf(h.krayin.snapshot(), { persons: [hank.id] });
+
+      h.chatwoot.upsertConversation({ id: 4742, contactId: 4741, inboxId: 3, status: 'resolved' });
+      await h.post(conversationWebhook('conversation_status_changed', { contactId: 4741, conversationId: 4742 }));
+      await h.waitFor(4741, (s) => s.syncCount >= 4 && s.status === 'idle' && s.syncStatus === 'synced', 60_000);
+
+      const k = h.krayin.snapshot();
+      expect(recordsOf(k, { persons: [hank.id] })).toBe(hankBefore);
+      expect(k.activities.filter((a) => a.type !== 'system' && a.person_ids.includes(hank.id))).toEqual([]);
+      const ginas = k.persons.filter((p) => JSON.stringify(p.emails).includes(gina.email!));
+      expect(ginas).toHaveLength(1);
+      expect(conversationActivities(k, 4742).map((a) => a.person_ids)).toEqual([[ginas[0]!.id]]);
+      expect(await auditActions(h, 4741)).toContain('person.link_mismatch');
+    } finally {
+      await api.close();
+      await h.close();
+    }
+  });
+
   it("the assignee's owner is not written to a lead that is now another customer's", async () => {
     const h = await startHarness({ sync: { leadPolicy: 'contact_created' } });
     const api = new KrayinClient({ baseUrl: h.krayin.apiBase, token: h.krayin.token, timezone: 'UTC' });
