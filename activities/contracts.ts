@@ -133,7 +133,10 @@ export type SyncConversationResult =
   | { kind: 'gone' }
   /** Belongs to another contact now (a merge): that contact's workflow owns it. */
   | { kind: 'moved'; contactId: number }
-  /** The linked lead was deleted in Krayin: the link is forgotten; sync the contact again, then this. */
+  /**
+   * The linked lead (or, without a lead, the person) was deleted in Krayin or is no longer the contact's
+   * (Krayin restored): the link is forgotten; sync the contact again, then this.
+   */
   | { kind: 'lead_gone' }
   | {
       kind: 'synced';

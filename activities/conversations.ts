@@ -23,6 +23,7 @@ import type { ActivityInput, KrayinActivity, KrayinApi } from '../src/krayin/api
 import { KrayinAmbiguousError, KrayinNotFoundError } from '../src/krayin/errors';
 import { mapAssigneeToOwner } from '../src/rules/owner';
 import type { JsonValue } from '../src/store/types';
+import { activityIsOurs } from '../src/sync/ownership';
 import type {
   AssignLeadOwnerInput,
   ContactRef,
@@ -33,13 +34,16 @@ import type {
   SyncConversationInput,
   SyncConversationResult,
 } from './contracts';
+import { conversationTargetUsable, leadWritable } from './conversation-targets';
 import type { ActivityDeps } from './deps';
 import { classified } from './failures';
+import { reportLinkMismatch } from './link-mismatch';
 
 /** Per-message activities written per activity execution; the workflow calls again while `more`. */
 const MESSAGES_PER_RUN = 50;
 
-export function conversationActivities({ store, connections }: ActivityDeps) {
+export function conversationActivities(deps: ActivityDeps) {
+  const { store, connections } = deps;
   return {
     async syncConversation(input: SyncConversationInput): Promise<SyncConversationResult> {
       const { connectionId, contactId, conversationId, leadId, personId } = input;
@@ -91,25 +95,28 @@ export function conversationActivities({ store, connections }: ActivityDeps) {
         const marker = (a: KrayinActivity) =>
           isConversationMarker(a.additional, conversationId, conn.config.chatwoot.accountId);
         // Linking an activity to a lead deleted in Krayin inserts the activity and then fails
-        // (krayin-api.md §3.4): every retry would leave another one. Check the lead before linking.
-        const leadGone = async () => {
-          if (leadId === null || (await krayin.getLead(leadId))) return false;
-          await store.links.upsertContact(connectionId, contactId, { leadId: null });
-          await store.audit.append({
-            connectionId,
-            contactId,
-            action: 'lead.gone',
-            detail: { leadId, conversationId },
-          });
-          return true;
-        };
+        // (krayin-api.md §3.4): every retry would leave another one. And a lead or person whose id now
+        // names someone else's record (Krayin restored) must not get our conversation. Check first.
+        const targetGone = async () =>
+          !(await conversationTargetUsable(deps, conn, { connectionId, contactId, conversationId }, input, contact));
         let activityId = link?.activityId ?? null;
         if (activityId !== null) {
-          if (attachToLead && (await leadGone())) return { kind: 'lead_gone' };
-          activityId = await updateOrForget(krayin, activityId, { ...body(rendered), ...(attachToLead ? target : {}) });
+          if (attachToLead && (await targetGone())) return { kind: 'lead_gone' };
+          // Only our own activity is updated in place: the stored id may name someone else's now.
+          const linked = await krayin.getActivity(activityId);
+          if (linked && !activityIsOurs(linked, conversationId, conn.config.chatwoot.accountId)) {
+            await reportLinkMismatch(deps, connectionId, contactId, 'activity', { activityId, conversationId });
+            await store.conversations.upsert(connectionId, conversationId, { contactId, activityId: null });
+            activityId = null;
+          } else if (!linked) activityId = null;
+          else
+            activityId = await updateOrForget(krayin, activityId, {
+              ...body(rendered),
+              ...(attachToLead ? target : {}),
+            });
         }
         if (activityId === null) {
-          if (await leadGone()) return { kind: 'lead_gone' };
+          if (await targetGone()) return { kind: 'lead_gone' };
           const found = await findOnTimeline(krayin, leadId, personId, marker);
           if (found) {
             // Found on the person's timeline only: attach it to the lead as well (Krayin adds links, never removes).
@@ -164,6 +171,13 @@ export function conversationActivities({ store, connections }: ActivityDeps) {
 
         const accountId = conn.config.chatwoot.accountId;
         const ctx = { chatwootUrl: conn.config.chatwoot.url, accountId, timeZone: conn.config.krayin.timezone };
+        // The lead (else person) the messages go to must still be the contact's (see syncConversation).
+        const contact = leadId === null ? await chatwoot.getContact(contactId) : null;
+        if (
+          !(await conversationTargetUsable(deps, conn, { connectionId, contactId, conversationId }, input, contact))
+        ) {
+          return { written: 0, more: false };
+        }
         // One timeline read per run finds what an interrupted earlier attempt already wrote.
         const timeline = await timelineOf(krayin, leadId, personId);
         let written = 0;
@@ -206,6 +220,7 @@ export function conversationActivities({ store, connections }: ActivityDeps) {
           return { moved: false };
         }
         if (lead.lead_pipeline_stage_id === stageId) return { moved: false };
+        if (!(await leadWritable(deps, { connectionId, contactId }, lead))) return { moved: false };
         await krayin.moveLeadStage(leadId, stageId);
         await store.audit.append({
           connectionId,
@@ -234,6 +249,7 @@ export function conversationActivities({ store, connections }: ActivityDeps) {
           return { ownerId, changed: false };
         // A won or lost deal belongs to whoever closed it; and the full PUT would reset its closed_at.
         if (!(await conn.lookups.isOpenStage(lead.lead_pipeline_stage_id))) return { ownerId, changed: false };
+        if (!(await leadWritable(deps, { connectionId, contactId }, lead))) return { ownerId, changed: false };
         await conn.krayin.updateLead(leadId, {
           title: lead.title ?? '',
           lead_pipeline_stage_id: lead.lead_pipeline_stage_id,

@@ -1,16 +1,21 @@
 /**
- * Find-or-create the contact's organization. Safe to retry after a crash or an ambiguous answer:
+ * Find-or-create the contact's organization. A linked organization is used only while its name still
+ * has the link's name key: after a Krayin restore its id may name another company (never attach our
+ * person to it). Safe to retry after a crash or an ambiguous answer:
  * it always looks before it creates, and a duplicate-name 422 (another contact of the same company
  * won the race) means "it exists now": look again and link.
  */
 import type { KrayinApi, KrayinOrganization } from '../src/krayin/api';
 import { KrayinAmbiguousError, KrayinValidationError } from '../src/krayin/errors';
 import type { DesiredOrganization } from '../src/mapping/types';
+import { organizationIsOurs } from '../src/sync/ownership';
 import type { SyncOrganizationInput } from './contracts';
 import type { ActivityDeps } from './deps';
 import { classified } from './failures';
+import { reportLinkMismatch } from './link-mismatch';
 
-export function organizationActivities({ store, connections }: ActivityDeps) {
+export function organizationActivities(deps: ActivityDeps) {
+  const { store, connections } = deps;
   return {
     async syncOrganization({
       connectionId,
@@ -21,10 +26,15 @@ export function organizationActivities({ store, connections }: ActivityDeps) {
         const { krayin } = connections.get(connectionId);
         const linkedId = await store.links.getOrganization(connectionId, organization.nameKey);
         if (linkedId !== null) {
-          // Verify: an organization deleted in Krayin would make every person write fail with an FK error.
-          if (await krayin.getOrganization(linkedId)) return { organizationId: linkedId };
+          // Verify: an organization deleted in Krayin would make every person write fail with an FK error,
+          // and one that is now another company's would attach our person to it.
+          const linked = await krayin.getOrganization(linkedId);
+          if (linked && organizationIsOurs(linked, organization.nameKey)) return { organizationId: linkedId };
           await store.links.deleteOrganization(connectionId, organization.nameKey);
-          await store.audit.append({ connectionId, contactId, action: 'organization.relink', detail: { linkedId } });
+          if (linked)
+            await reportLinkMismatch(deps, connectionId, contactId, 'organization', { organizationId: linkedId });
+          else
+            await store.audit.append({ connectionId, contactId, action: 'organization.relink', detail: { linkedId } });
         }
 
         const found = await findOrCreate(krayin, organization);

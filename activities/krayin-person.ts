@@ -1,22 +1,28 @@
 /**
  * Find-or-create the Krayin person for a contact, and keep it up to date.
  *
- * Identity: our link first (verified, since a person deleted in Krayin must be found or created
- * again), then exact email, then normalised phone. A new person is created inside the lead create
- * when the lead policy wants a lead now (one Krayin call for both; nested persons also need no
- * contact_numbers placeholder). Every path looks before it creates, so a retry after a crash or an
- * ambiguous answer links what the first attempt created instead of duplicating it.
+ * Identity: our link first (verified: a person deleted in Krayin must be found or created again, and
+ * a person that is no longer ours, e.g. after Krayin was restored from an older backup and handed its
+ * id out again, must never be written to), then exact email, then normalised phone. A new person is
+ * created inside the lead create when the lead policy wants a lead now (one Krayin call for both;
+ * nested persons also need no contact_numbers placeholder). Every path looks before it creates, so a
+ * retry after a crash or an ambiguous answer links what the first attempt created instead of
+ * duplicating it.
  */
 import type { KrayinApi, KrayinPerson } from '../src/krayin/api';
 import { KrayinAmbiguousError, KrayinValidationError } from '../src/krayin/errors';
 import type { ContactIdentity } from '../src/mapping/types';
 import { leadInputFor } from '../src/sync/lead-input';
+import { identityHashes, identityHashSalt, personIsOurs, type PersonEvidence } from '../src/sync/ownership';
 import { personInputFor, personNeedsUpdate } from '../src/sync/person-input';
 import type { SyncPersonInput, SyncPersonResult } from './contracts';
 import type { ActivityDeps } from './deps';
 import { classified } from './failures';
+import { resolveLead } from './krayin-lead';
+import { reportLinkMismatch } from './link-mismatch';
 
-export function personActivities({ store, connections }: ActivityDeps) {
+export function personActivities(deps: ActivityDeps) {
+  const { store, connections } = deps;
   return {
     async syncPerson(input: SyncPersonInput): Promise<SyncPersonResult> {
       const { connectionId, contactId } = input;
@@ -26,11 +32,27 @@ export function personActivities({ store, connections }: ActivityDeps) {
         const audit = (action: string, detail: Record<string, unknown>) =>
           store.audit.append({ connectionId, contactId, action, detail });
 
-        let existing = await linkedPerson(krayin, await store.links.getContact(connectionId, contactId));
-        if (existing === 'gone') {
-          await store.links.upsertContact(connectionId, contactId, { personId: null });
-          await audit('person.relink', {});
-          existing = null;
+        const link = await store.links.getContact(connectionId, contactId);
+        const ours = contactIdentities(input);
+        const salt = identityHashSalt(connectionId, contactId);
+        let existing: KrayinPerson | null = null;
+        // The stored person link was dropped (deleted in Krayin, or no longer ours): its lead is suspect too.
+        let relinked = false;
+        if (link?.personId) {
+          const written = await store.writtenIdentities.get(connectionId, contactId);
+          const linked = await krayin.getPerson(link.personId);
+          const evidence: PersonEvidence = {
+            ...ours,
+            writtenHashes: written?.personId === link.personId ? written.hashes : [],
+            salt,
+          };
+          if (linked && personIsOurs(linked, evidence)) existing = linked;
+          else {
+            if (linked) await reportLinkMismatch(deps, connectionId, contactId, 'person', { personId: link.personId });
+            else await audit('person.relink', {});
+            await store.links.upsertContact(connectionId, contactId, { personId: null });
+            relinked = true;
+          }
         }
         existing ??= await findByIdentity(krayin, input.identity);
 
@@ -46,12 +68,14 @@ export function personActivities({ store, connections }: ActivityDeps) {
             if (personId === undefined)
               throw new KrayinAmbiguousError('POST /leads', 200, 'lead created without person');
             await store.links.upsertContact(connectionId, contactId, { personId, leadId: lead.id });
+            await rememberWritten(personId);
             await audit('person.created', { personId, viaLead: lead.id });
             await audit('lead.created', { leadId: lead.id, personId });
             return { personId, leadId: lead.id, created: true };
           }
           const person = await krayin.createPerson(personInput);
           await store.links.upsertContact(connectionId, contactId, { personId: person.id });
+          await rememberWritten(person.id);
           await audit('person.created', { personId: person.id });
           return { personId: person.id, leadId: null, created: true };
         } catch (err) {
@@ -65,7 +89,6 @@ export function personActivities({ store, connections }: ActivityDeps) {
         }
 
         async function updateExisting(person: KrayinPerson): Promise<SyncPersonResult> {
-          const link = await store.links.getContact(connectionId, contactId);
           if (link?.personId !== person.id) {
             await store.links.upsertContact(connectionId, contactId, { personId: person.id });
             await audit('person.linked', { personId: person.id });
@@ -75,19 +98,36 @@ export function personActivities({ store, connections }: ActivityDeps) {
             await krayin.updatePerson(person.id, update);
             await audit('person.updated', { personId: person.id });
           }
-          return { personId: person.id, leadId: null, created: false };
+          await rememberWritten(person.id);
+          // A lead linked to the person we dropped is used only if it is this person's too.
+          const leadId =
+            relinked && link?.leadId && input.lead ? await resolveLead(deps, conn, input, person.id, input.lead) : null;
+          return { personId: person.id, leadId, created: false };
+        }
+
+        /** Hashes of the identities this person now carries for us: they recognise it after an email change. */
+        async function rememberWritten(personId: number): Promise<void> {
+          await store.writtenIdentities.set(
+            connectionId,
+            contactId,
+            personId,
+            identityHashes(salt, ours.emails, ours.phones),
+          );
         }
       });
     },
   };
 }
 
-async function linkedPerson(
-  krayin: KrayinApi,
-  link: { personId: number | null } | null,
-): Promise<KrayinPerson | null | 'gone'> {
-  if (!link?.personId) return null;
-  return (await krayin.getPerson(link.personId)) ?? 'gone';
+/** The contact's emails and phones as we write them (the matching ones first). */
+function contactIdentities(input: SyncPersonInput): { emails: string[]; phones: string[] } {
+  return {
+    emails: [input.identity.email, ...input.person.emails.map((e) => e.value)],
+    phones: [
+      ...(input.identity.phone ? [input.identity.phone] : []),
+      ...input.person.contact_numbers.map((p) => p.value),
+    ],
+  };
 }
 
 /** Exact email first; phone only when no email matched. Oldest match wins when Krayin has duplicates. */

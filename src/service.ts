@@ -314,6 +314,10 @@ async function startWorkers(d: WorkerDeps): Promise<WorkerSet> {
           if (outcome === 'synced' || outcome === 'skipped' || outcome === 'gone') health.syncEnded(connection);
         },
         parked: (connection, reason) => health.parked(connection, reason),
+        linkMismatch: (connection, record) => {
+          metrics.linkMismatch(connection, record);
+          health.linkMismatch(connection);
+        },
       },
     }),
     ...(d.workflowBundle ? { workflowBundle: d.workflowBundle } : {}),

@@ -17,6 +17,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -38,6 +39,14 @@ import type { ParkReason } from '../src/store/types';
 import { activityProxies } from './activity-proxies';
 import { syncConversationFlow } from './conversation-flow';
 import { DeliveryDeduper } from './delivery-deduper';
+
+/**
+ * Workflow changes that alter the commands of a running workflow are gated by `patched(id)`, so
+ * histories recorded by the previous code still replay (docs/operations.md, "Upgrading").
+ * verify-links-before-write: the organization is synced (verified) whenever the person is, and the
+ * person whenever a lead is about to be ensured.
+ */
+const VERIFY_LINKS_PATCH = 'verify-links-before-write';
 
 export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome | null> {
   const { connectionId, contactId, settings } = input;
@@ -208,18 +217,25 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
     startedAt: string,
   ): Promise<Extract<SyncOutcome, { kind: 'synced' }>> {
     const { changed, links } = plan;
+    // Since VERIFY_LINKS_PATCH, every step that writes through a stored id verifies it first (the
+    // activities check the record is still ours), so a lead about to be created makes the person (and
+    // organization) be verified too, instead of trusting ids a restored Krayin may have handed out again.
+    const verifyLinks = patched(VERIFY_LINKS_PATCH);
+    const leadToEnsure = plan.lead !== null && links.leadId === null;
+    const writePerson =
+      links.personId === null || changed.person || changed.organization || (verifyLinks && leadToEnsure);
 
     let organizationId: number | null = null;
     if (plan.organization) {
       organizationId =
-        changed.organization || links.organizationId === null
+        changed.organization || links.organizationId === null || (verifyLinks && writePerson)
           ? (await acts.krayin.syncOrganization({ ...ref, organization: plan.organization })).organizationId
           : links.organizationId;
     }
 
     let personId = links.personId;
     let leadId = links.leadId;
-    if (personId === null || changed.person || changed.organization) {
+    if (personId === null || writePerson) {
       const person = await acts.krayin.syncPerson({
         ...ref,
         identity: plan.identity,

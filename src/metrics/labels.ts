@@ -130,6 +130,7 @@ export const HTTP_STATUS_PATTERN = /^[1-5]\d\d$/;
 export const rules = {
   webhookOutcome: { allow: new Set<string>(WEBHOOK_OUTCOMES) },
   syncOutcome: { allow: new Set<string>(SYNC_OUTCOMES) },
+  recordType: { allow: new Set(['person', 'organization', 'lead', 'activity']) },
   status: { allow: new Set(['network']), pattern: HTTP_STATUS_PATTERN },
 } satisfies Record<string, LabelRule>;
 

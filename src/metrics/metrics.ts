@@ -68,6 +68,8 @@ export interface Metrics {
   webhook(o: WebhookObservation): void;
   sync(o: SyncObservation): void;
   krayinCall(o: KrayinCallObservation): void;
+  /** A stored link named a Krayin record that belongs to someone else now (it was not written to). */
+  linkMismatch(connection: string, record: 'person' | 'organization' | 'lead' | 'activity'): void;
   /** An `onCall` hook for one connection's KrayinClient. */
   krayinCallObserver(connection: string): (call: KrayinCallInfo) => void;
   /** Prometheus text exposition. */
@@ -137,6 +139,12 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     buckets: KRAYIN_BUCKETS,
     registers,
   });
+  const linkMismatches = new Counter({
+    name: `${METRIC_PREFIX}link_mismatches_total`,
+    help: 'Stored links whose Krayin record belongs to someone else now (Krayin restored?), by record type.',
+    labelNames: ['connection', 'record'] as const,
+    registers,
+  });
   const collectErrors = new Counter({
     name: `${METRIC_PREFIX}metrics_collect_errors_total`,
     help: 'Scrape-time collectors that failed or timed out (their gauges are then absent).',
@@ -195,6 +203,8 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
         if (validDuration(o.durationSeconds)) syncDuration.observe({ connection: conn, outcome }, o.durationSeconds);
       }),
     krayinCall,
+    linkMismatch: (conn, record) =>
+      guard(() => linkMismatches.inc({ connection: connection(conn), record: safeLabel(record, rules.recordType) })),
     krayinCallObserver: (conn) => (call) =>
       krayinCall({
         connection: conn,

@@ -10,6 +10,10 @@
  * - Parked syncs: one alert per park kind per window (deduplicated by the notifier); once no sync of
  *   that kind is parked any more (checked in the store after a sync of the connection ends well), a
  *   recovery message. Known per process: a restarted worker does not resolve alerts sent before.
+ * - Link mismatches: a stored link naming a Krayin record that now belongs to someone else is handled
+ *   per contact (never written to, relinked, audited). When several happen within a window, Krayin
+ *   was most likely restored from an older backup or reinstalled: one alert per connection and episode
+ *   (an episode ends after a quiet window), deduplicated by the notifier like the others.
  * Messages are PII-free: connection ids, counts, setting names.
  */
 import type { KrayinCallInfo } from '../krayin/http';
@@ -30,6 +34,10 @@ export interface ConnectionHealthOptions {
   unreachableAfterMs?: number;
   /** How often a blocked connection's token is probed. Default 60 s. */
   probeIntervalMs?: number;
+  /** This many link mismatches within `mismatchWindowMs` raise "krayin_links_reused". Default 3. */
+  mismatchAlertThreshold?: number;
+  /** Window of the mismatch count; also how long it must stay quiet to end an episode. Default 10 min. */
+  mismatchWindowMs?: number;
   /** How many syncs of the connection are parked with this kind (the store); enables recovery messages. */
   parkedLeft?: (connectionId: string, kind: ParkKind) => Promise<number>;
 }
@@ -45,6 +53,9 @@ interface State {
   /** A store check for parkAlerts is running; `recheck`: another sync ended meanwhile. */
   checking: boolean;
   recheck: boolean;
+  /** Times of the link mismatches of the current episode within the window; whether it was alerted. */
+  mismatchTimes: number[];
+  mismatchAlerted: boolean;
 }
 
 export class ConnectionHealth {
@@ -137,6 +148,35 @@ export class ConnectionHealth {
     } while (s.recheck);
   }
 
+  /**
+   * A stored link of the connection named a Krayin record that is someone else's now. One is a record
+   * re-used in Krayin; several within the window mean Krayin handed ids out again: alert once.
+   */
+  linkMismatch(connectionId: string): void {
+    const s = this.state(connectionId);
+    const now = this.now();
+    const windowMs = this.opts.mismatchWindowMs ?? 10 * 60_000;
+    const last = s.mismatchTimes.at(-1);
+    if (last !== undefined && now - last >= windowMs) s.mismatchAlerted = false; // quiet since: a new episode
+    s.mismatchTimes = [...s.mismatchTimes.filter((t) => now - t < windowMs), now];
+    if (s.mismatchAlerted || s.mismatchTimes.length < (this.opts.mismatchAlertThreshold ?? 3)) return;
+    s.mismatchAlerted = true;
+    this.opts.logger?.error(
+      { connectionId, mismatches: s.mismatchTimes.length },
+      'Krayin links now name other customers',
+    );
+    void this.send('alert', {
+      connectionId,
+      cause: 'krayin_links_reused',
+      title: 'Krayin records linked by the sync now belong to other customers',
+      text:
+        `${s.mismatchTimes.length} records the sync had linked (persons, organizations, leads or activities) now belong to other customers. ` +
+        'Was Krayin restored from a backup or reinstalled? Nothing was written to those records: each contact is matched again by email or phone and relinked, or its records are created again. ' +
+        'The audit trail lists them (actions ending in .link_mismatch); see docs/operations.md.',
+      severity: 'critical',
+    });
+  }
+
   /** Every `probeIntervalMs`, probes each auth-blocked connection (e.g. GET /get with the raw client). */
   startProbes(probe: (connectionId: string) => Promise<void>): void {
     this.stopProbes();
@@ -227,6 +267,8 @@ export class ConnectionHealth {
         parkAlerts: new Set(),
         checking: false,
         recheck: false,
+        mismatchTimes: [],
+        mismatchAlerted: false,
       };
       this.states.set(connectionId, s);
     }

@@ -8,6 +8,7 @@ import { cursorsRepository } from './repositories/cursors';
 import { deliveriesRepository } from './repositories/deliveries';
 import { heldEventsRepository } from './repositories/held-events';
 import { syncStatesRepository } from './repositories/sync-states';
+import { writtenIdentitiesRepository } from './repositories/written-identities';
 import type { Store } from './types';
 
 export function createStore(db: Db): Store {
@@ -28,5 +29,6 @@ export function createStore(db: Db): Store {
     messages: messageLinksRepository(db),
     heldEvents: heldEventsRepository(db),
     cursors: cursorsRepository(db),
+    writtenIdentities: writtenIdentitiesRepository(db),
   };
 }

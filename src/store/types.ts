@@ -101,6 +101,12 @@ export interface HeldEvent extends HeldEventInput {
   seq: number;
 }
 
+/** What we last wrote to a contact's Krayin person, as hashes (see Store.writtenIdentities). */
+export interface WrittenIdentity {
+  personId: number;
+  hashes: string[];
+}
+
 /** A named checkpoint of a long-running scan (reconcile, krayin-pull, backfill). */
 export interface Cursor {
   connectionId: string;
@@ -233,6 +239,17 @@ export interface Store {
     remove(connectionId: string, seqs: number[]): Promise<number>;
     /** Forget every held event of the connection; returns how many. */
     discardAll(connectionId: string): Promise<number>;
+  };
+
+  /**
+   * Salted one-way hashes of the emails and phones last written to a contact's Krayin person (never
+   * the values): they prove a linked person is still ours after the contact's email changed
+   * (src/sync/ownership.ts). Only meaningful for the person id stored with them.
+   */
+  writtenIdentities: {
+    get(connectionId: string, contactId: number): Promise<WrittenIdentity | null>;
+    /** Replaces what is stored for the contact. */
+    set(connectionId: string, contactId: number, personId: number, hashes: string[]): Promise<void>;
   };
 
   /** Reconciliation checkpoints; values are JSON (validate them when reading). */

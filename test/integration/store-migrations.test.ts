@@ -18,6 +18,7 @@ const EXPECTED_TABLES = [
   'held_events',
   'message_links',
   'organization_links',
+  'person_identity_hashes',
   'schema_migrations',
   'sync_cursors',
   'webhook_deliveries',

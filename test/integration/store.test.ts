@@ -573,4 +573,20 @@ describe.each(engines.map((engine) => [engine.name, engine] as const))('store on
       expect(await t.store.cursors.get(freshConnection(), 'reconcile')).toBeNull();
     });
   });
+
+  describe('writtenIdentities', () => {
+    it('keeps the hashes last written to a contact person, replaced as a whole, per connection', async () => {
+      const c = freshConnection();
+      const [h1, h2, h3] = ['a', 'b', 'c'].map((x) => x.repeat(64));
+      expect(await t.store.writtenIdentities.get(c, 1)).toBeNull();
+      await t.store.writtenIdentities.set(c, 1, 7, [h1!, h2!]);
+      expect(await t.store.writtenIdentities.get(c, 1)).toEqual({ personId: 7, hashes: [h1, h2] });
+      await t.store.writtenIdentities.set(c, 1, 9, [h3!]);
+      expect(await t.store.writtenIdentities.get(c, 1)).toEqual({ personId: 9, hashes: [h3] });
+      await t.store.writtenIdentities.set(c, 1, 9, []);
+      expect(await t.store.writtenIdentities.get(c, 1)).toEqual({ personId: 9, hashes: [] });
+      expect(await t.store.writtenIdentities.get(c, 2)).toBeNull();
+      expect(await t.store.writtenIdentities.get(freshConnection(), 1)).toBeNull();
+    });
+  });
 });

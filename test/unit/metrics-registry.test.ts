@@ -33,6 +33,17 @@ describe('createMetrics', () => {
     expect(count?.value).toBe(2);
   });
 
+  it('counts link mismatches by record type; anything else is "other"', async () => {
+    const m = createMetrics({ connections: ['default'], defaultMetrics: false });
+    m.linkMismatch('default', 'person');
+    m.linkMismatch('default', 'person');
+    m.linkMismatch('default', 'jane.roe@example.com' as 'lead');
+    expect(await metric(m, 'cks_link_mismatches_total')).toEqual([
+      { value: 2, labels: { connection: 'default', record: 'person' } },
+      { value: 1, labels: { connection: 'default', record: OTHER } },
+    ]);
+  });
+
   it('counts syncs and Krayin calls; a missing status is "network"', async () => {
     const m = createMetrics({ connections: ['default'], defaultMetrics: false });
     m.sync({ connection: 'default', outcome: 'parked', durationSeconds: 1.5 });

@@ -125,6 +125,42 @@ describe('ConnectionHealth', () => {
   });
 });
 
+describe('ConnectionHealth link mismatches', () => {
+  it('one mismatch (a record re-used in Krayin) alerts nobody; several within the window alert once per connection', async () => {
+    const { health, sent, advance } = setup();
+    health.linkMismatch('a');
+    advance(60_000);
+    health.linkMismatch('a');
+    await Promise.resolve();
+    expect(sent).toEqual([]);
+    health.linkMismatch('a');
+    for (let i = 0; i < 20; i++) health.linkMismatch('a'); // the rest of the restored Krayin: no more alerts
+    health.linkMismatch('b');
+    await Promise.resolve();
+    expect(sent.map((s) => `${s.kind}:${s.cause}`)).toEqual(['alert:krayin_links_reused']);
+    expect(sent[0]!.text).toMatch(/restored from a backup/);
+  });
+
+  it('mismatches spread wider than the window do not alert; a new episode after a quiet window alerts again', async () => {
+    const { health, sent, advance } = setup();
+    for (let i = 0; i < 5; i++) {
+      health.linkMismatch('a');
+      advance(6 * 60_000);
+    }
+    await Promise.resolve();
+    expect(sent).toEqual([]);
+    health.linkMismatch('a');
+    health.linkMismatch('a');
+    health.linkMismatch('a');
+    advance(11 * 60_000);
+    health.linkMismatch('a');
+    health.linkMismatch('a');
+    health.linkMismatch('a');
+    await Promise.resolve();
+    expect(sent.map((s) => s.cause)).toEqual(['krayin_links_reused', 'krayin_links_reused']);
+  });
+});
+
 async function flush(): Promise<void> {
   for (let i = 0; i < 10; i++) await Promise.resolve();
 }
