@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
-import { startCli } from '../helpers/cli-start';
+import { buildCli, startCli } from '../helpers/cli-start';
 
 interface KrayinState {
   organizations: { name: string }[];
@@ -19,6 +19,8 @@ interface KrayinState {
 }
 
 describe('npm start with no configuration: the demo', () => {
+  beforeAll(() => buildCli()); // what `npm start` does first
+
   it('runs against the simulators, syncs its traffic into the simulated Krayin, listens on loopback only, stops on Ctrl-C', async () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'cks-demo-')); // no .env here
     // Nothing configured. Only free ports instead of 3000/7233/8233, which parallel test runs may hold.
