@@ -66,7 +66,7 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
   let lastEventAt = 0;
   let phase: ContactSyncStatus['status'] = 'idle';
   /** Krayin records of the contact as last seen by this run (for the UI's current details). */
-  let krayin = krayinIdsOf(lastOutcome);
+  let krayin = carried?.krayinIds ?? krayinIdsOf(lastOutcome);
 
   setHandler(contactEventSignal, (event) => {
     if (!deliveries.add(event.deliveryId)) {
@@ -132,6 +132,7 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
         eventsReceived,
         duplicatesIgnored,
         dirtyConversations: [...dirtyConversations],
+        krayinIds: krayin,
       };
       await continueAsNew<typeof contactSync>({ ...input, carried: next });
     }
