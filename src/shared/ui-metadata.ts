@@ -73,22 +73,20 @@ const PHASES: Record<ContactSyncStatus['status'], string> = {
 
 /** The workflow's current details (markdown), shown on its page in the UI and by the metadata query. */
 export function currentDetails(d: CurrentDetailsInput): string {
-  const lines = [
-    `**${workflowSummary(d.connectionId, d.contactId)}: ${d.syncStatus}** (${PHASES[d.phase]})`,
-    '',
-    `- Last outcome: ${d.lastOutcome ? describeOutcome(d.lastOutcome) : 'none yet in this run'}`,
-  ];
+  // Most telling first: the UI shows current details in a frame only a few lines high.
+  const lines = [`**${workflowSummary(d.connectionId, d.contactId)}: ${d.syncStatus}** (${PHASES[d.phase]})`, ''];
   if (d.parkReason) lines.push(`- Park reason: ${describeParkReason(d.parkReason)}`);
   lines.push(`- Krayin: ${describeKrayinIds(d.krayin)}`);
+  lines.push(`- Last outcome: ${d.lastOutcome ? describeOutcome(d.lastOutcome) : 'none yet in this run'}`);
+  lines.push(
+    `- Pending conversations: ${d.pendingConversations.length > 0 ? [...d.pendingConversations].sort((a, b) => a - b).join(', ') : 'none'}`,
+  );
   lines.push(
     `- Events received: ${d.eventsReceived}` +
       (d.duplicatesIgnored > 0
         ? ` (${plural(d.duplicatesIgnored, 'duplicate delivery', 'duplicate deliveries')} ignored)`
         : '') +
       `; syncs: ${d.syncCount}`,
-  );
-  lines.push(
-    `- Pending conversations: ${d.pendingConversations.length > 0 ? [...d.pendingConversations].sort((a, b) => a - b).join(', ') : 'none'}`,
   );
   return lines.join('\n');
 }

@@ -66,10 +66,10 @@ describe('Temporal UI metadata texts', () => {
       [
         '**Contact 42 on connection default: synced** (waiting for events)',
         '',
-        '- Last outcome: synced, 1 conversation written',
         '- Krayin: person 12, lead 17',
-        '- Events received: 3 (1 duplicate delivery ignored); syncs: 2',
+        '- Last outcome: synced, 1 conversation written',
         '- Pending conversations: none',
+        '- Events received: 3 (1 duplicate delivery ignored); syncs: 2',
       ].join('\n'),
     );
   });
