@@ -18,6 +18,7 @@ import {
   condition,
   continueAsNew,
   patched,
+  setCurrentDetails,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -35,6 +36,12 @@ import {
 } from '../src/shared/contact-sync-api';
 import { FailureType, NON_RETRYABLE_FAILURES } from '../src/shared/failure-types';
 import { KrayinLeadIdKey, KrayinPersonIdKey, LastSyncedAtKey, SyncStatusKey } from '../src/shared/search-attributes';
+import {
+  activitySummaries as say,
+  currentDetails,
+  debounceTimerSummary,
+  idleCloseTimerSummary,
+} from '../src/shared/ui-metadata';
 import type { ParkReason } from '../src/store/types';
 import { activityProxies } from './activity-proxies';
 import { syncConversationFlow } from './conversation-flow';
@@ -67,6 +74,8 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
   const dirtyConversations = new Set<number>(carried?.dirtyConversations ?? []);
   let lastEventAt = 0;
   let phase: ContactSyncStatus['status'] = 'idle';
+  /** Krayin records of the contact as last seen by this run (for the UI's current details). */
+  let krayin = carried?.krayinIds ?? krayinIdsOf(lastOutcome);
 
   setHandler(contactEventSignal, (event) => {
     if (!deliveries.add(event.deliveryId)) {
@@ -77,6 +86,7 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
     if (event.conversationId !== undefined) dirtyConversations.add(event.conversationId);
     pending = true;
     lastEventAt = Date.now();
+    showDetails();
   });
   setHandler(retrySignal, () => {
     retryRequested = true;
@@ -96,24 +106,27 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
   }));
 
   for (;;) {
-    phase = 'idle';
-    const woke = await condition(() => pending, settings.idleCloseMs);
+    enterPhase('idle');
+    const woke = await condition(() => pending, settings.idleCloseMs, {
+      summary: idleCloseTimerSummary(settings.idleCloseMs),
+    });
     if (!woke) {
       // Idle: close this run. The next event starts a new one, which reloads state from the store.
       await condition(allHandlersFinished);
       if (!pending) return lastOutcome;
     }
 
-    phase = 'waiting';
+    enterPhase('waiting');
     await letBurstSettle();
     pending = false;
     const force = retryRequested;
     retryRequested = false;
 
-    phase = 'syncing';
+    enterPhase('syncing');
     lastOutcome = await syncOnce(force);
     syncCount++;
     applyOutcome(lastOutcome);
+    showDetails();
 
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
@@ -128,6 +141,7 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
         eventsReceived,
         duplicatesIgnored,
         dirtyConversations: [...dirtyConversations],
+        krayinIds: krayin,
       };
       await continueAsNew<typeof contactSync>({ ...input, carried: next });
     }
@@ -138,7 +152,7 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
     const startedAt = Date.now();
     for (;;) {
       const seen = lastEventAt;
-      await sleep(settings.debounceMs);
+      await sleep(settings.debounceMs, { summary: debounceTimerSummary(settings.debounceMs) });
       if (lastEventAt === seen || Date.now() - startedAt >= settings.maxDebounceMs) return;
     }
   }
@@ -149,17 +163,16 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
     const conversations = [...dirtyConversations];
     dirtyConversations.clear();
     try {
-      const plan = await acts.chatwoot.planContactSync({
-        ...ref,
-        force,
-        conversationStarted: conversations.length > 0,
-      });
+      const plan = await acts.chatwoot.planContactSync.executeWithOptions({ summary: say.planContactSync(contactId) }, [
+        { ...ref, force, conversationStarted: conversations.length > 0 },
+      ]);
       let outcome: Extract<SyncOutcome, { kind: 'synced' | 'unchanged' }>;
       let contact: { personId: number; leadId: number | null };
       switch (plan.kind) {
         case 'unchanged':
           outcome = { kind: 'unchanged' };
           contact = { personId: plan.links.personId, leadId: plan.links.leadId };
+          krayin = { ...plan.links };
           break;
         case 'sync': {
           const synced = await writeToKrayin(plan, startedAt);
@@ -168,11 +181,15 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
           break;
         }
         case 'gone':
-          await acts.store.recordGone({ ...ref, startedAt });
+          await acts.store.recordGone.executeWithOptions({ summary: say.recordGone(contactId) }, [
+            { ...ref, startedAt },
+          ]);
           return { kind: 'gone' };
         case 'skip':
           await remember(conversations);
-          await acts.store.recordSkipped({ ...ref, note: plan.note, startedAt });
+          await acts.store.recordSkipped.executeWithOptions({ summary: say.recordSkipped(contactId) }, [
+            { ...ref, note: plan.note, startedAt },
+          ]);
           return { kind: 'skipped', note: plan.note };
         case 'invalid':
           await remember(conversations);
@@ -205,7 +222,10 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
 
   /** Conversations that could not be written now are kept in the store, so none is forgotten. */
   async function remember(conversationIds: number[]): Promise<void> {
-    if (conversationIds.length > 0) await acts.store.rememberConversations({ ...ref, conversationIds });
+    if (conversationIds.length === 0) return;
+    await acts.store.rememberConversations.executeWithOptions({ summary: say.rememberConversations(conversationIds) }, [
+      { ...ref, conversationIds },
+    ]);
   }
 
   /**
@@ -229,34 +249,71 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
     if (plan.organization) {
       organizationId =
         changed.organization || links.organizationId === null || (verifyLinks && writePerson)
-          ? (await acts.krayin.syncOrganization({ ...ref, organization: plan.organization })).organizationId
+          ? (
+              await acts.krayin.syncOrganization.executeWithOptions(
+                { summary: say.syncOrganization(contactId, links.organizationId) },
+                [{ ...ref, organization: plan.organization }],
+              )
+            ).organizationId
           : links.organizationId;
     }
 
     let personId = links.personId;
     let leadId = links.leadId;
     if (personId === null || writePerson) {
-      const person = await acts.krayin.syncPerson({
-        ...ref,
-        identity: plan.identity,
-        person: plan.person,
-        organizationId,
-        lead: plan.lead,
-      });
+      const person = await acts.krayin.syncPerson.executeWithOptions(
+        { summary: say.syncPerson(contactId, personId, plan.lead !== null && leadId === null) },
+        [{ ...ref, identity: plan.identity, person: plan.person, organizationId, lead: plan.lead }],
+      );
       personId = person.personId;
       leadId = person.leadId ?? leadId;
     }
 
     if (!plan.lead) leadId = links.leadId;
-    else if (leadId === null) leadId = (await acts.krayin.ensureLead({ ...ref, personId, lead: plan.lead })).leadId;
+    else if (leadId === null) {
+      const lead = plan.lead;
+      leadId = (
+        await acts.krayin.ensureLead.executeWithOptions({ summary: say.ensureLead(contactId, personId) }, [
+          { ...ref, personId, lead },
+        ])
+      ).leadId;
+    }
 
-    await acts.store.recordSynced({ ...ref, hash: plan.hash, personId, leadId, organizationId, startedAt });
+    await acts.store.recordSynced.executeWithOptions({ summary: say.recordSynced(contactId, personId, leadId) }, [
+      { ...ref, hash: plan.hash, personId, leadId, organizationId, startedAt },
+    ]);
     return { kind: 'synced', personId, leadId, organizationId };
   }
 
   async function park(reason: ParkReason, status: 'parked' | 'failed', startedAt: string): Promise<SyncOutcome> {
-    await acts.store.recordParked({ ...ref, reason, status, startedAt });
+    await acts.store.recordParked.executeWithOptions({ summary: say.recordParked(contactId, status, reason.kind) }, [
+      { ...ref, reason, status, startedAt },
+    ]);
     return status === 'parked' ? { kind: 'parked', reason } : { kind: 'failed', reason };
+  }
+
+  function enterPhase(next: ContactSyncStatus['status']): void {
+    phase = next;
+    showDetails();
+  }
+
+  /** The UI's "current details" of this run (setCurrentDetails is state, not a command: replay-safe). */
+  function showDetails(): void {
+    setCurrentDetails(
+      currentDetails({
+        connectionId,
+        contactId,
+        phase,
+        syncStatus,
+        lastOutcome,
+        parkReason,
+        krayin,
+        syncCount,
+        eventsReceived,
+        duplicatesIgnored,
+        pendingConversations: [...dirtyConversations],
+      }),
+    );
   }
 
   function applyOutcome(outcome: SyncOutcome): void {
@@ -264,6 +321,7 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
       case 'synced':
         parkReason = null;
         syncStatus = 'synced';
+        krayin = krayinIdsOf(outcome);
         upsertSearchAttributes([
           { key: SyncStatusKey, value: 'synced' },
           { key: KrayinPersonIdKey, value: String(outcome.personId) },
@@ -292,6 +350,12 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
         return;
     }
   }
+}
+
+function krayinIdsOf(outcome: SyncOutcome | null) {
+  return outcome?.kind === 'synced'
+    ? { personId: outcome.personId, leadId: outcome.leadId, organizationId: outcome.organizationId }
+    : { personId: null, leadId: null, organizationId: null };
 }
 
 /** The ApplicationFailure an activity threw (after Temporal wrapped it in an ActivityFailure). */

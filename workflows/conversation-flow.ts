@@ -12,6 +12,7 @@
 import type { ContactRef } from '../activities/contracts';
 import { decideStageMove } from '../src/rules/stage-move';
 import { detectTriggers } from '../src/rules/triggers';
+import { activitySummaries as say } from '../src/shared/ui-metadata';
 import type { ActivityProxies } from './activity-proxies';
 
 export interface ConversationFlowResult {
@@ -27,14 +28,20 @@ export async function syncConversationFlow(
   contact: { personId: number; leadId: number | null },
 ): Promise<ConversationFlowResult> {
   const conv = { ...ref, conversationId };
-  const result = await acts.krayin.syncConversation({ ...conv, ...contact });
+  const result = await acts.krayin.syncConversation.executeWithOptions(
+    { summary: say.syncConversation(conversationId, contact.leadId, contact.personId) },
+    [{ ...conv, ...contact }],
+  );
   if (result.kind !== 'synced') return { conversationId, outcome: result.kind, stageMovedTo: null };
 
   const { leadId } = contact;
   let stageMovedTo: number | null = null;
   const triggers = detectTriggers(result.previous, result.observed);
   if (leadId !== null && result.follow.stageRules && triggers.length > 0) {
-    const lead = await acts.krayin.leadStageContext({ ...ref, leadId });
+    const lead = await acts.krayin.leadStageContext.executeWithOptions(
+      { summary: say.leadStageContext(leadId, triggers) },
+      [{ ...ref, leadId }],
+    );
     const move = decideStageMove({
       currentStageId: lead.currentStageId,
       pipelines: lead.pipelines,
@@ -42,29 +49,42 @@ export async function syncConversationFlow(
       rules: lead.rules,
     });
     if (move) {
-      const { moved } = await acts.krayin.moveLeadStage({
-        ...ref,
-        leadId,
-        stageId: move.stageId,
-        fromStageId: lead.currentStageId,
-        trigger: move.trigger,
-        ruleIndex: move.ruleIndex,
-      });
+      const { moved } = await acts.krayin.moveLeadStage.executeWithOptions(
+        { summary: say.moveLeadStage(leadId, move.stageId, move.trigger) },
+        [
+          {
+            ...ref,
+            leadId,
+            stageId: move.stageId,
+            fromStageId: lead.currentStageId,
+            trigger: move.trigger,
+            ruleIndex: move.ruleIndex,
+          },
+        ],
+      );
       if (moved) stageMovedTo = move.stageId;
     }
   }
 
   const assigneeChanged = result.observed.assigneeId !== (result.previous?.assigneeId ?? null);
   if (leadId !== null && result.follow.assigneeOwner && assigneeChanged && result.observed.assigneeId !== null) {
-    await acts.krayin.assignLeadOwner({ ...conv, leadId, assigneeId: result.observed.assigneeId });
+    await acts.krayin.assignLeadOwner.executeWithOptions({ summary: say.assignLeadOwner(leadId, conversationId) }, [
+      { ...conv, leadId, assigneeId: result.observed.assigneeId },
+    ]);
   }
 
   if (result.follow.messageActivities) {
-    while ((await acts.krayin.syncMessageActivities({ ...conv, ...contact })).more) {
-      // next batch
+    for (let batch = 1; ; batch++) {
+      const { more } = await acts.krayin.syncMessageActivities.executeWithOptions(
+        { summary: say.syncMessageActivities(conversationId, batch) },
+        [{ ...conv, ...contact }],
+      );
+      if (!more) break;
     }
   }
 
-  await acts.store.recordConversation({ ...conv, observed: result.observed });
+  await acts.store.recordConversation.executeWithOptions({ summary: say.recordConversation(conversationId) }, [
+    { ...conv, observed: result.observed },
+  ]);
   return { conversationId, outcome: result.written ? 'synced' : 'unchanged', stageMovedTo };
 }

@@ -51,6 +51,8 @@ export interface CarriedState {
   duplicatesIgnored: number;
   /** Conversations with events not synced yet (optional: older runs carried none). */
   dirtyConversations?: number[];
+  /** Krayin records last seen linked, for the Temporal UI's current details (optional: older runs carried none). */
+  krayinIds?: { personId: number | null; leadId: number | null; organizationId: number | null };
 }
 
 export interface ContactSyncInput {

@@ -14,6 +14,7 @@ import {
   type ContactSyncInput,
 } from '../shared/contact-sync-api';
 import { ChatwootContactIdKey, ConnectionIdKey, SyncStatusKey } from '../shared/search-attributes';
+import { workflowDetails, workflowSummary } from '../shared/ui-metadata';
 import { contactSyncSettings } from './workflow-settings';
 
 export class TemporalDispatcher implements EventDispatcher {
@@ -63,6 +64,9 @@ export class TemporalDispatcher implements EventDispatcher {
         { key: ChatwootContactIdKey, value: String(contactId) },
         { key: SyncStatusKey, value: 'pending' },
       ],
+      // What the Temporal UI shows for the run (ids only); only used when this call starts the run.
+      staticSummary: workflowSummary(connectionId, contactId),
+      staticDetails: workflowDetails(connectionId, contactId),
     };
   }
 }
