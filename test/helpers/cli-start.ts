@@ -12,9 +12,16 @@ import type { FakeKrayin } from '../fakes/krayin';
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/src/cli.js');
 
-/** `npm run build` (tsc -b: seconds when dist is current). */
+let built = false;
+
+/**
+ * `npm run build` (tsc -b: seconds when dist is current), once per test file: what `npm start` does
+ * first. startCli calls it too, so no test can run a dist/ that is older than the sources.
+ */
 export function buildCli(): void {
+  if (built) return;
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  built = true;
 }
 
 export interface PrintedUrls {
@@ -69,6 +76,7 @@ export function startCli(
   readyTimeoutMs = 120_000,
   opts: { detached?: boolean } = {},
 ): StartedCli {
+  buildCli();
   // detached: its own process group, like a terminal's foreground job.
   const child = spawn(process.execPath, [CLI, 'start'], {
     cwd,

@@ -54,6 +54,7 @@ describe('GET /metrics', () => {
       cks_syncs_total: 'counter',
       cks_sync_duration_seconds: 'histogram',
       cks_krayin_calls_total: 'counter',
+      cks_link_mismatches_total: 'counter',
       cks_krayin_call_duration_seconds: 'histogram',
       cks_metrics_collect_errors_total: 'counter',
       cks_parked_syncs: 'gauge',
