@@ -1,0 +1,142 @@
+/**
+ * Contact flows: Chatwoot contacts in, Krayin organizations / persons / leads out. Each flow asserts
+ * the end state it must reach on any Krayin, fake or real (see ../helpers/flows.ts).
+ */
+import type { ContactInput } from '../../helpers/webhooks';
+import type { Flow } from '../helpers/flows';
+
+/** Contact ids of this tier (9xxx), apart from those other suites use on the same Temporal server. */
+export function contact(id: number, extra: Partial<ContactInput> = {}): ContactInput {
+  return {
+    id,
+    name: `Jane Doe ${id}`,
+    email: `jane.${id}@example.com`,
+    phone_number: '+4915112345678',
+    additional_attributes: { company_name: `Acme Logistics ${id} GmbH`, description: 'Head of Operations' },
+    custom_attributes: {},
+    ...extra,
+  };
+}
+
+export const contactWithCompany: Flow = async (t) => {
+  const res = await t.h.sendContact('contact_created', contact(9001));
+  expect(res.status).toBe(202);
+  await t.h.waitFor(9001, (s) => s.syncStatus === 'synced' && s.status === 'idle', 60_000);
+
+  const k = await t.view();
+  expect(k.organizations.map((o) => o.name)).toEqual(['Acme Logistics 9001 GmbH']);
+  expect(k.persons).toHaveLength(1);
+  const person = k.persons[0]!;
+  expect(person).toMatchObject({
+    name: 'Jane Doe 9001',
+    emails: [{ value: 'jane.9001@example.com', label: 'work' }],
+    contact_numbers: [{ value: '+4915112345678', label: 'work' }],
+    job_title: 'Head of Operations',
+    organization_id: k.organizations[0]!.id,
+  });
+  expect(k.leads).toHaveLength(1);
+  expect(k.leads[0]).toMatchObject({ person_id: person.id, title: 'Jane Doe 9001 (Chatwoot)', stage_code: 'new' });
+  expect(await t.h.store.links.getContact('default', 9001)).toMatchObject({
+    personId: person.id,
+    organizationId: k.organizations[0]!.id,
+    leadId: k.leads[0]!.id,
+  });
+};
+
+/**
+ * Persons sales created by hand are linked, never duplicated: one with the same email, one whose email
+ * differs only in case (Krayin's uniqueness check is case-sensitive, its search is not).
+ */
+export const existingPersonsLinked: Flow = async (t) => {
+  const [same, cased] = await t.sales(async (api) => [
+    await api.createPerson({
+      name: 'J. Doe',
+      emails: [{ value: 'jane.9002@example.com', label: 'work' }],
+      contact_numbers: [{ value: '+4930111111', label: 'work' }],
+    }),
+    await api.createPerson({
+      name: 'J. Doe (cased)',
+      emails: [{ value: 'Jane.9003@Example.COM', label: 'work' }],
+      contact_numbers: [{ value: '+4930222222', label: 'work' }],
+    }),
+  ]);
+  await t.h.sendContact('contact_created', contact(9002, { phone_number: '', additional_attributes: {} }));
+  await t.h.waitFor(9002, (s) => s.syncStatus === 'synced' && s.status === 'idle', 60_000);
+  await t.h.sendContact('contact_created', contact(9003, { phone_number: '', additional_attributes: {} }));
+  await t.h.waitFor(9003, (s) => s.syncStatus === 'synced' && s.status === 'idle', 60_000);
+
+  const k = await t.view();
+  expect(k.persons.map((p) => p.id)).toEqual([same!.id, cased!.id]);
+  expect(k.persons[0]).toMatchObject({
+    name: 'Jane Doe 9002',
+    contact_numbers: [{ value: '+4930111111', label: 'work' }],
+  });
+  expect(k.persons[1]!.name).toBe('Jane Doe 9003');
+  expect((await t.h.store.links.getContact('default', 9002))?.personId).toBe(same!.id);
+  expect((await t.h.store.links.getContact('default', 9003))?.personId).toBe(cased!.id);
+  expect(k.leads.map((l) => l.person_id)).toEqual([same!.id, cased!.id]);
+};
+
+/** Sales' additions on a synced person survive the next Chatwoot update: owner, extra email and phone. */
+export const updateKeepsSalesAdditions: Flow = async (t) => {
+  const jane = contact(9004);
+  await t.h.sendContact('contact_created', jane);
+  await t.h.waitFor(9004, (s) => s.syncStatus === 'synced' && s.status === 'idle', 60_000);
+  const personId = (await t.view()).persons[0]!.id;
+  await t.sales(async (api) => {
+    const before = (await api.getPerson(personId))!;
+    await api.updatePerson(personId, {
+      name: before.name ?? '',
+      emails: [...(before.emails ?? []), { value: 'jane.private.9004@example.com', label: 'home' }],
+      contact_numbers: [...(before.contact_numbers ?? []), { value: '+4930999999', label: 'home' }],
+      organization_id: before.organization?.id ?? null,
+      user_id: 1,
+    });
+  });
+
+  await t.h.sendContact('contact_updated', { ...jane, name: 'Jane Smith', phone_number: '+4915199999999' });
+  await t.h.waitFor(9004, (s) => s.syncCount === 2 && s.status === 'idle', 60_000);
+  const k = await t.view();
+  expect(k.persons).toHaveLength(1);
+  expect(k.persons[0]).toMatchObject({
+    name: 'Jane Smith',
+    user_id: 1,
+    emails: [
+      { value: 'jane.9004@example.com', label: 'work' },
+      { value: 'jane.private.9004@example.com', label: 'home' },
+    ],
+    contact_numbers: [
+      { value: '+4915199999999', label: 'work' },
+      { value: '+4915112345678', label: 'work' },
+      { value: '+4930999999', label: 'home' },
+    ],
+  });
+};
+
+/** leadPolicy never + a map to a unique custom attribute: Krayin's 422 parks only the contact that clashes. */
+export const uniqueAttributeParksOnlyThatContact: Flow = async (t) => {
+  await t.sales((_api, raw) =>
+    raw('POST', '/settings/attributes', {
+      entity_type: 'persons',
+      code: 'cw_member_no',
+      name: 'Member no',
+      type: 'text',
+      is_unique: 1,
+    }),
+  );
+  const member = (id: number, no: string) =>
+    contact(id, { phone_number: '', additional_attributes: {}, custom_attributes: { member_no: no } });
+  await t.h.sendContact('contact_created', member(9021, 'M-1'));
+  await t.h.waitFor(9021, (s) => s.syncStatus === 'synced' && s.status === 'idle', 60_000);
+  await t.h.sendContact('contact_created', member(9022, 'M-1'));
+  const parked = await t.h.waitFor(9022, (s) => s.syncStatus === 'parked', 60_000);
+  expect(parked.parkReason).toMatchObject({
+    kind: 'validation',
+    endpoint: 'POST /contacts/persons',
+    fieldErrors: { cw_member_no: ['The value has already been taken.'] },
+  });
+  await t.h.sendContact('contact_created', member(9023, 'M-3'));
+  await t.h.waitFor(9023, (s) => s.syncStatus === 'synced' && s.status === 'idle', 60_000);
+  const k = await t.view();
+  expect(k.persons.map((p) => p.custom_attributes)).toEqual([{ cw_member_no: 'M-1' }, { cw_member_no: 'M-3' }]);
+};
