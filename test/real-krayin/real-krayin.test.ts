@@ -9,7 +9,8 @@
  */
 import {
   contactWithCompany,
-  existingPersonsLinked,
+  caseVariantPersonLinked,
+  existingPersonLinked,
   uniqueAttributeParksOnlyThatContact,
   updateKeepsSalesAdditions,
 } from './flows/contacts';
@@ -48,8 +49,15 @@ describe('real Krayin, APP_DEBUG=true, UTC', () => {
     await runOnBoth(krayin, contactWithCompany, contacts(true));
   });
 
-  it('persons sales created (same email, email differing in case) are linked, never duplicated', async () => {
-    await runOnBoth(krayin, existingPersonsLinked, contacts(true));
+  it('a person sales created with the same email is linked, never duplicated', async () => {
+    await runOnBoth(krayin, existingPersonLinked, contacts(true));
+  });
+
+  // KNOWN GAP (see docs/development.md): the client searches the email as Chatwoot has it (lower-case),
+  // Krayin's search is case-sensitive, so a person stored as "Jane.X@Example.COM" is not found and a
+  // second person is created, on the fake and on the real Krayin alike. Drop `.failing` once it is fixed.
+  it.failing('a person sales created with the email in other case is linked, never duplicated', async () => {
+    await runOnBoth(krayin, caseVariantPersonLinked, contacts(true));
   });
 
   it('an update keeps what sales added: owner, extra emails and phones', async () => {

@@ -100,7 +100,15 @@ async function runWith(
       }
     },
   };
-  await flow(ctx);
+  try {
+    await flow(ctx);
+  } catch (err) {
+    // Which Krayin calls led there: the first thing to look at when only one of the two Krayins fails.
+    const seen = calls().map((c) => `${c.method} ${c.path} ${c.status}`);
+    if (err instanceof Error)
+      err.message += `\n${kind} Krayin calls (${seen.length}):\n  ${seen.slice(-40).join('\n  ')}`;
+    throw err;
+  }
   return calls();
 }
 
@@ -182,6 +190,7 @@ export async function runOnBoth(
   const fake = await runOnFake(flow, setup);
   const real = await runOnReal(krayin, flow, setup);
   const lines = compare === 'exact' ? callLines : answeredCallSet;
+  expect(real.length).toBeGreaterThan(0); // the proxy saw the service's traffic
   expect(lines(real)).toEqual(lines(fake));
   return { fake, real };
 }

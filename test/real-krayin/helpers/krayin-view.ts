@@ -75,8 +75,9 @@ const PERSONS = `SELECT JSON_ARRAYAGG(JSON_OBJECT(
   'id', p.id, 'name', p.name, 'emails', JSON_EXTRACT(p.emails, '$'),
   'contact_numbers', JSON_EXTRACT(p.contact_numbers, '$'), 'job_title', p.job_title,
   'organization_id', p.organization_id, 'user_id', p.user_id,
-  'custom_attributes', (SELECT JSON_OBJECTAGG(a.code, COALESCE(v.text_value, v.boolean_value, v.integer_value,
-      v.float_value, v.datetime_value, v.date_value, JSON_EXTRACT(v.json_value, '$')))
+  'custom_attributes', (SELECT JSON_ARRAYAGG(JSON_OBJECT('code', a.code, 'text', v.text_value,
+      'boolean', v.boolean_value, 'integer', v.integer_value, 'float', v.float_value,
+      'datetime', v.datetime_value, 'date', v.date_value))
     FROM attribute_values v JOIN attributes a ON a.id = v.attribute_id
     WHERE v.entity_type = 'persons' AND v.entity_id = p.id AND a.is_user_defined = 1)
 ) ORDER BY p.id) FROM persons p`;
@@ -92,9 +93,19 @@ const ACTIVITIES = `SELECT JSON_ARRAYAGG(JSON_OBJECT('id', a.id, 'type', a.type,
   'person_ids', (SELECT JSON_ARRAYAGG(pa.person_id) FROM person_activities pa WHERE pa.activity_id = a.id)
 ) ORDER BY a.id) FROM activities a`;
 
+/** One attribute_values row: the value sits in the column of its type, the others are null. */
+type TypedValue = { code: string } & Record<'text' | 'boolean' | 'integer' | 'float' | 'datetime' | 'date', unknown>;
+
+function attributeValues(rows: TypedValue[] | null): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const r of rows ?? []) out[r.code] = r.text ?? r.boolean ?? r.integer ?? r.float ?? r.datetime ?? r.date ?? null;
+  return out;
+}
+
 export async function viewOfReal(krayin: RealKrayin): Promise<KrayinView> {
   const doc = await krayin.queryJson<{
-    persons: (KrayinView['persons'][number] & { custom_attributes: Record<string, unknown> | null })[] | null;
+    persons:
+      (Omit<KrayinView['persons'][number], 'custom_attributes'> & { custom_attributes: TypedValue[] | null })[] | null;
     organizations: KrayinView['organizations'] | null;
     leads: KrayinView['leads'] | null;
     activities:
@@ -104,7 +115,7 @@ export async function viewOfReal(krayin: RealKrayin): Promise<KrayinView> {
       'activities', (${ACTIVITIES}))`,
   );
   return {
-    persons: (doc.persons ?? []).map((p) => ({ ...p, custom_attributes: p.custom_attributes ?? {} })),
+    persons: (doc.persons ?? []).map((p) => ({ ...p, custom_attributes: attributeValues(p.custom_attributes) })),
     organizations: doc.organizations ?? [],
     leads: doc.leads ?? [],
     activities: (doc.activities ?? []).map((a) => ({
