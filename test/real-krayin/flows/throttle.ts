@@ -26,15 +26,21 @@ export const throttleHitOnPurpose: Flow = async (t) => {
   const calls = t.calls();
   const limited = calls.filter((c) => c.status === 429);
   expect(limited.length).toBeGreaterThan(0);
-  // No request sent inside a window Krayin announced: after a 429's answer, the next request waits
-  // for its Retry-After (requests already in flight when it came are not the service's choice).
+  // No request sent inside a window Krayin announced. The proxy sees arrivals, not the service's
+  // decisions: a request the service dispatched just before the 429 reached it can arrive just after
+  // (IN_FLIGHT_GRACE_MS); such a request is still refused by Krayin's throttle, never answered 2xx.
   // The counting proxy in front of the real Krayin records answer times and Retry-After; the fake's log does not.
   if (t.kind !== 'real') return;
   for (const hit of limited) {
     const answeredAt = hit.answeredAt!;
     expect(hit.retryAfter).toBeGreaterThan(0);
     const windowEnd = answeredAt + hit.retryAfter! * 1000;
-    const inside = calls.filter((c) => c.at > answeredAt && c.at < windowEnd);
+    const raced = calls.filter((c) => c.at > answeredAt && c.at <= answeredAt + IN_FLIGHT_GRACE_MS && c.at < windowEnd);
+    expect(raced.filter((c) => c.status !== 429)).toEqual([]);
+    const inside = calls.filter((c) => c.at > answeredAt + IN_FLIGHT_GRACE_MS && c.at < windowEnd);
     expect(inside.map((c) => `${c.method} ${c.path} at +${c.at - answeredAt} ms`)).toEqual([]);
   }
 };
+
+/** How late a request dispatched before the 429 arrived may still reach the proxy (a loaded 2-core box). */
+const IN_FLIGHT_GRACE_MS = 1_000;
