@@ -53,10 +53,7 @@ describe('real Krayin, APP_DEBUG=true, UTC', () => {
     await runOnBoth(krayin, existingPersonLinked, contacts(true));
   });
 
-  // KNOWN GAP (see docs/development.md): the client searches the email as Chatwoot has it (lower-case),
-  // Krayin's search is case-sensitive, so a person stored as "Jane.X@Example.COM" is not found and a
-  // second person is created, on the fake and on the real Krayin alike. Drop `.failing` once it is fixed.
-  it.failing('a person sales created with the email in other case is linked, never duplicated', async () => {
+  it('a person sales created with the email in other case is linked, never duplicated', async () => {
     await runOnBoth(krayin, caseVariantPersonLinked, contacts(true));
   });
 
