@@ -1,5 +1,5 @@
-// Two projects: fast pure unit tests, and integration tests that talk to real servers
-// (Temporal dev server, Postgres, PGlite, fake Krayin/Chatwoot over HTTP).
+// Three projects: fast pure unit tests, integration tests that talk to real servers (Temporal dev
+// server, Postgres, PGlite, fake Krayin/Chatwoot over HTTP), and the real-krayin tier (the real Krayin).
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 
 /** @type {import('jest').Config} */
@@ -22,6 +22,16 @@ module.exports = {
         '<rootDir>/test/chaos/**/*.test.ts',
       ],
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+      globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
+    },
+    {
+      // The product's main flows against the real Krayin 2.1.2 (../shared/krayin-real), installed and
+      // started by its globalSetup; one test file, so its tests share that one Krayin one at a time.
+      displayName: 'real-krayin',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/real-krayin/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/real-krayin/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
     },
   ],

@@ -121,7 +121,9 @@ export function activityBody(endpoint: string, input: Partial<ActivityInput>, ti
   setIfDefined(body, 'type', input.type);
   setIfDefined(body, 'title', varchar(input.title));
   setIfDefined(body, 'comment', htmlText(input.comment));
-  setIfDefined(body, 'additional', input.additional);
+  // A JSON string: Krayin 2.1.2 has no cast on this JSON column, and its create binds an object as an
+  // array ("Array to string conversion", a 500); a string is stored as is and decoded on every read.
+  setIfDefined(body, 'additional', input.additional == null ? input.additional : JSON.stringify(input.additional));
   setIfDefined(body, 'schedule_from', wallTime(endpoint, 'schedule_from', input.schedule_from, timeZone));
   setIfDefined(body, 'schedule_to', wallTime(endpoint, 'schedule_to', input.schedule_to, timeZone));
   setIfDefined(body, 'location', varchar(input.location));

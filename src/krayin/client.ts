@@ -43,6 +43,7 @@ import {
 } from './schemas';
 import {
   emailSearchTerms,
+  emailShapeTerm,
   nameNeedsClientSideFilter,
   personHasEmail,
   personHasPhone,
@@ -196,9 +197,21 @@ export class KrayinClient implements KrayinApi {
     return candidates.filter(accept).sort((a, b) => a.id - b.id);
   }
 
+  /**
+   * Exact email, any letter case: one search by the email's shape (see emailShapeTerm). When more
+   * persons share the shape than one search returns, the exact-case terms are searched instead (and
+   * the index scanned if one of those comes back full): then a variant typed in another case can be
+   * missed, but no exact match ever is, and a large CRM is not scanned for every new contact.
+   */
   async findPersonsByEmail(email: string): Promise<KrayinPerson[]> {
     if (email.trim() === '') return [];
-    return this.#findPersons('emails', emailSearchTerms(email), (p) => personHasEmail(p, email));
+    const accept = (p: KrayinPerson) => personHasEmail(p, email);
+    const shape = emailShapeTerm(email);
+    if (shape !== null) {
+      const { rows, full } = await this.#searchPersons('emails', shape);
+      if (!full) return rows.filter(accept).sort((a, b) => a.id - b.id);
+    }
+    return this.#findPersons('emails', emailSearchTerms(email), accept);
   }
 
   async findPersonsByPhone(phoneE164: string): Promise<KrayinPerson[]> {

@@ -26,6 +26,24 @@ export function safeSearchTerm(value: string): string {
 }
 
 /**
+ * The one search that finds an email in any letter case: its shape, every ASCII letter replaced by
+ * LIKE's one-character wildcard `_`, between the quotes of the JSON string it is stored in
+ * (`jane.x@example.com` -> `"____._@_______.___"`). Krayin's LIKE on the JSON text is case-sensitive and
+ * sales type emails as they like (`Jane.X@Example.COM`), so a lower-case term misses them and a second
+ * person would be created; the shape matches every case variant (and other emails of the same shape,
+ * which the post-filter drops). The quotes make it match whole values only, which keeps the result
+ * small. An email with characters that cannot be searched (see above) gets the shape of its longest
+ * safe run, without the quotes. Null when nothing can be searched.
+ */
+export function emailShapeTerm(email: string): string | null {
+  const trimmed = email.trim();
+  const run = safeSearchTerm(trimmed);
+  if (run === '') return null;
+  const shape = run.replace(/[A-Za-z]/g, '_');
+  return run === trimmed ? `"${shape}"` : shape;
+}
+
+/**
  * Search terms for one email: as given and lower-cased (Krayin's LIKE is case-sensitive; our mapper
  * writes lower-case, a human in Krayin's UI may not). Deduplicated, empty terms dropped.
  */

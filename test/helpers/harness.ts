@@ -68,6 +68,11 @@ export interface HarnessOptions {
   /** Overrides of the connection's `krayin` settings (timeouts, rate). */
   krayinSettings?: Record<string, unknown>;
   krayin?: FakeKrayinOptions;
+  /**
+   * Another Krayin instead of the fake (the real-krayin tier: the real Krayin behind a counting proxy).
+   * The harness's `krayin` then throws on use; `krayinCalls()` reads `calls()`.
+   */
+  externalKrayin?: ExternalKrayin;
   /** Which store engine (default: the first of storeEngines(), i.e. PGlite in memory). */
   storeEngine?: StoreEngineName;
   /** Run workers in this process (default true). false: the test runs them (e.g. in a child process). */
@@ -110,6 +115,22 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+export interface ExternalKrayin {
+  apiBase: string;
+  token: string;
+  calls(): ReturnType<FakeKrayin['requests']>;
+}
+
+/** Stands in for the fake when the harness talks to another Krayin: any use is a test bug. */
+function noFakeKrayin(): FakeKrayin {
+  return new Proxy({} as FakeKrayin, {
+    get: (_t, prop) => {
+      if (prop === 'then') return undefined;
+      throw new Error(`harness.krayin.${String(prop)}: this harness talks to an external Krayin, not the fake`);
+    },
+  });
+}
+
 export interface SendOptions {
   deliveryId?: string;
   /** contact_updated only: default is a real (name) change. */
@@ -125,8 +146,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
   };
   try {
-    const krayin = await startFakeKrayin({ rateLimit: 0, ...opts.krayin });
-    cleanups.push(() => krayin.close());
+    const external = opts.externalKrayin;
+    const krayin = external ? noFakeKrayin() : await startFakeKrayin({ rateLimit: 0, ...opts.krayin });
+    if (!external) cleanups.push(() => krayin.close());
     const chatwoot = await startFakeChatwoot();
     cleanups.push(() => chatwoot.close());
 
@@ -152,8 +174,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         {
           id: CONNECTION,
           krayin: {
-            url: krayin.apiBase,
-            token: krayin.token,
+            url: external?.apiBase ?? krayin.apiBase,
+            token: external?.token ?? krayin.token,
             timezone: opts.krayin?.timezone ?? 'UTC',
             requestsPerMinute: 6000,
             timeoutMs: 2_000,
@@ -268,7 +290,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
           await new Promise((r) => setTimeout(r, 100));
         }
       },
-      krayinCalls: () => krayin.requests(),
+      krayinCalls: () => (external ? external.calls() : krayin.requests()),
       admin: (method, path, body) => adminCall(ingestUrl, method, path, body),
       close: cleanup,
     };

@@ -268,8 +268,24 @@ describe('leads', () => {
 });
 
 describe('activities', () => {
+  it('additional: an object on create is a 500 (no cast), a JSON string is stored and read decoded', async () => {
+    const refused = await call('POST', '/activities', { type: 'note', comment: 'c', additional: { a: 1 } });
+    expect(refused.status).toBe(500);
+    expect(refused.json.message).toMatch(
+      /^Array to string conversion \(Connection: mysql, SQL: insert into `activities`/,
+    );
+    expect((await call('GET', '/activities')).json.data).toEqual([]);
+    const bad = await call('POST', '/activities', { type: 'note', comment: 'c', additional: 'not json' });
+    expect(bad.json.message).toMatch(/CONSTRAINT `activities.additional` failed/);
+    const a = await call('POST', '/activities', { type: 'note', comment: 'c', additional: '{"a":1}' });
+    expect(a.json.data.additional).toEqual({ a: 1 });
+    const put = await call('PUT', `/activities/${a.json.data.id}`, { additional: { a: 2 } }); // the update path stores arrays
+    expect((await call('GET', `/activities/${a.json.data.id}`)).json.data.additional).toEqual({ a: 2 });
+    expect(put.status).toBe(200);
+  });
+
   it('a PUT echoes is_done as sent; reads return the stored integer; {} comes back as []', async () => {
-    const a = await call('POST', '/activities', { type: 'note', comment: 'c', additional: {} });
+    const a = await call('POST', '/activities', { type: 'note', comment: 'c', additional: '{}' });
     expect(a.json.data.additional).toEqual([]);
     const put = await call('PUT', `/activities/${a.json.data.id}`, { is_done: '0' });
     expect(put.json.data.is_done).toBe('0');

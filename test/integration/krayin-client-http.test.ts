@@ -208,8 +208,19 @@ describe('what goes over the wire', () => {
     srv.handle((_r, res) => json(res, 200, { data: [] }));
     await client().findPersonsByEmail('a+b@example.com');
     expect(srv.received[0]!.url).toBe(
-      `/contacts/persons/search?search=emails:a%2Bb%40example.com&searchFields=emails:like&limit=${SEARCH_LIMIT}`,
+      `/contacts/persons/search?search=emails:%22_%2B_%40_______.___%22&searchFields=emails:like&limit=${SEARCH_LIMIT}`,
     );
+  });
+
+  it('finds an email sales typed in another letter case with one search (its shape), exact matches only', async () => {
+    srv.handle((_r, res) =>
+      json(res, 200, { data: [personRow(3, 'mary@example.com'), personRow(2, 'Jane@Example.COM')] }),
+    );
+    const found = await client().findPersonsByEmail('jane@example.com');
+    expect(found.map((p) => p.id)).toEqual([2]);
+    expect(srv.received).toHaveLength(1);
+    const search = new URL(`http://h${srv.received[0]!.url}`).searchParams.get('search');
+    expect(search).toBe('emails:"____@_______.___"');
   });
 
   it('never sends ":" or ";" inside a search value; the post-filter still finds the exact email', async () => {
@@ -262,7 +273,9 @@ describe('paging', () => {
     });
     const found = await client().findPersonsByEmail('jane@example.com');
     expect(found.map((p) => p.id)).toEqual([400]);
+    // The shape search, then the exact-case one, both full; then the index.
     expect(srv.received.map((r) => r.url.split('?')[0])).toEqual([
+      '/contacts/persons/search',
       '/contacts/persons/search',
       '/contacts/persons',
       '/contacts/persons',

@@ -107,6 +107,14 @@ describe('activityBody', () => {
     expect(body).toEqual({ type: 'call', schedule_from: '2030-02-01 10:00:00', schedule_to: '2030-02-01 10:30:00' });
   });
 
+  it('sends additional as a JSON string (Krayin 2.1.2 refuses an object on create with a 500)', () => {
+    const marker = { chatwoot: { conversation: 87, account: 1 } };
+    expect(activityBody('POST /activities', { type: 'note', additional: marker }, 'UTC').additional).toBe(
+      '{"chatwoot":{"conversation":87,"account":1}}',
+    );
+    expect(activityBody('PUT /activities/{id}', { additional: null }, 'UTC')).toEqual({ additional: null });
+  });
+
   it('is partial: only given keys are sent', () => {
     expect(activityBody('PUT /activities/{id}', { is_done: 1 }, 'UTC')).toEqual({ is_done: 1 });
   });

@@ -1,6 +1,7 @@
 import type { KrayinPerson } from '../../src/krayin/api';
 import {
   emailSearchTerms,
+  emailShapeTerm,
   nameNeedsClientSideFilter,
   personHasEmail,
   personHasPhone,
@@ -20,6 +21,24 @@ function person(emails: string[], phones: string[] = []): KrayinPerson {
     updated_at: '2026-11-23T20:24:40.000000Z',
   };
 }
+
+describe('email shape term (case-blind search)', () => {
+  it('replaces every letter with the LIKE wildcard and anchors the whole value in its JSON quotes', () => {
+    expect(emailShapeTerm('jane.x@example.com')).toBe('"____._@_______.___"');
+    expect(emailShapeTerm('Jane.X@Example.COM')).toBe(emailShapeTerm('jane.x@example.com'));
+    expect(emailShapeTerm(' a+b99@x-y.io ')).toBe('"_+_99@_-_.__"');
+  });
+
+  it('an email with characters that cannot be searched: the shape of its longest safe run, unanchored', () => {
+    expect(emailShapeTerm('jürgen@example.de')).toBe('____@_______.__');
+    expect(emailShapeTerm('"a:b;c"@example.com')).toBe('@_______.___');
+  });
+
+  it('nothing searchable: null', () => {
+    expect(emailShapeTerm('   ')).toBeNull();
+    expect(emailShapeTerm('ü')).toBeNull();
+  });
+});
 
 describe('email search terms', () => {
   it('searches a plain address as is, plus its lower-case form', () => {

@@ -7,11 +7,11 @@
  * attach. Meetings overlapping a participant's activity are refused (302, or 400 with XHR).
  */
 import { ok, type Ctx, type Reply } from '../context';
-import { foreignKeyError, insertSql } from '../db-errors';
+import { checkConstraintError, foreignKeyError, insertSql, updateSql } from '../db-errors';
 import { KrayinError } from '../errors';
 import { listIndex } from '../index-query';
 import { mysqlBool, mysqlInt, mysqlNumber, mysqlText } from '../mysql';
-import { isObject, phpTruthy, type Json } from '../php';
+import { isObject, normalizeJsonInput, phpTruthy, type Json } from '../php';
 import { activityResource } from '../presenters';
 import type { RouteDef } from '../routes';
 import type { ActivityRow } from '../state';
@@ -43,13 +43,37 @@ function pick(data: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(data).filter(([k]) => FILLABLE.includes(k)));
 }
 
+/**
+ * `additional` is a JSON column (CHECK json_valid) without a model cast. On create, Eloquent binds an
+ * array as is: QueryException "Array to string conversion" (a 500, nothing stored); the update path
+ * stores arrays as JSON. A string is stored verbatim, so it must be valid JSON; reads json_decode it.
+ * (Seen on the real Krayin 2.1.2 by the real-krayin tier; the recorded corpus never sent one.)
+ */
+function additionalColumn(v: unknown, op: 'insert' | 'update', sql: () => string): Json {
+  if (v === null || v === undefined) return null;
+  if (Array.isArray(v) || isObject(v)) {
+    if (op === 'insert') throw KrayinError.query('Array to string conversion', sql());
+    return v as Json;
+  }
+  try {
+    return normalizeJsonInput(JSON.parse(String(v)) as Json); // json_decode($value, true)
+  } catch {
+    throw checkConstraintError('activities', 'additional', sql());
+  }
+}
+
 /** The activities row values for filled attributes (datetime cast, MySQL conversions). */
-function applyColumns(row: ActivityRow, filled: Record<string, unknown>, tz: string): void {
+function applyColumns(row: ActivityRow, filled: Record<string, unknown>, tz: string, op: 'insert' | 'update'): void {
   for (const [k, v] of Object.entries(filled)) {
     if (k === 'schedule_from' || k === 'schedule_to') row[k] = phpTruthy(v) ? wallFromInput(v, tz) : null;
     else if (k === 'is_done') row.is_done = mysqlBool(v);
     else if (k === 'user_id') row.user_id = mysqlInt(v);
-    else if (k === 'additional') row.additional = (v ?? null) as Json;
+    else if (k === 'additional')
+      row.additional = additionalColumn(v, op, () =>
+        op === 'insert'
+          ? insertSql('activities', { ...filled, additional: '?' })
+          : updateSql('activities', { additional: '?' }, row.id),
+      );
     else if (k === 'type') row.type = text(v) ?? '';
     else (row as unknown as Record<string, unknown>)[k] = text(v);
   }
@@ -60,6 +84,7 @@ function echoOf(filled: Record<string, unknown>, row: ActivityRow): Partial<Reco
   const out: Record<string, unknown> = { ...filled };
   if ('schedule_from' in out) out.schedule_from = row.schedule_from;
   if ('schedule_to' in out) out.schedule_to = row.schedule_to;
+  if ('additional' in out) out.additional = row.additional; // the resource json_decodes a string
   return out;
 }
 
@@ -202,7 +227,7 @@ function store(ctx: Ctx): Reply {
     created_at: now,
     updated_at: now,
   };
-  applyColumns(row, filled, ctx.tz);
+  applyColumns(row, filled, ctx.tz, 'insert');
   row.id = ctx.state.nextId('activities');
   ctx.state.activities.push(row);
   if (input.participants !== undefined && input.participants !== null)
@@ -217,7 +242,7 @@ function update(ctx: Ctx): Reply {
   if (input.type === 'meeting' && overlaps(ctx, input, activity.id)) return meetingRefusal(ctx);
   const filled = pick(input);
   const next: ActivityRow = { ...activity };
-  applyColumns(next, filled, ctx.tz);
+  applyColumns(next, filled, ctx.tz, 'update');
   if (next.user_id !== null && !ctx.state.user(next.user_id)) {
     throw foreignKeyError(
       'activities',
