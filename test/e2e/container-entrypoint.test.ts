@@ -15,9 +15,9 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  renameSync,
   rmSync,
   statSync,
-  symlinkSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -74,7 +74,7 @@ describe('the image commands as an unprivileged user, app directory read-only', 
           ['-p', 'tsconfig.build.json', '--outDir', to, '--tsBuildInfoFile', path.join(to, '.tsbuildinfo')],
           { cwd: REPO },
         );
-      } else if (from === 'node_modules') symlinkSync(path.join(REPO, 'node_modules'), to);
+      } else if (from === 'node_modules') installProductionDependencies(root, to);
       else copyFileSync(path.join(REPO, from), to);
     }
     // The image's DATA_DIR, under the scratch root, as the Dockerfile makes it: owned by the user.
@@ -225,3 +225,21 @@ describe('the image commands as an unprivileged user, app directory read-only', 
     expect(await worker.exited).not.toBe(0);
   });
 });
+
+/**
+ * The image's node_modules: production dependencies only, as the Dockerfile's `npm prune --omit=dev`
+ * leaves them (so a runtime import of a dev dependency fails here as it would in the image), installed
+ * from the lock file (npm's cache is warm after the project's own `npm ci`). Not a link to the repo's:
+ * the repo may sit under a directory the unprivileged user cannot enter (a 0700 mktemp dir, as in CI).
+ */
+function installProductionDependencies(root: string, to: string): void {
+  const staging = mkdtempSync(path.join(root, 'npm-'));
+  for (const file of ['package.json', 'package-lock.json'])
+    copyFileSync(path.join(REPO, file), path.join(staging, file));
+  execFileSync('npm', ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'], {
+    cwd: staging,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  renameSync(path.join(staging, 'node_modules'), to);
+  rmSync(staging, { recursive: true, force: true });
+}
