@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import { KrayinClient } from '../../src/krayin/client';
+import type { ContactLink } from '../../src/store/types';
 import { conversationActivities, conversationWebhook } from '../chaos/helpers/chaos';
 import type { FakeKrayinSnapshot } from '../fakes/krayin';
 import { startHarness, type Harness } from '../helpers/harness';
@@ -38,6 +39,25 @@ function recordsOf(snap: FakeKrayinSnapshot, ids: Partial<Record<Kind, number[]>
   return JSON.stringify(
     Object.entries(ids).map(([kind, list]) => snap[kind as Kind].filter((r) => list!.includes(r.id))),
   );
+}
+
+/** A contact synced, then its first conversation (one incoming message) synced: the links it left. */
+async function syncWithConversation(h: Harness, who: ContactInput, conversationId: number): Promise<ContactLink> {
+  const contactId = who.id;
+  await h.sendContact('contact_created', who);
+  await h.waitFor(contactId, (s) => s.syncStatus === 'synced' && s.status === 'idle');
+  h.chatwoot.upsertConversation({ id: conversationId, contactId, inboxId: 3, status: 'open' });
+  h.chatwoot.addMessage(conversationId, { message_type: 'incoming', content: 'Hello there' });
+  await h.post(conversationWebhook('conversation_created', { contactId, conversationId }));
+  await h.waitFor(contactId, (s) => s.syncCount >= 2 && s.status === 'idle');
+  return (await h.store.links.getContact('default', contactId))!;
+}
+
+/** The conversation resolved in Chatwoot, and the contact's workflow done with it. */
+async function resolveAndSync(h: Harness, contactId: number, conversationId: number): Promise<void> {
+  h.chatwoot.upsertConversation({ id: conversationId, contactId, inboxId: 3, status: 'resolved' });
+  await h.post(conversationWebhook('conversation_status_changed', { contactId, conversationId }));
+  await h.waitFor(contactId, (s) => s.syncCount >= 4 && s.status === 'idle' && s.syncStatus === 'synced', 60_000);
 }
 
 async function auditActions(h: Harness, contactId: number): Promise<string[]> {
@@ -134,13 +154,7 @@ describe('Krayin restored from an older backup', () => {
     const api = new KrayinClient({ baseUrl: h.krayin.apiBase, token: h.krayin.token, timezone: 'UTC' });
     try {
       const carol = contact(4711, null);
-      await h.sendContact('contact_created', carol);
-      await h.waitFor(4711, (s) => s.syncStatus === 'synced' && s.status === 'idle');
-      h.chatwoot.upsertConversation({ id: 4712, contactId: 4711, inboxId: 3, status: 'open' });
-      h.chatwoot.addMessage(4712, { message_type: 'incoming', content: 'Hello there' });
-      await h.post(conversationWebhook('conversation_created', { contactId: 4711, conversationId: 4712 }));
-      await h.waitFor(4711, (s) => s.syncCount >= 2 && s.status === 'idle');
-      const old = (await h.store.links.getContact('default', 4711))!;
+      const old = await syncWithConversation(h, carol, 4712);
       const oldActivity = (await h.store.conversations.get('default', 4712))!.activityId!;
       expect(conversationActivities(h.krayin.snapshot(), 4712).map((a) => a.id)).toEqual([oldActivity]);
 
@@ -185,9 +199,7 @@ describe('Krayin restored from an older backup', () => {
       const daves = { persons: [dave.id], leads: [daveLead.id], activities: [daveNote.id] };
       const daveBefore = recordsOf(h.krayin.snapshot(), daves);
 
-      h.chatwoot.upsertConversation({ id: 4712, contactId: 4711, inboxId: 3, status: 'resolved' });
-      await h.post(conversationWebhook('conversation_status_changed', { contactId: 4711, conversationId: 4712 }));
-      await h.waitFor(4711, (s) => s.syncCount >= 4 && s.status === 'idle' && s.syncStatus === 'synced', 60_000);
+      await resolveAndSync(h, 4711, 4712);
 
       const k = h.krayin.snapshot();
       expect(recordsOf(k, daves)).toBe(daveBefore);
@@ -215,13 +227,7 @@ describe('Krayin restored from an older backup', () => {
     const api = new KrayinClient({ baseUrl: h.krayin.apiBase, token: h.krayin.token, timezone: 'UTC' });
     try {
       const gina = contact(4741, null);
-      await h.sendContact('contact_created', gina);
-      await h.waitFor(4741, (s) => s.syncStatus === 'synced' && s.status === 'idle');
-      h.chatwoot.upsertConversation({ id: 4742, contactId: 4741, inboxId: 3, status: 'open' });
-      h.chatwoot.addMessage(4742, { message_type: 'incoming', content: 'Hello there' });
-      await h.post(conversationWebhook('conversation_created', { contactId: 4741, conversationId: 4742 }));
-      await h.waitFor(4741, (s) => s.syncCount >= 2 && s.status === 'idle');
-      const old = (await h.store.links.getContact('default', 4741))!;
+      const old = await syncWithConversation(h, gina, 4742);
       expect(conversationActivities(h.krayin.snapshot(), 4742)[0]!.person_ids).toEqual([old.personId]);
 
       // Restored before Gina: her person id is Hank's now.
@@ -242,9 +248,7 @@ describe('Krayin restored from an older backup', () => {
       expect(hank.id).toBe(old.personId);
       const hankBefore = recordsOf(h.krayin.snapshot(), { persons: [hank.id] });
 
-      h.chatwoot.upsertConversation({ id: 4742, contactId: 4741, inboxId: 3, status: 'resolved' });
-      await h.post(conversationWebhook('conversation_status_changed', { contactId: 4741, conversationId: 4742 }));
-      await h.waitFor(4741, (s) => s.syncCount >= 4 && s.status === 'idle' && s.syncStatus === 'synced', 60_000);
+      await resolveAndSync(h, 4741, 4742);
 
       const k = h.krayin.snapshot();
       expect(recordsOf(k, { persons: [hank.id] })).toBe(hankBefore);
@@ -265,13 +269,7 @@ describe('Krayin restored from an older backup', () => {
     h.chatwoot.upsertUser({ id: 7, name: 'Max Mustermann', available_name: 'Max', email: 'ADMIN@example.com' });
     try {
       const erin = contact(4731, null);
-      await h.sendContact('contact_created', erin);
-      await h.waitFor(4731, (s) => s.syncStatus === 'synced' && s.status === 'idle');
-      h.chatwoot.upsertConversation({ id: 4732, contactId: 4731, inboxId: 3, status: 'open' });
-      h.chatwoot.addMessage(4732, { message_type: 'incoming', content: 'Hello there' });
-      await h.post(conversationWebhook('conversation_created', { contactId: 4731, conversationId: 4732 }));
-      await h.waitFor(4731, (s) => s.syncCount >= 2 && s.status === 'idle');
-      const old = (await h.store.links.getContact('default', 4731))!;
+      const old = await syncWithConversation(h, erin, 4732);
       const oldActivity = (await h.store.conversations.get('default', 4732))!.activityId!;
 
       // Restored: Erin's person and conversation activity are back, her lead id is Frank's deal now.
