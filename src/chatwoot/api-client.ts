@@ -1,5 +1,5 @@
 /**
- * Chatwoot REST client for one connection (chatwoot.md §4). One instance per connection: the token
+ * Chatwoot REST client for one connection (src/chatwoot/README.md §5). One instance per connection: the token
  * is bound to its own origin and account, so one tenant's token can never reach another's server.
  *
  * Every method resolves with a zod-checked value or rejects with an error from errors.ts. No method
@@ -125,7 +125,7 @@ export class ChatwootClient implements ChatwootReadApi {
 
   /**
    * The newest `maxMessages` messages of a conversation, ascending: pages backwards with
-   * `before=<smallest id seen>` until an empty page (chatwoot.md §4.4 "Backfill").
+   * `before=<smallest id seen>` until an empty page (src/chatwoot/README.md §5).
    */
   async listAllMessages(displayId: number, maxMessages: number): Promise<ChatwootApiMessage[]> {
     if (!Number.isInteger(maxMessages) || maxMessages < 1)

@@ -1,5 +1,5 @@
 /**
- * Zod schemas for the Chatwoot REST responses the sync reads (chatwoot.md §4). The REST shapes are
+ * Zod schemas for the Chatwoot REST responses the sync reads (src/chatwoot/README.md §5). The REST shapes are
  * not the webhook shapes: contact `created_at`/`last_activity_at` are epoch ints (no `updated_at`),
  * conversation `first_reply_created_at` is an epoch int (0 when null), `meta.sender` is the API
  * contact, and messages carry `message_type` as an int. Loose objects: unknown keys are kept.

@@ -1,7 +1,7 @@
 /**
  * A Chatwoot contact as the sync needs it: the common subset of the REST API contact
  * (GET /contacts/{id} payload) and the webhook `Contact#webhook_data`. `""` and null are both
- * possible for email / phone_number / identifier (chatwoot.md §2.2): treat them alike.
+ * possible for email / phone_number / identifier (src/chatwoot/README.md §2): treat them alike.
  */
 export interface ChatwootContact {
   id: number;

@@ -27,7 +27,7 @@ export class ChatwootTransientError extends ChatwootError {
 }
 
 /**
- * 429 from rack-attack ("Retry later", plain text). Chatwoot sets no Retry-After (chatwoot.md §4.6),
+ * 429 from rack-attack ("Retry later", plain text). Chatwoot sets no Retry-After (src/chatwoot/README.md §6),
  * so `retryAfterSeconds` is usually null and callers back off on their own.
  */
 export class ChatwootRateLimitedError extends ChatwootError {

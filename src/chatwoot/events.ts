@@ -1,7 +1,7 @@
 /**
  * Which contact a webhook concerns, or why it does not concern the CRM at all. Pure.
  *
- * Contact id sources (chatwoot.md §8.4): contact_* -> `id`; conversation_* -> `meta.sender.id`, else
+ * Contact id sources (src/chatwoot/README.md §2): contact_* -> `id`; conversation_* -> `meta.sender.id`, else
  * `contact_inbox.contact_id`; message_* -> the same on `conversation`. The top-level message `sender`
  * is never used: on agent replies and private notes it is the agent (a user id, not a contact id).
  */
@@ -11,7 +11,7 @@ import type { ConversationWebhookData, WebhookEvent } from './webhook-schemas';
 export type IgnoreReason =
   /** contact_updated whose changed columns are all bookkeeping (last_activity_at on every message, ...). */
   | 'noise'
-  /** contact_* for a contact with no email, phone or identifier: an anonymous widget visitor (§1.2). */
+  /** contact_* with no email, phone or identifier: an anonymous widget visitor (src/chatwoot/README.md §1). */
   | 'anonymous'
   /** a conversation or message payload that names no contact */
   | 'no_contact'
@@ -23,7 +23,7 @@ export type EventClassification =
   | { kind: 'contact'; contactId: number; conversationId?: number; messageId?: number }
   | { kind: 'ignored'; reason: IgnoreReason };
 
-/** Columns Chatwoot re-saves on its own; a change limited to these changes nothing we map (chatwoot.md §8.5). */
+/** Columns Chatwoot re-saves itself: a change limited to these is noise for us (src/chatwoot/README.md §1). */
 export const NOISE_ATTRIBUTES: ReadonlySet<string> = new Set([
   'updated_at',
   'last_activity_at',

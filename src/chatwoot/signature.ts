@@ -1,5 +1,5 @@
 /**
- * Chatwoot webhook signatures (chatwoot.md §3, since v4.11.2):
+ * Chatwoot webhook signatures (src/chatwoot/README.md §4, since v4.11.2):
  *   X-Chatwoot-Timestamp: <unix seconds>
  *   X-Chatwoot-Signature: sha256=<lowercase hex HMAC-SHA256(key = secret, "<timestamp>.<raw body bytes>")>
  * The HMAC covers the exact bytes received: re-serialised JSON never matches (Rails escapes <, >, &

@@ -1,5 +1,5 @@
 /**
- * Zod building blocks for the objects embedded in Chatwoot account webhooks (chatwoot.md §2.2,
+ * Zod building blocks for the objects embedded in Chatwoot account webhooks (src/chatwoot/README.md §2,
  * Chatwoot v4.15.1). Every object is loose: Chatwoot adds keys between releases (e.g. `performed_by`
  * is on a PR branch) and an unknown key must never cost us an event, because deliveries are not retried.
  *
@@ -20,7 +20,7 @@ export const epochSecondsFloat = z.number().nonnegative();
 export const isoTime = z.iso.datetime({ offset: true });
 /** jsonb columns: always objects (`{}` at minimum). */
 export const jsonObject = z.record(z.string(), z.unknown());
-/** email / phone_number / identifier: null or "" both mean "none" (chatwoot.md §2.2). */
+/** email / phone_number / identifier: null or "" both mean "none" (src/chatwoot/README.md §2). */
 export const blankableString = z.string().nullable();
 
 export const accountRef = z.looseObject({ id, name: z.string() });

@@ -1,5 +1,5 @@
 /**
- * Every Chatwoot account webhook body (chatwoot.md §1-2), as one discriminated union on `event`.
+ * Every Chatwoot account webhook body (src/chatwoot/README.md §1-§2), as one discriminated union on `event`.
  * There is no envelope: each body is the builder's hash plus `event` (and `changed_attributes`).
  */
 import { z } from 'zod';

@@ -4,8 +4,8 @@
  * unchanged conversation cost no Krayin call. Pure and deterministic: times come from the snapshot.
  *
  * The result fits Krayin's ActivityInput (the caller adds `lead_id` or `person_id`). Krayin rules that
- * shape it (krayin-api.md §3.4): every type but note/file needs `schedule_from`/`schedule_to`; `is_done`
- * is ignored on create (forced to 1 for notes, 0 otherwise), so a done call needs a follow-up PUT;
+ * shape it (src/krayin/README.md §10, §12, §13): every type but note/file needs `schedule_from`/`schedule_to`;
+ * `is_done` is ignored on create (forced to 1 for notes, 0 otherwise), so a done call needs a follow-up PUT;
  * comments are rendered as HTML; title and location are varchar(255), the comment TEXT (65,535 bytes).
  */
 import type { ChatwootApiMessage } from '../chatwoot/api-schemas';

@@ -1,4 +1,4 @@
-/** Human names for Chatwoot channel types (chatwoot.md §2.4), for activity titles and summaries. */
+/** Human names for Chatwoot channel types (src/chatwoot/README.md §3), for activity titles and summaries. */
 
 const CHANNEL_LABELS: Record<string, string> = {
   'Channel::WebWidget': 'Website',

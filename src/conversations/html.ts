@@ -1,6 +1,6 @@
 /**
  * HTML building blocks for Krayin activity comments. Krayin stores comments verbatim and its UI renders
- * them as HTML (krayin-api.md §6.9), so every piece of Chatwoot text goes through escapeHtml: a customer
+ * them as HTML (src/krayin/README.md §12), so every piece of Chatwoot text goes through escapeHtml: a customer
  * typing `<script>` must show up as text. Sizes are UTF-8 bytes, as MySQL's TEXT column counts them.
  * Pure; no TextEncoder (not guaranteed in every sandbox).
  */

@@ -32,7 +32,7 @@ import { z } from 'zod';
 export const CONVERSATION_ACTIVITY_TYPES = ['note', 'call', 'meeting', 'lunch'] as const;
 export type ConversationActivityType = (typeof CONVERSATION_ACTIVITY_TYPES)[number];
 
-/** Types Krayin validates without a schedule (krayin-api.md §3.4: required unless note or file). */
+/** Types Krayin validates without a schedule (src/krayin/README.md §10: required unless note or file). */
 export const UNSCHEDULED_ACTIVITY_TYPES: readonly string[] = ['note', 'file'];
 
 function int(min: number, max: number) {

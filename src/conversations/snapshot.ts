@@ -3,7 +3,7 @@
  * of its messages (`GET .../messages`), as the activity renderer and the stage rules need them. The
  * contact's name, email and phone stay out: the Krayin person already holds them. Pure.
  *
- * REST shapes (chatwoot.md §4.4, _conversation/_message jbuilder views): timestamps are epoch seconds,
+ * REST shapes (src/chatwoot/README.md §5, _conversation/_message jbuilder views): timestamps are epoch seconds,
  * `first_reply_created_at` is 0 when null, `message_type` is an int (0 incoming, 1 outgoing,
  * 2 activity, 3 template), `meta.assignee` is the agent partial (id, name, available_name, email).
  */

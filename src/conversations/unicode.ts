@@ -1,6 +1,6 @@
 /**
  * Code-point-safe text limits for activity fields. Krayin's MySQL runs with strict=false and cuts
- * over-long values itself, possibly mid-character (krayin-api.md §6.10); we cut first, predictably.
+ * over-long values itself, possibly mid-character (src/krayin/README.md §13); we cut first, predictably.
  */
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

@@ -1,6 +1,6 @@
 /**
  * The Krayin operations the product uses. `KrayinClient` (client.ts) implements this over HTTP;
- * activities depend on this interface only. Shapes follow ../shared/krayin-api.md (Krayin 2.1).
+ * activities depend on this interface only. Shapes follow Krayin 2.1 (src/krayin/README.md §1-§11).
  *
  * Contract for every method: it resolves with a parsed, zod-checked value or rejects with one of
  * the errors in errors.ts. No method retries on its own (Temporal activities own retries).

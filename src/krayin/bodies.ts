@@ -1,6 +1,6 @@
 /**
  * Request bodies, built from the typed inputs of api.ts with every Krayin write rule applied
- * (krayin-api.md §3, §6): column limits, the contact_numbers placeholder, keys that must always be sent,
+ * (src/krayin/README.md §4, §7, §9-§13): column limits, the contact_numbers placeholder, keys that must always be sent,
  * timezone-correct datetimes. Custom attribute codes are top-level keys; the standard fields are set after
  * them, so an attribute map can never overwrite e.g. `emails`.
  */

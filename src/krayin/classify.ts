@@ -1,7 +1,7 @@
 /**
  * Pure classification of Krayin answers into the typed errors of errors.ts (table in README.md).
  *
- * Krayin has two error styles and both are handled (krayin-api.md §1.4, krayin-contract/README.md §8):
+ * Krayin has two error styles and both are handled (src/krayin/README.md §2):
  * - 2.1.0 rest-api handler with APP_DEBUG=false hides 401/422/500 as "200 + empty body", and answers a
  *   throttled request with a generic 500;
  * - 2.1.2 Admin handler with APP_DEBUG=false answers 500 `admin::app.common.internal-server-error` for
@@ -84,7 +84,7 @@ export function parseRetryAfter(value: string | undefined, now: Date = new Date(
 
 /**
  * Krayin adds X-RateLimit-* to every response that passed the throttle, and only to those
- * (krayin-contract/README.md §4.1): such a response cannot be a rate limit.
+ * (src/krayin/README.md §3): such a response cannot be a rate limit.
  */
 export function passedThrottle(res: RawResponse): boolean {
   return res.headers['x-ratelimit-limit'] !== undefined;
@@ -171,7 +171,7 @@ export function decodeResponse<T>(endpoint: string, res: RawResponse, schema: Zo
 
 /**
  * Does this answer to GET /contacts/persons/{id} or /contacts/organizations/{id} mean "no such record"?
- * Krayin wraps a `find()` miss in a Resource, so a miss is not a 404 (krayin-api.md §1.4):
+ * Krayin wraps a `find()` miss in a Resource, so a miss is not a 404 (src/krayin/README.md §2):
  * - 2.1.0 production: 200 with an empty body;
  * - debug: 500 ErrorException ("Attempt to read property on null");
  * - 2.1.2 production: 500 generic *with* rate-limit headers (it passed the throttle, so it is not one).

@@ -1,6 +1,6 @@
 /**
  * KrayinClient: the KrayinApi over HTTP, one instance per connection (see README.md in this folder).
- * Every method sends what Krayin needs to behave (krayin-api.md), zod-checks the answer, and resolves
+ * Every method sends what Krayin needs to behave (src/krayin/README.md §1-§13), zod-checks the answer, and resolves
  * with a typed value or rejects with a typed KrayinError. No method retries: Temporal activities do.
  */
 import type { Dispatcher } from 'undici';

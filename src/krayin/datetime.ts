@@ -1,5 +1,5 @@
 /**
- * Krayin's time conventions (krayin-api.md §1.6):
+ * Krayin's time conventions (src/krayin/README.md §4):
  * - input datetimes are *wall time* in the server's APP_TIMEZONE; an offset or `Z` is dropped, not
  *   converted, so we must send `Y-m-d H:i:s` already converted to that zone;
  * - output timestamps are UTC ISO with microseconds (`2026-11-23T20:24:40.000000Z`);

@@ -1,11 +1,12 @@
 /**
  * The transport: one instance per connection, bound to that connection's base URL and token, so a token
- * can only ever travel to its own Krayin (design.md §10: a shared base URL once leaked tokens across
- * tenants). undici `request` with connect/headers/body timeouts plus an overall AbortSignal deadline.
+ * can only ever travel to its own Krayin (a peer integration's shared base URL once sent one tenant's
+ * token to another tenant's CRM; src/krayin/README.md, "Tenant isolation"). undici `request` with
+ * connect/headers/body timeouts plus an overall AbortSignal deadline.
  *
  * Always sends `Accept: application/json` (without it Krayin renders auth and validation failures as
  * redirects or HTML) and the Bearer token; never `Origin`/`Referer` (Sanctum would treat a write as an
- * SPA request and answer 419). Redirects are never followed.
+ * SPA request and answer 419; src/krayin/README.md §1). Redirects are never followed.
  */
 import { Agent, request, type Dispatcher } from 'undici';
 import { isKrayinError, KrayinAmbiguousError, KrayinRateLimitedError, KrayinTransientError } from './errors';

@@ -1,5 +1,5 @@
 /**
- * Krayin's column limits (krayin-api.md §6.10). MySQL runs with strict=false there, so an over-long value
+ * Krayin's column limits (src/krayin/README.md §13). MySQL runs with strict=false there, so an over-long value
  * is silently cut by the database, possibly mid-character; we cut first, on a code-point boundary.
  * - varchar(255) counts characters (code points in utf8mb4): person/organization name, job_title,
  *   lead title, activity title and location.

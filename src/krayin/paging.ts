@@ -1,6 +1,6 @@
 /**
  * Paging through Krayin index routes. Laravel's `links.next` drops every query parameter but `page`
- * (krayin-api.md §2.2), so following it would silently lose filters and `limit`: page URLs are built
+ * (src/krayin/README.md §5), so following it would silently lose filters and `limit`: page URLs are built
  * here, from the caller's own query, until `meta.last_page`.
  */
 import { KrayinAmbiguousError } from './errors';

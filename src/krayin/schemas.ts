@@ -1,6 +1,6 @@
 /**
- * zod schemas for every Krayin response the client reads (shapes: ../shared/krayin-api.md §2-§4 and the
- * recorded corpus). A 2xx body that fails these checks becomes a KrayinAmbiguousError, never a half-typed
+ * zod schemas for every Krayin response the client reads (shapes: src/krayin/README.md §1-§11, recorded from
+ * Krayin 2.1.2). A 2xx body that fails these checks becomes a KrayinAmbiguousError, never a half-typed
  * object. Schemas strip unknown keys and are lenient only where Krayin itself is inconsistent (0/1 flags
  * that may be booleans, labels that may be null); they never invent data.
  */

@@ -1,5 +1,5 @@
 /**
- * Building Krayin person searches and post-filtering their results (krayin-api.md §2.3).
+ * Building Krayin person searches and post-filtering their results (src/krayin/README.md §6).
  *
  * `GET /contacts/persons/search?search=emails:<v>&searchFields=emails:like` runs
  * `emails LIKE '%<v>%'` on the raw JSON text of the column: a case-sensitive *substring* match

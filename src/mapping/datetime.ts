@@ -1,6 +1,6 @@
 /**
  * Dates for Krayin's `date` (Y-m-d) and `datetime` (Y-m-d H:i:s) attributes. Krayin drops any offset
- * and reads wall time in its APP_TIMEZONE (krayin-api.md §1.6), so instants are converted to wall time
+ * and reads wall time in its APP_TIMEZONE (src/krayin/README.md §4), so instants are converted to wall time
  * in the connection's Krayin time zone. Pure: own parser (Date.parse depends on the host zone for
  * offset-less strings), Intl for the zone conversion.
  */

@@ -1,6 +1,6 @@
 /**
  * Email normalisation. Krayin validates person emails with Laravel's `email` rule and compares them
- * case-sensitively (krayin-api.md §3.1), so we lower-case, and only pass addresses that rule accepts:
+ * case-sensitively (src/krayin/README.md §7), so we lower-case, and only pass addresses that rule accepts:
  * anything doubtful is treated as "no email" rather than risking a 422 that would park the contact.
  * The check below is deliberately a little stricter than Laravel's RFC validation (dot-atom local part,
  * a dotted domain name, no IP literals, no quoted local parts).

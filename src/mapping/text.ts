@@ -1,6 +1,6 @@
 /**
  * Text clean-up and Krayin length limits. MySQL with strict=false silently truncates over-long strings
- * (krayin-api.md §6.10), so we truncate ourselves: predictable, and the hash matches what is stored.
+ * (src/krayin/README.md §13), so we truncate ourselves: predictable, and the hash matches what is stored.
  */
 
 /** varchar(255): person/organization name, job_title, lead title. MySQL counts characters (code points). */

@@ -6,7 +6,7 @@
  * Why the protections: peer integrations moved leads backwards (a reopened chat dragging a
  * negotiation back to "New") and reopened won deals. Rules here move forward in the pipeline's stage
  * order unless a rule explicitly allows backwards, and never touch a lead that is won or lost
- * (closed stages are identified by code, exactly as Krayin does; krayin-api.md §3.5, §4.2).
+ * (closed stages are identified by code, exactly as Krayin does; src/krayin/README.md §9).
  */
 import type { KrayinPipeline, KrayinStage } from '../krayin/api';
 import type { Trigger } from './triggers';

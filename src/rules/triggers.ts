@@ -1,7 +1,7 @@
 /**
  * Conversation lifecycle triggers for stage rules, detected from two observed states of one
  * conversation. Chatwoot webhooks are unordered, duplicated and built from database state at send time
- * (chatwoot.md §2.1, §3), so an event's name says little: a `conversation_status_changed` may arrive
+ * (src/chatwoot/README.md §2, §4), so an event's name says little: a `conversation_status_changed` may arrive
  * after the state already moved on, or twice. Only the difference between what we last saw and what
  * the conversation looks like now decides. Pure: also runs in workflow code.
  */

@@ -9,7 +9,7 @@
  * - person: one of its emails (case-insensitive) or phones (digits compared) is one of the contact's
  *   current identities, or one we wrote to that person last time. We keep only salted one-way hashes of
  *   what we wrote (the store holds no contact data), so a contact whose email changed in Chatwoot
- *   still recognises its person. Krayin person custom attributes are write-only (krayin-api.md), so
+ *   still recognises its person. Krayin person custom attributes are write-only (src/krayin/README.md §11), so
  *   no marker can be kept on the person itself.
  * - organization: its name has the link's name key (the key the link was made from).
  * - lead: its person is the contact's (verified) person.

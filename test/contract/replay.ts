@@ -1,6 +1,7 @@
 /**
- * Replays krayin-contract scenarios (format krayin-contract/v1, see ../../../shared/krayin-contract/
- * README.md §2-6) against a Krayin base URL and reports the differences of each response.
+ * Replays krayin-contract scenarios (format krayin-contract/v1, see
+ * ../../../shared/krayin-contract/README.md §2-6) against a Krayin base URL and reports the differences
+ * of each response.
  * Comparison follows README §4 exactly: status, the four headers, body kind, then the JSON body
  * with the volatile rules V1-V5.
  */

@@ -2,7 +2,7 @@
  * Sales deleted the contact's lead in Krayin. The contact itself is unchanged, so its sync writes
  * nothing and keeps the stored lead id; the next conversation must not be linked to the dead lead
  * (Krayin inserts the activity, then fails linking it: every retry would leave another orphan,
- * krayin-api.md §3.4). Expected: the lead link is forgotten, the contact gets a lead again, and the
+ * src/krayin/README.md §10). Expected: the lead link is forgotten, the contact gets a lead again, and the
  * conversation is one activity on it.
  */
 import { KrayinClient } from '../../src/krayin/client';

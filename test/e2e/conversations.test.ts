@@ -1,6 +1,6 @@
 /**
  * Conversations -> Krayin activities and stage progression, end to end. Chatwoot's own fixture
- * sequence (chatwoot.md §9) is replayed as signed webhooks while the fake Chatwoot API evolves the
+ * sequence (src/chatwoot/README.md §7) is replayed as signed webhooks while the fake Chatwoot API evolves the
  * way the real one would; the Krayin end state is asserted from the fake Krayin's records.
  */
 import { KrayinClient } from '../../src/krayin/client';
@@ -68,7 +68,7 @@ const MAX = { id: 7, name: 'Max Mustermann', available_name: 'Max', email: 'ADMI
 
 /**
  * Conversation 87's life in Chatwoot, one user action at a time, with the webhooks each action fans out
- * (chatwoot.md §3, §9). Payloads are built from database state at send time, so a webhook delivered
+ * (src/chatwoot/README.md §4, §7). Payloads are built from database state at send time, so a webhook delivered
  * late describes a state that may be gone by then.
  */
 type Step = 'created' | 'assigned' | 'noted' | 'labelled' | 'replied' | 'resolved';
@@ -136,9 +136,9 @@ const IN_ORDER: Action[] = STEPS.flatMap((step) => [
 ]);
 
 /**
- * The same actions, the same webhooks, delivered the way Chatwoot's queues can reorder them (chatwoot.md
- * §3: no ordering, late events carry newer data). Each delivery is synced on the state Chatwoot has
- * when it arrives, so every one of them matters on its own.
+ * The same actions, the same webhooks, delivered the way Chatwoot's queues can reorder them
+ * (src/chatwoot/README.md §4: no ordering, late events carry newer data). Each delivery is synced on the
+ * state Chatwoot has when it arrives, so every one of them matters on its own.
  */
 const OUT_OF_ORDER: Action[] = [
   { apply: 'created' },

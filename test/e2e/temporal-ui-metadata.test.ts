@@ -13,7 +13,7 @@ import { createEncryptionCodec } from '../../src/codec/encryption-codec';
 import { startHarness, type Harness } from '../helpers/harness';
 import { loadFixture } from '../helpers/webhooks';
 
-// Contact 1042 and conversation 87 are those of the recorded Chatwoot fixtures (chatwoot.md §9).
+// Contact 1042 and conversation 87 are those of the recorded Chatwoot fixtures (src/chatwoot/README.md §7).
 const CONTACT = 1042;
 const JANE = {
   id: CONTACT,

@@ -22,7 +22,7 @@ import { loadFixture, postWebhook } from '../helpers/webhooks';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const UI_PATH_TOKEN = 'ui-summaries-path-token-0123456789';
 const SECRET = 'ui-summaries-secret';
-// Contact 1042 and conversation 87 are those of the recorded Chatwoot fixtures (chatwoot.md §9).
+// Contact 1042 and conversation 87 are those of the recorded Chatwoot fixtures (src/chatwoot/README.md §7).
 const CONTACT = {
   id: 1042,
   name: 'Jane Doe',

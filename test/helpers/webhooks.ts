@@ -1,5 +1,5 @@
 /**
- * Webhook test helpers: fixture bytes, Chatwoot-style signed POSTs (chatwoot.md §3, computed over the
+ * Webhook test helpers: fixture bytes, Chatwoot-style signed POSTs (src/chatwoot/README.md §4, computed over the
  * exact bytes sent), and contact_created/updated bodies for arbitrary contacts.
  */
 import { randomUUID } from 'node:crypto';

@@ -1,6 +1,6 @@
 /**
- * The fake Chatwoot itself, over raw HTTP: is it as strict as chatwoot.md §4? (A fake that is nicer
- * than Chatwoot would let client bugs through.)
+ * The fake Chatwoot itself, over raw HTTP: is it as strict as Chatwoot (src/chatwoot/README.md §5)? (A fake
+ * that is nicer than Chatwoot would let client bugs through.)
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';

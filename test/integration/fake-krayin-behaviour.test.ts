@@ -1,5 +1,5 @@
 /**
- * Fake Krayin behaviours the recorded corpus does not replay but krayin-api.md (or Krayin's code)
+ * Fake Krayin behaviours the recorded corpus does not replay but src/krayin/README.md (or Krayin's code)
  * pins down: time zones, login, requests without Accept/Content-Type, HEAD/OPTIONS, pagination
  * windows, search joins, FK failures that still consume ids, meetings, echoes and wipes.
  */

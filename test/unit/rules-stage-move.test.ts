@@ -3,7 +3,7 @@ import { stageRulesSchema, type StageRuleInput } from '../../src/rules/schema';
 import { decideStageMove, validateStageRules, type StageMoveInput } from '../../src/rules/stage-move';
 import { detectTriggers, type ConversationObservedState, type Trigger } from '../../src/rules/triggers';
 
-/** Krayin's seeded default pipeline (krayin-api.md §3.5) and a second one with fresh stage ids. */
+/** Krayin's seeded default pipeline (src/krayin/README.md §9) and a second one with fresh stage ids. */
 const DEFAULT: KrayinPipeline = {
   id: 1,
   name: 'Default Pipeline',

@@ -32,7 +32,7 @@ const state = (s: Partial<ConversationObservedState> = {}): ConversationObserved
   ...s,
 });
 
-/** chatwoot.md §9: created -> assignee -> private note -> labels -> outgoing reply -> first reply -> resolve (x2). */
+/** Conversation 87, src/chatwoot/README.md §7: created, assignee, note, labels, reply, first reply, resolve (x2). */
 const SEQUENCE = [
   'conversation_created.json',
   'conversation_updated.assignee.json',

@@ -1,5 +1,5 @@
 /**
- * The fake's list semantics, as strict as Chatwoot's finders (chatwoot.md §4.2, §4.4):
+ * The fake's list semantics, as strict as Chatwoot's finders (src/chatwoot/README.md §5):
  * contacts: only "resolved" ones (email, phone or identifier), 15 a page, sort keys of procore-sift,
  * no sort = no defined order (deliberately scrambled here so callers that forget `sort` notice);
  * messages: latest 20, `before` -> 20 older, `after` -> up to 100 newer, both -> up to 1000 between,

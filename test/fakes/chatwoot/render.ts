@@ -1,8 +1,8 @@
 /**
- * JSON shapes of the fake's REST answers, after Chatwoot's jbuilder views (chatwoot.md §4): epoch-int
+ * JSON shapes of the fake's REST answers, after Chatwoot's jbuilder views (src/chatwoot/README.md §5): epoch-int
  * timestamps, no contact `updated_at`, `last_activity_at` omitted when null, `message_type` as an int,
  * `conversation_id` = display_id, conversation `first_reply_created_at` 0 when null.
- * Shapes marked (inferred) are not spelled out in chatwoot.md and follow the views as read.
+ * Shapes marked (inferred) follow Chatwoot's views as read, beyond what that section spells out.
  */
 import type { FakeChatwootState, FakeContact, FakeConversation, FakeMessage, FakeSender } from './state';
 
@@ -127,7 +127,7 @@ export function messagesMeta(state: FakeChatwootState, conv: FakeConversation): 
   };
 }
 
-/** app/views/api/v1/conversations/partials/_conversation.json.jbuilder (key set inferred beyond §4.4). */
+/** Chatwoot's _conversation.json.jbuilder partial (key set inferred beyond src/chatwoot/README.md §5). */
 export function apiConversation(
   state: FakeChatwootState,
   conv: FakeConversation,

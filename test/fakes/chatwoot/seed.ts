@@ -1,5 +1,5 @@
 /**
- * The scenario of ../shared/chatwoot-fixtures (chatwoot.md §9): contact 1042 with a web-widget
+ * The scenario of ../shared/chatwoot-fixtures (src/chatwoot/README.md §7): contact 1042 with a web-widget
  * conversation #87 and a WhatsApp conversation #91, so fixture webhooks resolve against the fake API.
  */
 import type { FakeChatwoot } from './server';

@@ -1,5 +1,5 @@
 /**
- * A fake Chatwoot REST API over real HTTP, as strict as chatwoot.md §4 for the endpoints the sync
+ * A fake Chatwoot REST API over real HTTP, as strict as Chatwoot (src/chatwoot/README.md §5) for the endpoints the sync
  * reads: contacts show/list, conversation show, conversation messages. The write endpoints of
  * writes.ts change that state as Chatwoot does and send the webhooks Chatwoot would (webhooks.ts) to
  * the configured target. Anything else answers Chatwoot's JSON 404. Control functions shape the data; faults simulate a slow, failing or down

@@ -1,6 +1,6 @@
 /**
  * The fake Chatwoot's data: contacts, conversations (by display_id) and messages of one account,
- * stored the way Chatwoot stores them (chatwoot.md §2.2, §4): emails lower-cased with blank -> null,
+ * stored the way Chatwoot stores them (src/chatwoot/README.md §2, §5): emails lower-cased with blank -> null,
  * phones E.164 or "", epoch-second timestamps, monotonically increasing message ids.
  */
 import { randomUUID } from 'node:crypto';

@@ -1,7 +1,7 @@
 /**
  * The account webhooks the fake Chatwoot sends when its state is changed through its REST API, in
- * Chatwoot v4.15.1's shapes (chatwoot.md §2.2: Contact#webhook_data, Conversations::EventDataPresenter,
- * Message#webhook_data), signed like Chatwoot >= 4.11.2 (chatwoot.md §3: HMAC-SHA256 over
+ * Chatwoot v4.15.1's shapes (src/chatwoot/README.md §2: Contact#webhook_data, Conversations::EventDataPresenter,
+ * Message#webhook_data), signed like Chatwoot >= 4.11.2 (src/chatwoot/README.md §4: HMAC-SHA256 over
  * "<timestamp>.<raw body>", X-Chatwoot-Timestamp / X-Chatwoot-Signature / X-Chatwoot-Delivery).
  *
  * Unlike Chatwoot (a Sidekiq job per event, unordered), the fake delivers each event before the API

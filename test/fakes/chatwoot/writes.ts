@@ -1,7 +1,7 @@
 /**
- * The fake Chatwoot's write endpoints, the real API's paths and rules (chatwoot.md §4.2, §4.4), so a
+ * The fake Chatwoot's write endpoints, the real API's paths and rules (src/chatwoot/README.md §5), so a
  * demo or a test changes its state the way an agent or a customer would, and each change is what the
- * sync reads back (a resolved conversation is resolved) and what the webhooks announce (§1.2):
+ * sync reads back (a resolved conversation is resolved) and what the webhooks announce (src/chatwoot/README.md §1):
  *
  *   POST  /contacts                          {name?, email?, phone_number?, identifier?, additional_attributes?, custom_attributes?}
  *   PUT   /contacts/:id  (PATCH too)         scalars replaced, attribute hashes shallow-merged   -> contact_updated

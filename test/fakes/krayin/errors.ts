@@ -5,7 +5,7 @@
  * turns it into the response of the selected mode:
  * - APP_DEBUG=true: Laravel's renderer (`message`, `exception`, `file`, `line`, `trace`; 422 and
  *   401 bodies without a trace).
- * - APP_DEBUG=false: Krayin 2.1.2's Admin handler (krayin-contract README §8): validation stays
+ * - APP_DEBUG=false: Krayin 2.1.2's Admin handler (src/krayin/README.md §2): validation stays
  *   422, HttpException keeps 401/403/404/503 and everything else becomes a generic 500.
  */
 

@@ -1,7 +1,7 @@
 /**
- * The fresh post-install state of krayin-contract README §1: user 1 "Example", the default
- * pipeline with its six stages, sources, types and the seeded attributes. Next ids: person 1,
- * organization 1, lead 1, activity 1, pipeline 2, stage 7, attribute 61.
+ * The fresh post-install state of the recorded corpus this fake replays (../shared/krayin-contract/README.md
+ * §1): user 1 "Example", the default pipeline with its six stages, sources, types and the seeded
+ * attributes. Next ids: person 1, organization 1, lead 1, activity 1, pipeline 2, stage 7, attribute 61.
  */
 import { createHash } from 'node:crypto';
 import { SEED_ATTRIBUTES } from './seed-attributes';

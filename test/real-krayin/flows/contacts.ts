@@ -125,7 +125,7 @@ export const updateKeepsSalesAdditions: Flow = async (t) => {
   });
   // Krayin 2.1.2 resets every custom boolean a person PUT omits, and its API never returns custom
   // attributes, so no client can resend what sales set: the text attribute survives, the boolean cannot
-  // (krayin-api.md §3.1 "PUT wipes"). Asserted so that the fake keeps modelling it and a change shows.
+  // (src/krayin/README.md §11). Asserted so that the fake keeps modelling it and a change shows.
   expect(k.persons[0]!.custom_attributes).toEqual({ vip: 0, tier: 'gold' });
 };
 
