@@ -1,98 +1,44 @@
 /**
- * Turns client errors into Temporal ApplicationFailures with the right retry semantics, so the
- * declarative policies in src/shared/retry-policies.ts and the workflow's parking rules apply.
- * Failure messages and details are PII-free (route templates, field names, Krayin's messages).
+ * Turns client errors into Temporal ApplicationFailures. Which type an error becomes is decided here;
+ * everything that follows from the type (retried or not, the delay source, the attempt after which it
+ * parks, the park reason's kind) is read from the failure table in workflows/failures.ts.
+ * Failure messages and details are PII-free (route templates, statuses, field names, Krayin's messages).
  */
-import { ApplicationFailure } from '@temporalio/activity';
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import {
+  ChatwootAuthError,
+  ChatwootError,
+  ChatwootNotFoundError,
+  ChatwootRateLimitedError,
+  ChatwootTransientError,
+  ChatwootUnexpectedResponseError,
+  ChatwootValidationError,
+} from '../src/chatwoot/errors';
 import {
   KrayinAmbiguousError,
   KrayinAuthError,
   KrayinError,
   KrayinNotFoundError,
   KrayinRateLimitedError,
-  KrayinTransientError,
   KrayinValidationError,
 } from '../src/krayin/errors';
-import { ChatwootAuthError } from '../src/chatwoot/errors';
-import { FailureType } from '../src/shared/failure-types';
 import type { ParkReason } from '../src/store/types';
 import { ConnectionConfigError } from '../src/sync/config-error';
 import { UnknownConnectionError } from '../src/sync/connections';
+import { FAILURES, FailureType, isFailureType, ruleOf, type FailureTypeName } from '../workflows/failures';
 
-/** A throttled production Krayin sends no Retry-After: wait at least this long before the next attempt. */
-export const RATE_LIMIT_FLOOR_SECONDS = 10;
-/** Ambiguous answers are re-read and retried this many attempts before the sync parks. */
-export const AMBIGUOUS_MAX_ATTEMPTS = 5;
+/** A throttled production Krayin sends no Retry-After: the next attempt waits at least this long. */
+export const RATE_LIMIT_FLOOR_SECONDS = FAILURES.KrayinRateLimited.delay.fallbackSeconds;
+
+/** What the park reason carries besides its kind (from the table) and message. */
+type ReasonExtras = Omit<ParkReason, 'kind' | 'message'>;
 
 export function toFailure(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
-  if (err instanceof KrayinValidationError) {
-    const fields = Object.keys(err.fieldErrors);
-    return nonRetryable(FailureType.KrayinValidation, {
-      kind: 'validation',
-      message: `Krayin rejected ${err.endpoint}${fields.length ? ` (${fields.join(', ')})` : ''}: ${err.message}`,
-      fieldErrors: err.fieldErrors,
-      endpoint: err.endpoint,
-    });
-  }
-  if (err instanceof KrayinAuthError) {
-    return nonRetryable(FailureType.KrayinAuth, {
-      kind: 'auth',
-      message: `Krayin refused the API token (HTTP ${err.status} on ${err.endpoint}): fix KRAYIN_TOKEN, then retry`,
-      endpoint: err.endpoint,
-    });
-  }
-  if (err instanceof KrayinRateLimitedError) {
-    const seconds = Math.max(err.retryAfterSeconds ?? RATE_LIMIT_FLOOR_SECONDS, 1);
-    return ApplicationFailure.create({
-      type: FailureType.KrayinRateLimited,
-      message: `Krayin rate limit on ${err.endpoint}; next attempt in ${seconds}s`,
-      nextRetryDelay: `${seconds}s`,
-    });
-  }
-  if (err instanceof KrayinAmbiguousError && err.writeMayBeRunning) {
-    // Krayin may still be executing the write: wait until it must have finished, then the retry's
-    // look-before-create finds it. Not counted toward parking: a slow or failing Krayin only delays.
-    const seconds = Math.max(err.settleSeconds ?? 60, 1);
-    return ApplicationFailure.create({
-      type: FailureType.KrayinAmbiguous,
-      message: `${err.message}; next attempt in ${seconds}s`,
-      nextRetryDelay: `${seconds}s`,
-    });
-  }
-  if (err instanceof KrayinAmbiguousError) {
-    if (attempt() >= AMBIGUOUS_MAX_ATTEMPTS) {
-      return nonRetryable(FailureType.KrayinAmbiguousUnresolved, {
-        kind: 'ambiguous',
-        message: `Krayin kept answering ${err.endpoint} with an empty or unreadable body (HTTP ${err.status}) after ${attempt()} attempts; with APP_DEBUG=false this hides validation or auth errors`,
-        endpoint: err.endpoint,
-      });
-    }
-    return ApplicationFailure.create({ type: FailureType.KrayinAmbiguous, message: err.message });
-  }
-  if (err instanceof KrayinNotFoundError) {
-    return nonRetryable(FailureType.KrayinNotFound, {
-      kind: 'not_found',
-      message: `Krayin answered 404 on ${err.endpoint}`,
-      endpoint: err.endpoint,
-    });
-  }
-  if (err instanceof KrayinTransientError || err instanceof KrayinError) {
-    return ApplicationFailure.create({ type: FailureType.KrayinTransient, message: `${err.endpoint}: ${err.message}` });
-  }
-  if (err instanceof ChatwootAuthError) {
-    return nonRetryable(FailureType.ChatwootAuth, {
-      kind: 'auth',
-      message: 'Chatwoot refused the API token: fix CHATWOOT_API_TOKEN, then retry',
-    });
-  }
-  if (err instanceof ConnectionConfigError) {
-    return nonRetryable(FailureType.ConfigInvalid, { kind: 'config', message: err.message });
-  }
-  if (err instanceof UnknownConnectionError) {
-    return nonRetryable(FailureType.UnknownConnection, { kind: 'config', message: err.message });
-  }
+  if (err instanceof KrayinError) return fromKrayin(err);
+  if (err instanceof ChatwootError) return fromChatwoot(err);
+  if (err instanceof ConnectionConfigError) return failure(FailureType.ConfigInvalid, err.message);
+  if (err instanceof UnknownConnectionError) return failure(FailureType.UnknownConnection, err.message);
   return err;
 }
 
@@ -105,10 +51,93 @@ export async function classified<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function nonRetryable(type: string, reason: ParkReason): ApplicationFailure {
-  return ApplicationFailure.create({ type, message: reason.message, nonRetryable: true, details: [reason] });
+function fromKrayin(err: KrayinError): ApplicationFailure {
+  const { endpoint } = err;
+  if (err instanceof KrayinValidationError) {
+    const fields = Object.keys(err.fieldErrors);
+    const message = `Krayin rejected ${endpoint}${fields.length ? ` (${fields.join(', ')})` : ''}: ${err.message}`;
+    return failure(FailureType.KrayinValidation, message, { fieldErrors: err.fieldErrors, endpoint });
+  }
+  if (err instanceof KrayinAuthError) {
+    const message = `Krayin refused the API token (HTTP ${err.status} on ${endpoint}): fix KRAYIN_TOKEN, then retry`;
+    return failure(FailureType.KrayinAuth, message, { endpoint });
+  }
+  if (err instanceof KrayinRateLimitedError) {
+    return failure(FailureType.KrayinRateLimited, `Krayin rate limit on ${endpoint}`, {}, err.retryAfterSeconds);
+  }
+  if (err instanceof KrayinAmbiguousError && err.writeMayBeRunning) {
+    return failure(FailureType.KrayinWriteUnanswered, err.message, {}, err.settleSeconds);
+  }
+  if (err instanceof KrayinAmbiguousError) {
+    const type = typeAtThisAttempt(FailureType.KrayinAmbiguous);
+    const message =
+      type === FailureType.KrayinAmbiguous
+        ? err.message
+        : `Krayin kept answering ${endpoint} with an empty or unreadable body (HTTP ${err.status}) after ${attempt()} attempts; with APP_DEBUG=false this hides validation or auth errors`;
+    return failure(type, message, { endpoint });
+  }
+  if (err instanceof KrayinNotFoundError) {
+    return failure(FailureType.KrayinNotFound, `Krayin answered 404 on ${endpoint}`, { endpoint });
+  }
+  // KrayinTransientError, and any KrayinError without a more specific class.
+  return failure(FailureType.KrayinTransient, `${endpoint}: ${err.message}`);
 }
 
+function fromChatwoot(err: ChatwootError): ApplicationFailure {
+  const { endpoint } = err;
+  if (err instanceof ChatwootAuthError) {
+    return failure(FailureType.ChatwootAuth, 'Chatwoot refused the API token: fix CHATWOOT_API_TOKEN, then retry', {
+      endpoint,
+    });
+  }
+  if (err instanceof ChatwootRateLimitedError) {
+    return failure(FailureType.ChatwootRateLimited, `Chatwoot rate limit on ${endpoint}`, {}, err.retryAfterSeconds);
+  }
+  if (err instanceof ChatwootNotFoundError) return failure(FailureType.ChatwootNotFound, err.message, { endpoint });
+  if (err instanceof ChatwootTransientError) {
+    return failure(FailureType.ChatwootTransient, `${endpoint}: ${err.message}`);
+  }
+  // A read answered 422 is as unexpected as an unknown status or body shape.
+  if (err instanceof ChatwootValidationError || err instanceof ChatwootUnexpectedResponseError) {
+    return failure(FailureType.ChatwootUnexpected, err.message, { endpoint });
+  }
+  return failure(FailureType.ChatwootUnexpected, `${endpoint}: ${err.message}`, { endpoint });
+}
+
+/**
+ * The failure of `type`, as the table says: retryable or not, the next attempt's delay (the error's
+ * own hint, else the table's fallback, at least 1 s), and for a non-retryable one the ParkReason the
+ * workflow records (kind from the table).
+ */
+function failure(
+  type: FailureTypeName,
+  message: string,
+  extras: ReasonExtras = {},
+  delayHintSeconds: number | null = null,
+): ApplicationFailure {
+  const rule = ruleOf(type);
+  if (rule.delay) {
+    const seconds = Math.max(delayHintSeconds ?? rule.delay.fallbackSeconds, 1);
+    return ApplicationFailure.create({
+      type,
+      message: `${message}; next attempt in ${seconds}s`,
+      nextRetryDelay: `${seconds}s`,
+    });
+  }
+  if (rule.retryable) return ApplicationFailure.create({ type, message });
+  const reason: ParkReason = { kind: rule.reason, message, ...extras };
+  return ApplicationFailure.create({ type, message, nonRetryable: true, details: [reason] });
+}
+
+/** `type`, or the type it turns into once the running activity reached the table's parkAfterAttempts. */
+function typeAtThisAttempt(type: FailureTypeName): FailureTypeName {
+  const limit = ruleOf(type).parkAfterAttempts;
+  if (!limit || attempt() < limit.attempts) return type;
+  if (!isFailureType(limit.as)) throw new Error(`failure table: ${type} parks as unknown type ${limit.as}`);
+  return limit.as;
+}
+
+/** The running activity's attempt (1 outside an activity, e.g. in unit tests). */
 function attempt(): number {
   try {
     return Context.current().info.attempt;

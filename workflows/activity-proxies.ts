@@ -5,7 +5,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { ActivityFunctions } from '../activities/contracts';
 import { krayinTaskQueue } from '../src/shared/contact-sync-api';
-import { CHATWOOT_RETRY, KRAYIN_RETRY, STORE_RETRY } from '../src/shared/retry-policies';
+import { CHATWOOT_RETRY, KRAYIN_RETRY, STORE_RETRY } from './failures';
 
 export function activityProxies(activityTimeoutMs: number, connectionId: string) {
   const krayin = proxyActivities<ActivityFunctions>({

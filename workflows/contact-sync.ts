@@ -12,8 +12,6 @@
  * until new data or a `retry` signal arrives. Other failures are retried by the activities' policies.
  */
 import {
-  ActivityFailure,
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -34,7 +32,6 @@ import {
   type ContactSyncStatus,
   type SyncOutcome,
 } from '../src/shared/contact-sync-api';
-import { FailureType, NON_RETRYABLE_FAILURES } from '../src/shared/failure-types';
 import { KrayinLeadIdKey, KrayinPersonIdKey, LastSyncedAtKey, SyncStatusKey } from '../src/shared/search-attributes';
 import {
   activitySummaries as say,
@@ -46,6 +43,7 @@ import type { ParkReason } from '../src/store/types';
 import { activityProxies } from './activity-proxies';
 import { syncConversationFlow } from './conversation-flow';
 import { DeliveryDeduper } from './delivery-deduper';
+import { parkOutcomeOf } from './failures';
 
 /**
  * Workflow changes that alter the commands of a running workflow are gated by `patched(id)`, so
@@ -216,7 +214,8 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
       return conversationsSynced > 0 ? { ...outcome, conversationsSynced } : outcome;
     } catch (err) {
       await remember(conversations);
-      return await park(reasonFromFailure(err), isKnownNonRetryable(err) ? 'parked' : 'failed', startedAt);
+      const { reason, status } = parkOutcomeOf(err);
+      return await park(reason, status, startedAt);
     }
   }
 
@@ -356,36 +355,4 @@ function krayinIdsOf(outcome: SyncOutcome | null) {
   return outcome?.kind === 'synced'
     ? { personId: outcome.personId, leadId: outcome.leadId, organizationId: outcome.organizationId }
     : { personId: null, leadId: null, organizationId: null };
-}
-
-/** The ApplicationFailure an activity threw (after Temporal wrapped it in an ActivityFailure). */
-function applicationFailureOf(err: unknown): ApplicationFailure | null {
-  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) return err.cause;
-  if (err instanceof ApplicationFailure) return err;
-  return null;
-}
-
-function isKnownNonRetryable(err: unknown): boolean {
-  const failure = applicationFailureOf(err);
-  return failure !== null && NON_RETRYABLE_FAILURES.includes(failure.type as never);
-}
-
-/** A PII-free park reason from a failure: activities put a ParkReason in the failure's details. */
-function reasonFromFailure(err: unknown): ParkReason {
-  const failure = applicationFailureOf(err);
-  const detail = failure?.details?.[0] as Partial<ParkReason> | undefined;
-  if (detail && typeof detail.kind === 'string' && typeof detail.message === 'string') return detail as ParkReason;
-  switch (failure?.type) {
-    case FailureType.KrayinValidation:
-      return { kind: 'validation', message: failure.message };
-    case FailureType.KrayinAuth:
-    case FailureType.ChatwootAuth:
-      return { kind: 'auth', message: failure.message };
-    case FailureType.MappingInvalid:
-      return { kind: 'mapping', message: failure.message };
-    case FailureType.KrayinAmbiguousUnresolved:
-      return { kind: 'ambiguous', message: failure.message };
-    default:
-      return { kind: 'internal', message: failure?.message ?? (err instanceof Error ? err.message : String(err)) };
-  }
 }

@@ -233,6 +233,56 @@ describe('contact sync, end to end', () => {
     expect(h.krayinCalls().filter((c) => c.method === 'POST' && c.path === '/leads')).toHaveLength(1);
   });
 
+  it('a Krayin 404 on a write parks the contact (not_found, visible as SyncStatus=parked), and new data resumes it', async () => {
+    const contact = jane(1013, { additional_attributes: {} });
+    await h.sendContact('contact_created', contact);
+    await h.waitFor(1013, (s) => s.syncStatus === 'synced');
+    // The person is deleted in Krayin between the link check (GET, served) and the update (PUT).
+    h.krayin.addFaults({ method: 'PUT', path: '^/contacts/persons/\\d+$', kind: 'status', status: 404, times: 1 });
+    await h.sendContact('contact_updated', { ...contact, name: 'Jane Roe' });
+
+    const parked = await h.waitFor(1013, (s) => s.syncStatus === 'parked');
+    expect(parked.parkReason).toEqual({
+      kind: 'not_found',
+      message: 'Krayin answered 404 on PUT /contacts/persons/{id}',
+      endpoint: 'PUT /contacts/persons/{id}',
+    });
+    const state = await h.store.syncState.get('default', 1013);
+    expect(state?.status).toBe('parked');
+    expect(state?.parkReason?.kind).toBe('not_found');
+    const found = [];
+    for await (const wf of h.client.workflow.list({ query: `SyncStatus = "parked" AND ChatwootContactId = "1013"` })) {
+      found.push(wf.workflowId);
+    }
+    expect(found).toEqual(['contact:default:1013']);
+
+    await h.sendContact('contact_updated', { ...contact, name: 'Jane Roe' });
+    await h.waitFor(1013, (s) => s.syncStatus === 'synced');
+    expect(h.krayin.snapshot().persons.map((p) => p.name)).toEqual(['Jane Roe']);
+  });
+
+  it('Chatwoot 503, then 429 with Retry-After, then 200 on the contact read: the sync is delayed, not parked', async () => {
+    const contactPath = /\/contacts\/1014$/;
+    h.chatwoot.addFaults(
+      { method: 'GET', path: contactPath, status: 503, times: 1 },
+      { method: 'GET', path: contactPath, status: 429, headers: { 'Retry-After': '1' }, times: 1 },
+    );
+    await h.sendContact('contact_created', jane(1014, { additional_attributes: {} }));
+    const s = await h.waitFor(1014, (st) => st.syncStatus === 'synced');
+    expect(s.parkReason).toBeNull();
+    expect((await h.store.syncState.get('default', 1014))?.status).toBe('synced');
+    expect(h.chatwoot.requests().filter((r) => contactPath.test(r.path))).toHaveLength(3);
+
+    // The read succeeded on its 3rd attempt; the attempt before it failed as the table's rate limit.
+    const history = await h.handle(1014).fetchHistory();
+    const retried = (history.events ?? [])
+      .map((e) => e.activityTaskStartedEventAttributes)
+      .filter((started) => started?.lastFailure);
+    expect(retried).toHaveLength(1);
+    expect(retried[0]?.attempt).toBe(3);
+    expect(retried[0]?.lastFailure?.applicationFailureInfo?.type).toBe('ChatwootRateLimited');
+  });
+
   it('every workflow history of this file replays deterministically against the current code', async () => {
     const histories = h.client.workflow.list({ query: `TaskQueue = "${h.config.temporal.taskQueue}"` }).intoHistories();
     let replayed = 0;

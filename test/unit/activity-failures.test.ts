@@ -1,8 +1,15 @@
 import { ApplicationFailure, type Logger } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { AMBIGUOUS_MAX_ATTEMPTS, classified, RATE_LIMIT_FLOOR_SECONDS, toFailure } from '../../activities/failures';
-import { ChatwootAuthError, ChatwootRateLimitedError, ChatwootTransientError } from '../../src/chatwoot/errors';
+import { classified, RATE_LIMIT_FLOOR_SECONDS, toFailure } from '../../activities/failures';
+import {
+  ChatwootAuthError,
+  ChatwootNotFoundError,
+  ChatwootRateLimitedError,
+  ChatwootTransientError,
+  ChatwootUnexpectedResponseError,
+  ChatwootValidationError,
+} from '../../src/chatwoot/errors';
 import {
   KrayinAmbiguousError,
   KrayinAuthError,
@@ -12,10 +19,12 @@ import {
   KrayinTransientError,
   KrayinValidationError,
 } from '../../src/krayin/errors';
-import { FailureType, NON_RETRYABLE_FAILURES } from '../../src/shared/failure-types';
 import type { ParkReason } from '../../src/store/types';
 import { ConnectionConfigError } from '../../src/sync/config-error';
 import { UnknownConnectionError } from '../../src/sync/connections';
+import { FAILURES, FailureType, NON_RETRYABLE } from '../../workflows/failures';
+
+const AMBIGUOUS_MAX_ATTEMPTS = FAILURES.KrayinAmbiguous.parkAfterAttempts.attempts;
 
 const ENDPOINT = 'POST /contacts/persons';
 /** Values that must never reach a failure message, details or the Temporal UI. */
@@ -89,7 +98,7 @@ describe('toFailure: rate limits', () => {
   });
 
   it('is not a parking type', () => {
-    expect(NON_RETRYABLE_FAILURES).not.toContain(FailureType.KrayinRateLimited);
+    expect(NON_RETRYABLE).not.toContain(FailureType.KrayinRateLimited);
   });
 });
 
@@ -101,9 +110,9 @@ describe('toFailure: ambiguous answers', () => {
         settleSeconds: 45,
       });
 
-    it('is retried after settleSeconds', () => {
+    it('is retried after settleSeconds, as KrayinWriteUnanswered', () => {
       const f = asFailure(toFailure(running()));
-      expect(f.type).toBe(FailureType.KrayinAmbiguous);
+      expect(f.type).toBe(FailureType.KrayinWriteUnanswered);
       expect(f.nonRetryable).toBe(false);
       expect(delayMs(f)).toBe(45_000);
       expect(f.message).toBe(`${ENDPOINT}: timeout after 30000 ms; the write may still complete; next attempt in 45s`);
@@ -111,7 +120,7 @@ describe('toFailure: ambiguous answers', () => {
 
     it.each([1, AMBIGUOUS_MAX_ATTEMPTS, AMBIGUOUS_MAX_ATTEMPTS + 20])('never parks (attempt %d)', async (attempt) => {
       const f = await toFailureAtAttempt(running(), attempt);
-      expect(f.type).toBe(FailureType.KrayinAmbiguous);
+      expect(f.type).toBe(FailureType.KrayinWriteUnanswered);
       expect(f.nonRetryable).toBe(false);
       expect(delayMs(f)).toBe(45_000);
     });
@@ -150,7 +159,7 @@ describe('toFailure: ambiguous answers', () => {
         expect(f.type).toBe(FailureType.KrayinAmbiguousUnresolved);
         expect(f.nonRetryable).toBe(true);
         expect(f.nextRetryDelay).toBeUndefined();
-        expect(NON_RETRYABLE_FAILURES).toContain(f.type);
+        expect(NON_RETRYABLE).toContain(f.type);
         expect(parkReason(f)).toEqual({ kind: 'ambiguous', message: f.message, endpoint: ENDPOINT });
         expect(f.message).toContain(`Krayin kept answering ${ENDPOINT}`);
         expect(f.message).toContain('(HTTP 200)');
@@ -170,7 +179,7 @@ describe('toFailure: errors retrying cannot fix', () => {
     expect(f.nextRetryDelay).toBeUndefined();
     expect(f.message).toBe(`Krayin rejected ${ENDPOINT} (emails.0.value, name): The given data was invalid.`);
     expect(parkReason(f)).toEqual({ kind: 'validation', message: f.message, fieldErrors, endpoint: ENDPOINT });
-    expect(NON_RETRYABLE_FAILURES).toContain(f.type);
+    expect(NON_RETRYABLE).toContain(f.type);
   });
 
   it('validation without field errors (other 4xx): no empty parentheses', () => {
@@ -191,7 +200,7 @@ describe('toFailure: errors retrying cannot fix', () => {
       `Krayin refused the API token (HTTP ${status} on ${ENDPOINT}): fix KRAYIN_TOKEN, then retry`,
     );
     expect(parkReason(f)).toEqual({ kind: 'auth', message: f.message, endpoint: ENDPOINT });
-    expect(NON_RETRYABLE_FAILURES).toContain(f.type);
+    expect(NON_RETRYABLE).toContain(f.type);
   });
 
   it('Krayin auth: a token in the client message is not copied into the failure', () => {
@@ -205,18 +214,19 @@ describe('toFailure: errors retrying cannot fix', () => {
     expect(f.type).toBe(FailureType.ChatwootAuth);
     expect(f.nonRetryable).toBe(true);
     expect(f.message).toBe('Chatwoot refused the API token: fix CHATWOOT_API_TOKEN, then retry');
-    expect(parkReason(f)).toEqual({ kind: 'auth', message: f.message });
-    expect(NON_RETRYABLE_FAILURES).toContain(f.type);
+    expect(parkReason(f)).toEqual({ kind: 'auth', message: f.message, endpoint: 'GET /contacts/{id}' });
+    expect(NON_RETRYABLE).toContain(f.type);
     expectNoSecrets(f);
   });
 
-  it('not found: non-retryable but not a parking type (the sync is recorded as failed)', () => {
+  it('Krayin not found: non-retryable, parks with kind not_found', () => {
     const f = asFailure(toFailure(new KrayinNotFoundError('GET /leads/{id}', 'GET /leads/{id}: HTTP 404 not found')));
     expect(f.type).toBe(FailureType.KrayinNotFound);
     expect(f.nonRetryable).toBe(true);
     expect(f.message).toBe('Krayin answered 404 on GET /leads/{id}');
     expect(parkReason(f)).toEqual({ kind: 'not_found', message: f.message, endpoint: 'GET /leads/{id}' });
-    expect(NON_RETRYABLE_FAILURES).not.toContain(f.type);
+    expect(NON_RETRYABLE).toContain(f.type);
+    expect(FAILURES.KrayinNotFound.status).toBe('parked');
   });
 
   it('connection config error: ConfigInvalid, kind config', () => {
@@ -225,7 +235,7 @@ describe('toFailure: errors retrying cannot fix', () => {
     expect(f.nonRetryable).toBe(true);
     expect(f.message).toBe('krayin.pipelineId: no pipeline 9 in Krayin');
     expect(parkReason(f)).toEqual({ kind: 'config', message: f.message });
-    expect(NON_RETRYABLE_FAILURES).toContain(f.type);
+    expect(NON_RETRYABLE).toContain(f.type);
   });
 
   it('unknown connection: UnknownConnection, kind config', () => {
@@ -234,7 +244,7 @@ describe('toFailure: errors retrying cannot fix', () => {
     expect(f.nonRetryable).toBe(true);
     expect(f.message).toBe('unknown connection "acme"');
     expect(parkReason(f)).toEqual({ kind: 'config', message: f.message });
-    expect(NON_RETRYABLE_FAILURES).toContain(f.type);
+    expect(NON_RETRYABLE).toContain(f.type);
   });
 });
 
@@ -260,18 +270,69 @@ describe('toFailure: transient and everything else', () => {
   });
 
   it('passes an ApplicationFailure through unchanged', () => {
-    const original = ApplicationFailure.create({ type: FailureType.MappingInvalid, message: 'x', nonRetryable: true });
+    const original = ApplicationFailure.create({ type: FailureType.ConfigInvalid, message: 'x', nonRetryable: true });
     expect(toFailure(original)).toBe(original);
   });
 
   it.each([
     ['a plain Error', new Error('boom')],
-    ['a Chatwoot transient error', new ChatwootTransientError('GET /contacts/{id}', 502, 'bad gateway')],
-    ['a Chatwoot rate limit', new ChatwootRateLimitedError('GET /contacts/{id}', null, 'Retry later')],
     ['a string', 'oops'],
     ['undefined', undefined],
   ])('returns %s as thrown', (_case, err) => {
     expect(toFailure(err)).toBe(err);
+  });
+});
+
+describe('toFailure: Chatwoot', () => {
+  const CONTACT = 'GET /contacts/{id}';
+  const MESSAGES = 'GET /conversations/{display_id}/messages';
+
+  it.each([
+    ['a network error', new ChatwootTransientError(CONTACT, null, 'Chatwoot request failed: ECONNREFUSED')],
+    ['a 503', new ChatwootTransientError(CONTACT, 503, `Chatwoot answered 503 for ${CONTACT}`)],
+  ])('transient (%s): retried by the policy backoff', (_case, err) => {
+    const f = asFailure(toFailure(err));
+    expect(f.type).toBe(FailureType.ChatwootTransient);
+    expect(f.nonRetryable).toBe(false);
+    expect(f.nextRetryDelay).toBeUndefined();
+    expect(f.details ?? []).toEqual([]);
+    expect(f.message).toBe(`${CONTACT}: ${err.message}`);
+  });
+
+  it('rate limited with Retry-After: waits that long', () => {
+    const f = asFailure(toFailure(new ChatwootRateLimitedError(CONTACT, 12, 'Retry later')));
+    expect(f.type).toBe(FailureType.ChatwootRateLimited);
+    expect(f.nonRetryable).toBe(false);
+    expect(delayMs(f)).toBe(12_000);
+    expect(f.message).toBe(`Chatwoot rate limit on ${CONTACT}; next attempt in 12s`);
+  });
+
+  it("rate limited without Retry-After (rack-attack's default): waits the table's fallback", () => {
+    const f = asFailure(toFailure(new ChatwootRateLimitedError(CONTACT, null, 'Retry later')));
+    expect(FAILURES.ChatwootRateLimited.delay.fallbackSeconds).toBe(30);
+    expect(delayMs(f)).toBe(30_000);
+  });
+
+  it('not found mid-activity (messages of a conversation deleted since it was read): retried', () => {
+    const f = asFailure(toFailure(new ChatwootNotFoundError(MESSAGES, `Chatwoot answered 404 for ${MESSAGES}`)));
+    expect(f.type).toBe(FailureType.ChatwootNotFound);
+    expect(f.nonRetryable).toBe(false);
+    expect(NON_RETRYABLE).not.toContain(f.type);
+  });
+
+  it.each([
+    ['an unknown status', new ChatwootUnexpectedResponseError(CONTACT, 418, `Chatwoot answered 418 for ${CONTACT}`)],
+    [
+      'a body of another shape',
+      new ChatwootUnexpectedResponseError(CONTACT, 200, 'unexpected response shape at payload.id'),
+    ],
+    ['a 422 on a read', new ChatwootValidationError(CONTACT, ['email'], `Chatwoot answered 422 for ${CONTACT}`)],
+  ])('unexpected (%s): parked, kind internal, with the endpoint', (_case, err) => {
+    const f = asFailure(toFailure(err));
+    expect(f.type).toBe(FailureType.ChatwootUnexpected);
+    expect(f.nonRetryable).toBe(true);
+    expect(parkReason(f)).toEqual({ kind: 'internal', message: err.message, endpoint: CONTACT });
+    expect(NON_RETRYABLE).toContain(f.type);
   });
 });
 
