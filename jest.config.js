@@ -1,4 +1,5 @@
-// Three projects: fast pure unit tests, integration tests that talk to real servers (Temporal dev
+// Four projects: fast pure unit tests, the workflow tier (the contact workflow on the Temporal dev server
+// with stub activities, seconds), integration tests that talk to real servers (Temporal dev
 // server, Postgres, PGlite, fake Krayin/Chatwoot over HTTP), and the real-krayin tier (the real Krayin).
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 
@@ -10,6 +11,16 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+    },
+    {
+      // Its own project so `--selectProjects workflows` runs the tier alone; it shares the integration
+      // project's dev server (globalSetup starts one only when TEMPORAL_TEST_ADDRESS is not set yet).
+      displayName: 'workflows',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/workflows/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+      globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
     },
     {
       displayName: 'integration',

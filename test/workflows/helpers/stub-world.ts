@@ -1,0 +1,220 @@
+/**
+ * The workflow tier's world: the real contact workflow on the real Temporal dev server (jest globalSetup),
+ * with STUB activities: plain functions each test shapes per contact, that record every call (with the
+ * run that made it) and fail on demand with real ApplicationFailures. No Krayin, Chatwoot or store.
+ *
+ * Why not TestWorkflowEnvironment.createTimeSkipping: it needs Temporal's Java test server, a binary
+ * downloaded from the internet at first use, which this project's machines cannot reach. Millisecond
+ * settings (debounce 20 ms) on the real server keep the tier fast instead (docs/development.md).
+ */
+import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import type { ActivityFunctions, PlanResult } from '../../../activities/contracts';
+import {
+  contactEventSignal,
+  contactWorkflowId,
+  krayinTaskQueue,
+  retrySignal,
+  statusQuery,
+  type ContactEvent,
+  type ContactSyncSettings,
+  type ContactSyncStatus,
+} from '../../../src/shared/contact-sync-api';
+import { contactSync } from '../../../workflows';
+
+export const CONNECTION = 'default';
+
+/** Milliseconds, so a test waits for the server, not for timers; a test overrides what it exercises. */
+export const FAST_SETTINGS: ContactSyncSettings = {
+  debounceMs: 20,
+  maxDebounceMs: 1_000,
+  idleCloseMs: 60_000,
+  activityTimeoutMs: 10_000,
+};
+
+type Name = keyof ActivityFunctions;
+export interface StubCall {
+  name: Name;
+  contactId: number;
+  /** The workflow run that scheduled the call (tells runs apart across continue-as-new). */
+  runId: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  input: any;
+  /** Date.now() when the call started. */
+  at: number;
+}
+
+/** A contact that maps to a person, no organization, no lead: the default plan, first sync. */
+export function syncPlan(overrides: Partial<Extract<PlanResult, { kind: 'sync' }>> = {}): PlanResult {
+  return {
+    kind: 'sync',
+    hash: 'hash-1',
+    changed: { organization: false, person: true, lead: false },
+    links: { personId: null, organizationId: null, leadId: null },
+    unsyncedConversations: [],
+    identity: { email: 'ada@example.org', emailIsPlaceholder: false, phone: null },
+    person: { name: 'Ada', emails: [], contact_numbers: [], job_title: null, attributes: {} },
+    organization: null,
+    lead: null,
+    ...overrides,
+  };
+}
+
+/**
+ * Workflow ids are `contact:default:<id>` on a dev server other test files share: a random id per test
+ * keeps one file from signalling another's workflow.
+ */
+export function newContactId(): number {
+  return 1_000_000 + Math.floor(Math.random() * 1_000_000_000);
+}
+
+export const PERSON_ID = 100;
+export const ORGANIZATION_ID = 200;
+export const LEAD_ID = 300;
+
+/** What a contact's activities do unless a test says otherwise: everything succeeds. */
+function defaults(): ActivityFunctions {
+  const nothing = async () => undefined;
+  return {
+    planContactSync: async () => syncPlan(),
+    syncOrganization: async () => ({ organizationId: ORGANIZATION_ID }),
+    syncPerson: async (input) => ({ personId: PERSON_ID, leadId: input.lead ? LEAD_ID : null, created: true }),
+    ensureLead: async () => ({ leadId: LEAD_ID }),
+    recordSynced: nothing,
+    recordSkipped: nothing,
+    recordParked: nothing,
+    recordGone: nothing,
+    syncConversation: async () => ({
+      kind: 'synced',
+      activityId: 1,
+      previous: null,
+      observed: { status: 'open', labels: [], assigneeId: null, firstReplyAt: null, priority: null },
+      written: true,
+      follow: { stageRules: false, assigneeOwner: false, messageActivities: false },
+    }),
+    syncMessageActivities: async () => ({ written: 0, more: false }),
+    leadStageContext: async () => ({ currentStageId: null, pipelines: [], rules: [] }),
+    moveLeadStage: async () => ({ moved: false }),
+    assignLeadOwner: async () => ({ ownerId: null, changed: false }),
+    recordConversation: nothing,
+    rememberConversations: nothing,
+  };
+}
+
+export interface StubWorld {
+  client: Client;
+  /** Replaces some of this contact's activities (the rest keep their defaults). */
+  behave(contactId: number, overrides: Partial<ActivityFunctions>): void;
+  /** This contact's activity calls, in order, optionally of one activity only. */
+  calls(contactId: number, name?: Name): StubCall[];
+  /** Delivers an event as ingest does: signalWithStart (starts a run when none is open). */
+  send(
+    contactId: number,
+    event?: Partial<ContactEvent>,
+    settings?: Partial<ContactSyncSettings>,
+  ): Promise<{ deliveryId: string; runId: string }>;
+  retry(contactId: number): Promise<void>;
+  handle(contactId: number): WorkflowHandle<typeof contactSync>;
+  status(contactId: number): Promise<ContactSyncStatus>;
+  /** Polls the status query until `pred` holds; the error names the last status seen. */
+  waitFor(contactId: number, pred: (s: ContactSyncStatus) => boolean, timeoutMs?: number): Promise<ContactSyncStatus>;
+  close(): Promise<void>;
+}
+
+try {
+  // Failures the tests provoke on purpose are logged by the worker at WARN.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+} catch {
+  // already installed in this jest worker
+}
+
+export async function startStubWorld(): Promise<StubWorld> {
+  const address = process.env.TEMPORAL_TEST_ADDRESS;
+  if (!address) throw new Error('TEMPORAL_TEST_ADDRESS is not set: run through the workflows jest project');
+
+  const taskQueue = `wf-${randomUUID()}`;
+  const behaviours = new Map<number, Partial<ActivityFunctions>>();
+  const recorded: StubCall[] = [];
+  const base = defaults();
+  const activities = Object.fromEntries(
+    (Object.keys(base) as Name[]).map((name) => [
+      name,
+      async (input: { contactId: number }) => {
+        const runId = Context.current().info.workflowExecution?.runId ?? '';
+        recorded.push({ name, contactId: input.contactId, runId, input, at: Date.now() });
+        const impl = (behaviours.get(input.contactId)?.[name] ?? base[name]) as (i: unknown) => Promise<unknown>;
+        return impl(input);
+      },
+    ]),
+  );
+
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../../workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
+  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  // Two queues, as in production: the workflow and Chatwoot/store activities, and the connection's Krayin queue.
+  const workers = await Promise.all([
+    Worker.create({ connection: nativeConnection, taskQueue, workflowBundle, activities }),
+    Worker.create({ connection: nativeConnection, taskQueue: krayinTaskQueue(taskQueue, CONNECTION), activities }),
+  ]);
+  const running = Promise.all(workers.map((w) => w.run()));
+  const contacts = new Set<number>();
+  let deliveries = 0;
+
+  const handle = (contactId: number) =>
+    client.workflow.getHandle<typeof contactSync>(contactWorkflowId(CONNECTION, contactId));
+  const status = (contactId: number) => handle(contactId).query(statusQuery);
+
+  return {
+    client,
+    behave(contactId, overrides) {
+      behaviours.set(contactId, { ...behaviours.get(contactId), ...overrides });
+    },
+    calls(contactId, name) {
+      return recorded.filter((c) => c.contactId === contactId && (name === undefined || c.name === name));
+    },
+    async send(contactId, event = {}, settings = {}) {
+      const deliveryId = event.deliveryId ?? `delivery-${++deliveries}`;
+      contacts.add(contactId);
+      const started = await client.workflow.signalWithStart(contactSync, {
+        workflowId: contactWorkflowId(CONNECTION, contactId),
+        taskQueue,
+        args: [{ connectionId: CONNECTION, contactId, settings: { ...FAST_SETTINGS, ...settings } }],
+        signal: contactEventSignal,
+        signalArgs: [{ event: 'contact_updated', receivedAt: new Date().toISOString(), ...event, deliveryId }],
+      });
+      return { deliveryId, runId: started.signaledRunId };
+    },
+    async retry(contactId) {
+      await handle(contactId).signal(retrySignal, { requestedBy: 'test' });
+    },
+    handle,
+    status,
+    async waitFor(contactId, pred, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last: ContactSyncStatus | undefined;
+      for (;;) {
+        last = await status(contactId).catch(() => last);
+        if (last && pred(last)) return last;
+        if (Date.now() > deadline) throw new Error(`timed out; last status: ${JSON.stringify(last)}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    async close() {
+      // Leave nothing running on the shared dev server (runs idle for a minute otherwise).
+      for (const contactId of contacts)
+        await handle(contactId)
+          .terminate('test over')
+          .catch(() => undefined);
+      for (const w of workers) w.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}

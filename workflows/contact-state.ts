@@ -1,0 +1,212 @@
+/**
+ * What one contact workflow knows between two syncs: work waiting, the last outcome and what it means
+ * for the contact's status, counters, conversations with news, the Krayin records last seen linked.
+ *
+ * Pure: no Temporal calls, so it is unit-tested without a server (test/unit/workflow-contact-state.test.ts).
+ * The workflow passes the time in (workflow time) and applies the search attribute updates it returns,
+ * which keeps the commands the workflow issues where they were before this class existed.
+ */
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { CarriedState, ContactEvent, ContactSyncStatus, SyncOutcome } from '../src/shared/contact-sync-api';
+import { KrayinLeadIdKey, KrayinPersonIdKey, LastSyncedAtKey, SyncStatusKey } from '../src/shared/search-attributes';
+import type { CurrentDetailsInput } from '../src/shared/ui-metadata';
+import type { ParkReason } from '../src/store/types';
+import { DeliveryDeduper } from './delivery-deduper';
+
+export type KrayinIds = CurrentDetailsInput['krayin'];
+export type Phase = ContactSyncStatus['status'];
+export type SyncStatus = ContactSyncStatus['syncStatus'];
+
+/** What one sync round works on, taken from the state when the burst has settled. */
+export interface SyncWork {
+  /** A retry signal asked for this round: write even if nothing changed. */
+  force: boolean;
+  /** Conversations with news (display ids); they sync after the contact. */
+  conversations: number[];
+}
+
+export class ContactSyncState {
+  phase: Phase = 'idle';
+  /** Workflow time (ms) of the last event or retry: the debounce waits for it to stand still. */
+  lastEventAt = 0;
+
+  private constructor(
+    readonly connectionId: string,
+    readonly contactId: number,
+    private readonly deliveries: DeliveryDeduper,
+    private pending: boolean,
+    private retryRequested: boolean,
+    private parkReason: ParkReason | null,
+    private syncStatus: SyncStatus,
+    private lastOutcome: SyncOutcome | null,
+    private syncCount: number,
+    private eventsReceived: number,
+    private duplicatesIgnored: number,
+    private readonly dirtyConversations: Set<number>,
+    private krayin: KrayinIds,
+  ) {}
+
+  /** A new run: fresh, or continuing the previous run's state after continue-as-new. */
+  static fromCarried(ref: { connectionId: string; contactId: number }, carried?: CarriedState): ContactSyncState {
+    const lastOutcome = carried?.lastOutcome ?? null;
+    return new ContactSyncState(
+      ref.connectionId,
+      ref.contactId,
+      new DeliveryDeduper(carried?.recentDeliveries ?? []),
+      carried?.pending ?? false,
+      carried?.retryRequested ?? false,
+      carried?.parkReason ?? null,
+      carried?.syncStatus ?? 'pending',
+      lastOutcome,
+      carried?.syncCount ?? 0,
+      carried?.eventsReceived ?? 0,
+      carried?.duplicatesIgnored ?? 0,
+      new Set(carried?.dirtyConversations ?? []),
+      // Runs before krayinIds was carried derive them from the last outcome.
+      carried?.krayinIds ?? krayinIdsOf(lastOutcome),
+    );
+  }
+
+  /** What the next run needs (the store holds everything else). */
+  toCarried(): CarriedState {
+    return {
+      recentDeliveries: this.deliveries.toArray(),
+      pending: this.pending,
+      retryRequested: this.retryRequested,
+      parkReason: this.parkReason,
+      syncStatus: this.syncStatus,
+      lastOutcome: this.lastOutcome,
+      syncCount: this.syncCount,
+      eventsReceived: this.eventsReceived,
+      duplicatesIgnored: this.duplicatesIgnored,
+      dirtyConversations: [...this.dirtyConversations],
+      krayinIds: this.krayin,
+    };
+  }
+
+  /** A webhook delivery arrived. false: a delivery already seen (ignored, counted). */
+  onEvent(event: ContactEvent, now: number): boolean {
+    if (!this.deliveries.add(event.deliveryId)) {
+      this.duplicatesIgnored++;
+      return false;
+    }
+    this.eventsReceived++;
+    if (event.conversationId !== undefined) this.dirtyConversations.add(event.conversationId);
+    this.pending = true;
+    this.lastEventAt = now;
+    return true;
+  }
+
+  /** Someone asked to sync now, even without new data (resumes a parked or failed contact). */
+  onRetry(now: number): void {
+    this.retryRequested = true;
+    this.pending = true;
+    this.lastEventAt = now;
+  }
+
+  /** Is there work for a sync round? */
+  hasWork(): boolean {
+    return this.pending;
+  }
+
+  /** The burst has settled: take what the round works on (later events are the next round's work). */
+  takeWork(): SyncWork {
+    const work = { force: this.retryRequested, conversations: [...this.dirtyConversations] };
+    this.pending = false;
+    this.retryRequested = false;
+    this.dirtyConversations.clear();
+    return work;
+  }
+
+  /**
+   * A conversation could not be written because its lead was deleted in Krayin: the contact syncs
+   * again in the next round (which finds or creates a lead), then this conversation.
+   */
+  onLeadGone(conversationId: number): void {
+    this.dirtyConversations.add(conversationId);
+    this.pending = true;
+  }
+
+  /** The contact turned out unchanged: its stored links are the Krayin records to show. */
+  onLinksSeen(links: KrayinIds): void {
+    this.krayin = { ...links };
+  }
+
+  /**
+   * Records a round's outcome and moves the contact's status. Returns the search attribute updates
+   * the workflow must apply (empty: none), so the status in the UI's list follows the state.
+   */
+  applyOutcome(outcome: SyncOutcome, now: Date): SearchAttributeUpdatePair[] {
+    this.lastOutcome = outcome;
+    this.syncCount++;
+    switch (outcome.kind) {
+      case 'synced':
+        this.parkReason = null;
+        this.syncStatus = 'synced';
+        this.krayin = krayinIdsOf(outcome);
+        return [
+          { key: SyncStatusKey, value: 'synced' },
+          { key: KrayinPersonIdKey, value: String(outcome.personId) },
+          { key: KrayinLeadIdKey, value: outcome.leadId === null ? null : String(outcome.leadId) },
+          { key: LastSyncedAtKey, value: now },
+        ];
+      case 'unchanged':
+        if (this.syncStatus === 'synced' || this.syncStatus === 'skipped') return [];
+        this.parkReason = null;
+        this.syncStatus = 'synced';
+        return [{ key: SyncStatusKey, value: 'synced' }];
+      case 'skipped':
+      case 'gone':
+        this.parkReason = null;
+        this.syncStatus = 'skipped';
+        return [{ key: SyncStatusKey, value: 'skipped' }];
+      case 'parked':
+      case 'failed':
+        this.parkReason = outcome.reason;
+        this.syncStatus = outcome.kind;
+        return [{ key: SyncStatusKey, value: outcome.kind }];
+    }
+  }
+
+  outcome(): SyncOutcome | null {
+    return this.lastOutcome;
+  }
+
+  /** The status query's answer. */
+  status(): ContactSyncStatus {
+    return {
+      connectionId: this.connectionId,
+      contactId: this.contactId,
+      status: this.phase,
+      syncStatus: this.syncStatus,
+      parkReason: this.parkReason,
+      lastOutcome: this.lastOutcome,
+      syncCount: this.syncCount,
+      eventsReceived: this.eventsReceived,
+      duplicatesIgnored: this.duplicatesIgnored,
+    };
+  }
+
+  /** What the Temporal UI's current details are built from. */
+  details(): CurrentDetailsInput {
+    return {
+      connectionId: this.connectionId,
+      contactId: this.contactId,
+      phase: this.phase,
+      syncStatus: this.syncStatus,
+      lastOutcome: this.lastOutcome,
+      parkReason: this.parkReason,
+      krayin: this.krayin,
+      syncCount: this.syncCount,
+      eventsReceived: this.eventsReceived,
+      duplicatesIgnored: this.duplicatesIgnored,
+      pendingConversations: [...this.dirtyConversations],
+    };
+  }
+}
+
+function krayinIdsOf(outcome: SyncOutcome | null): KrayinIds {
+  return outcome?.kind === 'synced'
+    ? { personId: outcome.personId, leadId: outcome.leadId, organizationId: outcome.organizationId }
+    : { personId: null, leadId: null, organizationId: null };
+}

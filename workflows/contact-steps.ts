@@ -1,0 +1,184 @@
+/**
+ * One sync round of a contact, as a business process:
+ *
+ *   plan (read the contact, compare with what was written) -> organization -> person -> lead
+ *   -> record the outcome -> the contact's conversations
+ *
+ * Workflow code (deterministic): every step is an activity; the decisions between them are plain code.
+ */
+import { patched } from '@temporalio/workflow';
+import type { ContactRef, PlanResult } from '../activities/contracts';
+import type { SyncOutcome } from '../src/shared/contact-sync-api';
+import { activitySummaries as say } from '../src/shared/ui-metadata';
+import type { ParkReason } from '../src/store/types';
+import type { ActivityProxies } from './activity-proxies';
+import type { ContactSyncState, SyncWork } from './contact-state';
+import { syncConversationFlow } from './conversation-flow';
+
+/**
+ * Workflow changes that alter the commands of a running workflow are gated by `patched(id)`, so
+ * histories recorded by the previous code still replay (docs/operations.md, "Upgrading").
+ * verify-links-before-write: the organization is synced (verified) whenever the person is, and the
+ * person whenever a lead is about to be ensured.
+ */
+const VERIFY_LINKS_PATCH = 'verify-links-before-write';
+
+/** What every step needs: the activities and which contact. */
+export interface StepContext {
+  acts: ActivityProxies;
+  ref: ContactRef;
+}
+
+/**
+ * The contact first (its person and lead are what conversations attach to), then its conversations.
+ * Throws what an activity threw: the workflow turns that into a park (one place for failures).
+ */
+export async function syncContact(
+  ctx: StepContext,
+  state: ContactSyncState,
+  work: SyncWork,
+  startedAt: string,
+): Promise<SyncOutcome> {
+  const { acts, ref } = ctx;
+  const { conversations } = work;
+  const plan = await acts.chatwoot.planContactSync.executeWithOptions({ summary: say.planContactSync(ref.contactId) }, [
+    { ...ref, force: work.force, conversationStarted: conversations.length > 0 },
+  ]);
+  let outcome: Extract<SyncOutcome, { kind: 'synced' | 'unchanged' }>;
+  let contact: { personId: number; leadId: number | null };
+  switch (plan.kind) {
+    case 'unchanged':
+      outcome = { kind: 'unchanged' };
+      contact = { personId: plan.links.personId, leadId: plan.links.leadId };
+      state.onLinksSeen(plan.links);
+      break;
+    case 'sync': {
+      const synced = await writeToKrayin(ctx, plan, startedAt);
+      outcome = synced;
+      contact = { personId: synced.personId, leadId: synced.leadId };
+      break;
+    }
+    case 'gone':
+      await acts.store.recordGone.executeWithOptions({ summary: say.recordGone(ref.contactId) }, [
+        { ...ref, startedAt },
+      ]);
+      return { kind: 'gone' };
+    case 'skip':
+      await remember(ctx, conversations);
+      await acts.store.recordSkipped.executeWithOptions({ summary: say.recordSkipped(ref.contactId) }, [
+        { ...ref, note: plan.note, startedAt },
+      ]);
+      return { kind: 'skipped', note: plan.note };
+    case 'invalid':
+      await remember(ctx, conversations);
+      return await park(
+        ctx,
+        { kind: 'mapping', message: plan.problems.map((p) => `${p.field}: ${p.message}`).join('; ') },
+        'parked',
+        startedAt,
+      );
+  }
+
+  const conversationsSynced = await syncConversations(ctx, state, contact, [
+    ...new Set([...conversations, ...plan.unsyncedConversations]),
+  ]);
+  return conversationsSynced > 0 ? { ...outcome, conversationsSynced } : outcome;
+}
+
+/** Each conversation in display-id order; returns how many had their activity written. */
+async function syncConversations(
+  ctx: StepContext,
+  state: ContactSyncState,
+  contact: { personId: number; leadId: number | null },
+  conversationIds: number[],
+): Promise<number> {
+  let synced = 0;
+  for (const conversationId of conversationIds.sort((a, b) => a - b)) {
+    const flow = await syncConversationFlow(ctx.acts, ctx.ref, conversationId, contact);
+    if (flow.outcome === 'synced') synced++;
+    if (flow.outcome === 'lead_gone') state.onLeadGone(conversationId);
+  }
+  return synced;
+}
+
+/** Conversations that could not be written now are kept in the store, so none is forgotten. */
+export async function remember(ctx: StepContext, conversationIds: number[]): Promise<void> {
+  if (conversationIds.length === 0) return;
+  await ctx.acts.store.rememberConversations.executeWithOptions(
+    { summary: say.rememberConversations(conversationIds) },
+    [{ ...ctx.ref, conversationIds }],
+  );
+}
+
+/** Records why the contact cannot sync now (parked: retrying cannot fix it; failed: unexpected). */
+export async function park(
+  ctx: StepContext,
+  reason: ParkReason,
+  status: 'parked' | 'failed',
+  startedAt: string,
+): Promise<SyncOutcome> {
+  await ctx.acts.store.recordParked.executeWithOptions(
+    { summary: say.recordParked(ctx.ref.contactId, status, reason.kind) },
+    [{ ...ctx.ref, reason, status, startedAt }],
+  );
+  return status === 'parked' ? { kind: 'parked', reason } : { kind: 'failed', reason };
+}
+
+/**
+ * Organization, then person, then lead: each step only when its part of the mapped state changed
+ * or is not linked yet, so an update touching one field costs one step, not three.
+ */
+async function writeToKrayin(
+  { acts, ref }: StepContext,
+  plan: Extract<PlanResult, { kind: 'sync' }>,
+  startedAt: string,
+): Promise<Extract<SyncOutcome, { kind: 'synced' }>> {
+  const { changed, links } = plan;
+  const { contactId } = ref;
+  // Since VERIFY_LINKS_PATCH, every step that writes through a stored id verifies it first (the
+  // activities check the record is still ours), so a lead about to be created makes the person (and
+  // organization) be verified too, instead of trusting ids a restored Krayin may have handed out again.
+  const verifyLinks = patched(VERIFY_LINKS_PATCH);
+  const leadToEnsure = plan.lead !== null && links.leadId === null;
+  const writePerson =
+    links.personId === null || changed.person || changed.organization || (verifyLinks && leadToEnsure);
+
+  let organizationId: number | null = null;
+  if (plan.organization) {
+    organizationId =
+      changed.organization || links.organizationId === null || (verifyLinks && writePerson)
+        ? (
+            await acts.krayin.syncOrganization.executeWithOptions(
+              { summary: say.syncOrganization(contactId, links.organizationId) },
+              [{ ...ref, organization: plan.organization }],
+            )
+          ).organizationId
+        : links.organizationId;
+  }
+
+  let personId = links.personId;
+  let leadId = links.leadId;
+  if (personId === null || writePerson) {
+    const person = await acts.krayin.syncPerson.executeWithOptions(
+      { summary: say.syncPerson(contactId, personId, plan.lead !== null && leadId === null) },
+      [{ ...ref, identity: plan.identity, person: plan.person, organizationId, lead: plan.lead }],
+    );
+    personId = person.personId;
+    leadId = person.leadId ?? leadId;
+  }
+
+  if (!plan.lead) leadId = links.leadId;
+  else if (leadId === null) {
+    const lead = plan.lead;
+    leadId = (
+      await acts.krayin.ensureLead.executeWithOptions({ summary: say.ensureLead(contactId, personId) }, [
+        { ...ref, personId, lead },
+      ])
+    ).leadId;
+  }
+
+  await acts.store.recordSynced.executeWithOptions({ summary: say.recordSynced(contactId, personId, leadId) }, [
+    { ...ref, hash: plan.hash, personId, leadId, organizationId, startedAt },
+  ]);
+  return { kind: 'synced', personId, leadId, organizationId };
+}
