@@ -30,7 +30,6 @@ import {
   type SyncOutcome,
 } from '../src/shared/contact-sync-api';
 import { currentDetails, debounceTimerSummary, idleCloseTimerSummary } from '../src/shared/ui-metadata';
-import type { ParkReason } from '../src/store/types';
 import { activityProxies } from './activity-proxies';
 import { ContactSyncState, type Phase, type SyncWork } from './contact-state';
 import { park, remember, syncContact, type StepContext } from './contact-steps';
