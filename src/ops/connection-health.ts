@@ -108,7 +108,7 @@ export class ConnectionHealth {
     // An empty 2xx proves Krayin is reachable, not that the token works: Krayin 2.1.0 with
     // APP_DEBUG=false answers a refused token that way (krayin-api.md §1.4).
     if (call.outcome === 'ambiguous') return this.reachable(connectionId);
-    this.answered(connectionId);
+    this.answered(connectionId, this.now() - call.durationMs);
   }
 
   /**
@@ -302,10 +302,14 @@ export class ConnectionHealth {
   }
 
   /** Krayin gave a real answer (2xx with a body, 4xx): it is up and the token works. */
-  private answered(connectionId: string): void {
+  /**
+   * `sentAt`: when the answered call was sent. A call sent before the block began (still in flight in
+   * another activity or replica when the token was refused) proves nothing about the token now.
+   */
+  private answered(connectionId: string, sentAt?: number): void {
     const s = this.state(connectionId);
     this.reachable(connectionId);
-    if (s.authBlockedSince !== null) {
+    if (s.authBlockedSince !== null && (sentAt === undefined || sentAt >= s.authBlockedSince)) {
       s.authBlockedSince = null;
       s.authCheckedAt = this.now();
       const shared = this.opts.authBlocks;
