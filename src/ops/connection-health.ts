@@ -9,7 +9,8 @@
  *   ("syncs are delayed, none are lost"); the first good answer resolves it.
  * - Parked syncs: one alert per park kind per window (deduplicated by the notifier); once no sync of
  *   that kind is parked any more (checked in the store after a sync of the connection ends well), a
- *   recovery message. Known per process: a restarted worker does not resolve alerts sent before.
+ *   recovery message. Known per process: a restarted worker does not resolve park alerts sent before
+ *   (the notifier's state is shared, the list of open park kinds is not).
  * - Link mismatches: a stored link naming a Krayin record that now belongs to someone else is handled
  *   per contact (never written to, relinked, audited). When several happen within a window, Krayin
  *   was most likely restored from an older backup or reinstalled: one alert per connection and episode
