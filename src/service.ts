@@ -33,6 +33,7 @@ import type { Notifier } from './notify/notifier';
 import { ConnectionHealth } from './ops/connection-health';
 import { ConnectionSwitches } from './ops/connection-switches';
 import { createConnectionProbes } from './ops/reachability';
+import { sharedConnectionState, type SharedConnectionState } from './ops/shared-connection-state';
 import { openStore } from './store';
 import type { Store } from './store/types';
 import { createConnectionRegistry, krayinClientFor } from './sync/create-registry';
@@ -134,12 +135,15 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
         }));
       },
     });
+    // Krayin budget, auth block and alert dedupe shared by every replica through the store.
+    const shared = sharedConnectionState(store);
     const notifier = createNotifier({
       connections: Object.fromEntries(
         config.connections.filter((c) => c.notifications).map((c) => [c.id, c.notifications!]),
       ),
       ...(config.notifications ? { fallback: config.notifications } : {}),
       logger: log,
+      store: shared.notificationStates,
     });
     stops.push(() => notifier.close());
 
@@ -158,6 +162,7 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
         store,
         metrics,
         notifier,
+        shared,
         log,
         dataConverter,
         workflowBundle: opts.workflowBundle,
@@ -271,6 +276,7 @@ interface WorkerDeps {
   store: Store;
   metrics: Metrics;
   notifier: Notifier;
+  shared: SharedConnectionState;
   log: Logger;
   dataConverter: DataConverter | undefined;
   workflowBundle: { code: string } | undefined;
@@ -284,6 +290,8 @@ async function startWorkers(d: WorkerDeps): Promise<WorkerSet> {
     probeIntervalMs: config.health.authProbeIntervalMs,
     unreachableAfterMs: config.health.unreachableAlertAfterMs,
     parkedLeft: async (connectionId, kind) => (await d.store.syncState.listParked(connectionId, kind, 1)).length,
+    authBlocks: d.shared.authBlocks,
+    connectionIds: config.connections.map((c) => c.id),
   });
   const connections = createConnectionRegistry(config, {
     onKrayinCall: (id) => {
@@ -294,9 +302,10 @@ async function startWorkers(d: WorkerDeps): Promise<WorkerSet> {
       };
     },
     krayinBlocked: (id) => health.authBlocked(id),
+    throttleFor: d.shared.throttleFor,
   });
   // The probe uses its own client: the registry's clients refuse to call while blocked.
-  const probes = new Map(config.connections.map((c) => [c.id, krayinClientFor(c)]));
+  const probes = new Map(config.connections.map((c) => [c.id, krayinClientFor(c, undefined, d.shared.throttleFor(c))]));
   health.startProbes(async (id) => {
     await probes.get(id)?.getCurrentUser();
   });

@@ -10,6 +10,7 @@
  */
 import { Agent, request, type Dispatcher } from 'undici';
 import { isKrayinError, KrayinAmbiguousError, KrayinRateLimitedError, KrayinTransientError } from './errors';
+import { countedByKrayin, type CallCount } from './budget-rules';
 import type { RequestThrottle } from './throttle';
 import type { RawResponse } from './classify';
 import { toWellFormed } from './limits';
@@ -95,6 +96,16 @@ function neverReachedKrayin(e: unknown): boolean {
   return false;
 }
 
+/** The innermost error code of a network failure (undici wraps the socket's), if any. */
+function networkErrorCode(e: unknown): string | undefined {
+  let err = e as { code?: unknown; cause?: unknown } | undefined;
+  let code: string | undefined;
+  for (let i = 0; err && i < 3; i++, err = err.cause as typeof err) {
+    if (typeof err.code === 'string') code = err.code;
+  }
+  return code;
+}
+
 /** Error codes and class names only: undici messages are fine, but codes are all we need and never leak. */
 function describeNetworkError(e: unknown, timedOut: boolean, timeoutMs: number): string {
   const err = e as { code?: unknown; name?: unknown };
@@ -151,9 +162,10 @@ export class KrayinHttp {
     const started = performance.now();
     let status: number | null = null;
     let outcome = 'ok';
-    let rateLimited = false;
+    const network: { code?: string } = {};
+    let count: CallCount | undefined;
     try {
-      const res = await this.#send(req);
+      const res = await this.#send(req, network);
       status = res.status;
       let value: T;
       try {
@@ -166,14 +178,16 @@ export class KrayinHttp {
       return value;
     } catch (e) {
       outcome = isKrayinError(e) ? e.kind : 'error';
-      // Krayin's limit is per user: every other call of this connection must hold off too.
+      // Krayin's limit is per user: every other call of this connection (in every replica) must hold off too.
       if (e instanceof KrayinRateLimitedError) {
-        rateLimited = true;
-        this.#throttle?.pause(e.retryAfterSeconds ?? this.#rateLimitFloorSeconds);
+        count = { kind: 'rate_limited', retryAfterMs: (e.retryAfterSeconds ?? this.#rateLimitFloorSeconds) * 1000 };
       }
       throw e;
     } finally {
-      this.#throttle?.settle(ticket, rateLimited);
+      count ??= countedByKrayin(status, network.code) ? { kind: 'counted' } : { kind: 'not_counted' };
+      // The budget's store being down must not turn an answered call into a failure: the slot then
+      // simply stays counted until its window ends.
+      await this.#throttle?.settle(ticket, count).catch(() => undefined);
       this.#report({ endpoint: req.endpoint, status, durationMs: performance.now() - started, outcome });
     }
   }
@@ -187,7 +201,8 @@ export class KrayinHttp {
     return url;
   }
 
-  async #send(req: KrayinRequest): Promise<RawResponse> {
+  /** `network.code` gets the error code when no answer came (for the budget: did Krayin see it?). */
+  async #send(req: KrayinRequest, network: { code?: string }): Promise<RawResponse> {
     const url = this.#url(req);
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -217,6 +232,7 @@ export class KrayinHttp {
       const text = await res.body.text();
       return { status: res.statusCode, headers: flattenHeaders(res.headers), text };
     } catch (e) {
+      network.code = networkErrorCode(e);
       const what = describeNetworkError(e, signal.aborted, this.timeoutMs);
       // A write that reached Krayin and got no answer may still land: retrying it blindly would
       // duplicate it, so it is ambiguous (re-read after it had time to finish), not transient.

@@ -8,11 +8,13 @@
  * - channels are tried in parallel and independently; a failing one never blocks the other, and nothing
  *   here throws into callers: the result says what happened per channel, failures are logged.
  *
- * Calls for one key are serialised, so concurrent alerts of one cause cannot both be "the first".
+ * Calls for one key are serialised in this process, and decisions are compare-and-set on the state store,
+ * so concurrent alerts of one cause cannot both be "the first", in this process or across replicas
+ * sharing the store.
  */
 import { renderMessage, type RenderInput } from './format';
 import { redactNotificationText } from './redact';
-import { stateKey, type NotificationState, type NotificationStateStore } from './state';
+import { InMemoryNotificationStateStore, stateKey, type NotificationState, type NotificationStateStore } from './state';
 import {
   SEVERITIES,
   type AlertInput,
@@ -45,13 +47,21 @@ export interface NotifierOptions {
 const CONNECTION_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const CAUSE = /^[a-z][a-z0-9_.-]{0,63}$/;
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
-/** Closed, quiet keys beyond this many are dropped from memory (the store keeps them). */
-const MEMORY_SOFT_LIMIT = 1_000;
+/** Compare-and-set rounds before a decision is taken on a state another replica keeps changing. */
+const MAX_CAS_ATTEMPTS = 5;
+
+interface Loaded {
+  state: NotificationState | undefined;
+  version: number | undefined;
+  /** Read from the (shared) store; false: the store failed and this process's copy was used. */
+  fromStore: boolean;
+}
 
 export class Notifier {
   readonly #opts: NotifierOptions;
   readonly #now: () => number;
-  readonly #memory = new Map<string, NotificationState>();
+  /** This process's copy of every state it wrote: what dedupes while the store fails (or when there is none). */
+  readonly #memory = new InMemoryNotificationStateStore();
   readonly #queues = new Map<string, Promise<unknown>>();
 
   constructor(opts: NotifierOptions) {
@@ -75,91 +85,108 @@ export class Notifier {
 
   async #alert(input: AlertInput, setup: ConnectionChannels): Promise<NotifyResult> {
     const key = stateKey(input.connectionId, input.cause);
-    const now = this.#now();
-    const previous = await this.#load(key);
-    const state: NotificationState =
-      previous?.open === true
-        ? { ...previous, occurrences: previous.occurrences + 1 }
-        : {
-            open: true,
-            // Redacted before it is kept: the state may be persisted by the store.
-            title: redactNotificationText(input.title),
-            severity: input.severity,
-            openedAt: now,
-            lastSentAt: previous?.lastSentAt ?? null,
-            alerted: false,
-            occurrences: 1,
-            suppressedSinceSent: previous?.suppressedSinceSent ?? 0,
-            suppressedInEpisode: 0,
-            lastFailedAt: null,
-          };
-    const escalated = state.alerted && SEVERITY_RANK[input.severity] > SEVERITY_RANK[state.severity];
-    const windowOver = state.lastSentAt === null || now - state.lastSentAt >= setup.windowMs;
-    const backingOff = state.lastFailedAt !== null && now - state.lastFailedAt < setup.retryAfterFailureMs;
-    if ((!windowOver && !escalated) || backingOff) {
-      state.suppressedSinceSent += 1;
-      state.suppressedInEpisode += 1;
-      await this.#save(key, state);
-      return { status: 'suppressed', channels: [] };
-    }
+    for (let attempt = 1; ; attempt++) {
+      const lastTry = attempt >= MAX_CAS_ATTEMPTS;
+      const now = this.#now();
+      const loaded = await this.#load(key);
+      const previous = loaded.state;
+      const state: NotificationState =
+        previous?.open === true
+          ? { ...previous, occurrences: previous.occurrences + 1 }
+          : {
+              open: true,
+              // Redacted before it is kept: the state may be persisted by the store.
+              title: redactNotificationText(input.title),
+              severity: input.severity,
+              openedAt: now,
+              lastSentAt: previous?.lastSentAt ?? null,
+              alerted: false,
+              occurrences: 1,
+              suppressedSinceSent: previous?.suppressedSinceSent ?? 0,
+              suppressedInEpisode: 0,
+              lastFailedAt: null,
+            };
+      const escalated = state.alerted && SEVERITY_RANK[input.severity] > SEVERITY_RANK[state.severity];
+      const windowOver = state.lastSentAt === null || now - state.lastSentAt >= setup.windowMs;
+      const backingOff = state.lastFailedAt !== null && now - state.lastFailedAt < setup.retryAfterFailureMs;
+      if ((!windowOver && !escalated) || backingOff) {
+        state.suppressedSinceSent += 1;
+        state.suppressedInEpisode += 1;
+        if (!(await this.#write(key, loaded, state)) && !lastTry) continue;
+        return { status: 'suppressed', channels: [] };
+      }
 
-    if (escalated || !state.alerted) {
-      state.title = redactNotificationText(input.title);
-      state.severity = input.severity;
+      if (escalated || !state.alerted) {
+        state.title = redactNotificationText(input.title);
+        state.severity = input.severity;
+      }
+      const kind: MessageKind = state.alerted ? 'reminder' : 'alert';
+      // Claim the message before sending it: another replica deciding from the same version loses the
+      // compare-and-set, reads this claim and counts its occurrence as suppressed instead of sending.
+      const claimed: NotificationState = {
+        ...state,
+        lastSentAt: now,
+        alerted: true,
+        suppressedSinceSent: 0,
+        lastFailedAt: null,
+      };
+      if (!(await this.#write(key, loaded, claimed)) && !lastTry) continue;
+      const channels = await this.#deliver(setup, {
+        kind,
+        connectionId: input.connectionId,
+        cause: input.cause,
+        severity: state.severity,
+        title: state.title,
+        text: input.text,
+        openForMs: now - state.openedAt,
+        suppressed: state.suppressedSinceSent,
+        occurrences: state.occurrences,
+      });
+      if (channels.some((c) => c.ok)) return { status: 'sent', channels };
+      // Nobody heard it: take the claim back, count it so the next message summarises it, and retry
+      // after the back-off (keeping what other replicas counted meanwhile).
+      await this.#change(key, (current) => ({
+        ...(current ?? claimed),
+        lastSentAt: state.lastSentAt,
+        alerted: state.alerted,
+        suppressedSinceSent: state.suppressedSinceSent + 1 + (current?.suppressedSinceSent ?? 0),
+        suppressedInEpisode: (current ?? claimed).suppressedInEpisode + 1,
+        lastFailedAt: now,
+      }));
+      return { status: 'failed', channels };
     }
-    const kind: MessageKind = state.alerted ? 'reminder' : 'alert';
-    const channels = await this.#deliver(setup, {
-      kind,
-      connectionId: input.connectionId,
-      cause: input.cause,
-      severity: state.severity,
-      title: state.title,
-      text: input.text,
-      openForMs: now - state.openedAt,
-      suppressed: state.suppressedSinceSent,
-      occurrences: state.occurrences,
-    });
-    const delivered = channels.some((c) => c.ok);
-    if (delivered) {
-      state.lastSentAt = now;
-      state.alerted = true;
-      state.suppressedSinceSent = 0;
-      state.lastFailedAt = null;
-    } else {
-      // Nobody heard it: count it so the next message summarises it, and retry after the back-off.
-      state.suppressedSinceSent += 1;
-      state.suppressedInEpisode += 1;
-      state.lastFailedAt = now;
-    }
-    await this.#save(key, state);
-    return { status: delivered ? 'sent' : 'failed', channels };
   }
 
   async #resolve(input: ResolveInput, setup: ConnectionChannels): Promise<NotifyResult> {
     const key = stateKey(input.connectionId, input.cause);
-    const state = await this.#load(key);
-    if (!state?.open) return { status: 'not_open', channels: [] };
-    const now = this.#now();
-    const closed: NotificationState = { ...state, open: false, lastFailedAt: null };
-    if (!state.alerted) {
-      // Suppressed throughout (a flap inside the window): keep the count for the next message instead.
-      await this.#save(key, closed);
-      return { status: 'not_alerted', channels: [] };
+    for (let attempt = 1; ; attempt++) {
+      const lastTry = attempt >= MAX_CAS_ATTEMPTS;
+      const loaded = await this.#load(key);
+      const state = loaded.state;
+      if (!state?.open) return { status: 'not_open', channels: [] };
+      const now = this.#now();
+      const closed: NotificationState = { ...state, open: false, lastFailedAt: null };
+      if (!state.alerted) {
+        // Suppressed throughout (a flap inside the window): keep the count for the next message instead.
+        if (!(await this.#write(key, loaded, closed)) && !lastTry) continue;
+        return { status: 'not_alerted', channels: [] };
+      }
+      // Closed before sending, so a second replica resolving at once finds it closed: one recovery message.
+      // It is not retried if every channel fails (logged): it summarised everything.
+      if (!(await this.#write(key, loaded, { ...closed, suppressedSinceSent: 0 })) && !lastTry) continue;
+      const channels = await this.#deliver(setup, {
+        kind: 'resolved',
+        connectionId: input.connectionId,
+        cause: input.cause,
+        severity: state.severity,
+        title: state.title,
+        text: input.text ?? '',
+        openForMs: now - state.openedAt,
+        suppressed: state.suppressedInEpisode,
+        occurrences: state.occurrences,
+      });
+      return { status: channels.some((c) => c.ok) ? 'sent' : 'failed', channels };
     }
-    const channels = await this.#deliver(setup, {
-      kind: 'resolved',
-      connectionId: input.connectionId,
-      cause: input.cause,
-      severity: state.severity,
-      title: state.title,
-      text: input.text ?? '',
-      openForMs: now - state.openedAt,
-      suppressed: state.suppressedInEpisode,
-      occurrences: state.occurrences,
-    });
-    // The recovery message summarised everything; it is not retried if every channel failed (logged).
-    await this.#save(key, { ...closed, suppressedSinceSent: 0 });
-    return { status: channels.some((c) => c.ok) ? 'sent' : 'failed', channels };
   }
 
   async #deliver(setup: ConnectionChannels, render: RenderInput): Promise<ChannelResult[]> {
@@ -188,32 +215,43 @@ export class Notifier {
     });
   }
 
-  async #load(key: string): Promise<NotificationState | undefined> {
-    const cached = this.#memory.get(key);
-    if (cached !== undefined || !this.#opts.store) return cached;
-    try {
-      return await this.#opts.store.get(key);
-    } catch (err) {
-      this.#opts.logger.warn({ component: 'notify', key, error: errorName(err) }, 'notification state load failed');
-      return undefined;
+  /** The state and version to decide from: the store's, or this process's copy while the store fails. */
+  async #load(key: string): Promise<Loaded> {
+    const store = this.#opts.store;
+    if (store) {
+      try {
+        const found = await store.get(key);
+        return { state: found?.state, version: found?.version, fromStore: true };
+      } catch (err) {
+        this.#opts.logger.warn({ component: 'notify', key, error: errorName(err) }, 'notification state load failed');
+      }
     }
+    return { state: (await this.#memory.get(key))?.state, version: undefined, fromStore: false };
   }
 
-  async #save(key: string, state: NotificationState): Promise<void> {
-    this.#memory.set(key, state);
-    this.#prune();
-    if (!this.#opts.store) return;
-    try {
-      await this.#opts.store.put(key, state);
-    } catch (err) {
-      this.#opts.logger.warn({ component: 'notify', key, error: errorName(err) }, 'notification state save failed');
+  /**
+   * Writes `state` if nobody changed it since `loaded` (compare-and-set); false when someone did. Also
+   * kept in this process's memory, which dedupes alone while the store fails (logged, counted as written).
+   */
+  async #write(key: string, loaded: Loaded, state: NotificationState): Promise<boolean> {
+    const store = this.#opts.store;
+    if (store && loaded.fromStore) {
+      try {
+        if (!(await store.compareAndSet(key, loaded.version, state))) return false;
+      } catch (err) {
+        this.#opts.logger.warn({ component: 'notify', key, error: errorName(err) }, 'notification state save failed');
+      }
     }
+    this.#memory.put(key, state);
+    return true;
   }
 
-  /** Drops closed keys from memory when there are many; with no store that forgets only finished episodes. */
-  #prune(): void {
-    if (this.#memory.size <= MEMORY_SOFT_LIMIT) return;
-    for (const [key, s] of this.#memory) if (!s.open && s.suppressedSinceSent === 0) this.#memory.delete(key);
+  /** Applies `change` to the current state, reading again when another writer came first. */
+  async #change(key: string, change: (current: NotificationState | undefined) => NotificationState): Promise<void> {
+    for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
+      const loaded = await this.#load(key);
+      if (await this.#write(key, loaded, change(loaded.state))) return;
+    }
   }
 
   /** Validates, serialises per key, and turns any unexpected error into a logged 'failed' result. */

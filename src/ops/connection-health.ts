@@ -9,12 +9,19 @@
  *   ("syncs are delayed, none are lost"); the first good answer resolves it.
  * - Parked syncs: one alert per park kind per window (deduplicated by the notifier); once no sync of
  *   that kind is parked any more (checked in the store after a sync of the connection ends well), a
- *   recovery message. Known per process: a restarted worker does not resolve alerts sent before.
+ *   recovery message. Known per process: a restarted worker does not resolve park alerts sent before
+ *   (the notifier's state is shared, the list of open park kinds is not).
  * - Link mismatches: a stored link naming a Krayin record that now belongs to someone else is handled
  *   per contact (never written to, relinked, audited). When several happen within a window, Krayin
  *   was most likely restored from an older backup or reinstalled: one alert per connection and episode
  *   (an episode ends after a quiet window), deduplicated by the notifier like the others.
  * Messages are PII-free: connection ids, counts, setting names.
+ *
+ * Several worker replicas: give it `authBlocks` (the store's) and the auth block is shared. The replica
+ * that sees the 401 first blocks the connection for every replica (each reads the block through a cache
+ * of `authCacheMs`, so it costs at most one query per connection per 2 s, not one per call); one
+ * replica per probe interval probes the token; whoever lifts the block sends the recovery message.
+ * Alert dedupe across replicas is the notifier's (a state store shared through the store).
  */
 import type { KrayinCallInfo } from '../krayin/http';
 import type { Logger } from '../logging';
@@ -40,12 +47,29 @@ export interface ConnectionHealthOptions {
   mismatchWindowMs?: number;
   /** How many syncs of the connection are parked with this kind (the store); enables recovery messages. */
   parkedLeft?: (connectionId: string, kind: ParkKind) => Promise<number>;
+  /** The auth block shared by every replica (the store's authBlocks); none: this process only. */
+  authBlocks?: SharedAuthBlocks;
+  /** How long a read of the shared auth block is reused. Default 2 s. */
+  authCacheMs?: number;
+  /** Connections to probe even before this process made a call for them (a replica that just started). */
+  connectionIds?: readonly string[];
+}
+
+/** The store's authBlocks (src/store/types.ts). */
+export interface SharedAuthBlocks {
+  get(connectionId: string): Promise<Date | null>;
+  block(connectionId: string): Promise<boolean>;
+  lift(connectionId: string): Promise<boolean>;
+  claimProbe(connectionId: string, intervalMs: number): Promise<boolean>;
 }
 
 type ParkKind = ParkReason['kind'];
 
 interface State {
   authBlockedSince: number | null;
+  /** When authBlockedSince was last read from the shared auth block (null: never). */
+  authCheckedAt: number | null;
+  authRefresh: Promise<boolean> | null;
   failingSince: number | null;
   unreachableAlerted: boolean;
   /** Park kinds alerted and not resolved yet. */
@@ -65,6 +89,7 @@ export class ConnectionHealth {
 
   constructor(private readonly opts: ConnectionHealthOptions = {}) {
     this.now = opts.now ?? Date.now;
+    for (const id of opts.connectionIds ?? []) this.state(id);
   }
 
   /** The KrayinClient `onCall` hook of one connection. */
@@ -84,12 +109,32 @@ export class ConnectionHealth {
     // An empty 2xx proves Krayin is reachable, not that the token works: Krayin 2.1.0 with
     // APP_DEBUG=false answers a refused token that way (krayin-api.md §1.4).
     if (call.outcome === 'ambiguous') return this.reachable(connectionId);
-    this.answered(connectionId);
+    this.answered(connectionId, this.now() - call.durationMs);
   }
 
-  /** True while the connection's Krayin token is known to be refused. */
-  authBlocked(connectionId: string): boolean {
-    return this.state(connectionId).authBlockedSince !== null;
+  /**
+   * True while the connection's Krayin token is known to be refused: by this process, or (shared) by any
+   * replica as of at most `authCacheMs` ago.
+   */
+  authBlocked(connectionId: string): boolean | Promise<boolean> {
+    const s = this.state(connectionId);
+    const shared = this.opts.authBlocks;
+    const fresh = s.authCheckedAt !== null && this.now() - s.authCheckedAt < (this.opts.authCacheMs ?? 2_000);
+    if (!shared || fresh) return s.authBlockedSince !== null;
+    s.authRefresh ??= this.readSharedBlock(shared, connectionId, s).finally(() => (s.authRefresh = null));
+    return s.authRefresh;
+  }
+
+  private async readSharedBlock(shared: SharedAuthBlocks, connectionId: string, s: State): Promise<boolean> {
+    try {
+      const since = await shared.get(connectionId);
+      s.authCheckedAt = this.now();
+      // Lifted elsewhere: the lifter sent the recovery message; here it only stops blocking.
+      s.authBlockedSince = since === null ? null : (s.authBlockedSince ?? since.getTime());
+    } catch {
+      // The store is unreachable: keep what this process knew (and try again on the next call).
+    }
+    return s.authBlockedSince !== null;
   }
 
   /**
@@ -177,19 +222,35 @@ export class ConnectionHealth {
     });
   }
 
-  /** Every `probeIntervalMs`, probes each auth-blocked connection (e.g. GET /get with the raw client). */
+  /**
+   * Every `probeIntervalMs`, probes each auth-blocked connection (e.g. GET /get with the raw client);
+   * shared: only the one replica that claims the round probes.
+   */
   startProbes(probe: (connectionId: string) => Promise<void>): void {
     this.stopProbes();
+    const intervalMs = this.opts.probeIntervalMs ?? 60_000;
     this.timer = setInterval(() => {
-      for (const [id, s] of this.states) {
-        if (s.authBlockedSince === null) continue;
-        probe(id).then(
-          () => this.answered(id),
+      for (const id of this.states.keys()) {
+        void this.probeIfBlocked(id, intervalMs, probe).then(
+          (probed) => probed && this.answered(id),
           () => undefined, // still refused (the observer saw it) or unreachable
         );
       }
-    }, this.opts.probeIntervalMs ?? 60_000);
+    }, intervalMs);
     this.timer.unref();
+  }
+
+  /** True when a probe ran and the token worked. */
+  private async probeIfBlocked(
+    id: string,
+    intervalMs: number,
+    probe: (connectionId: string) => Promise<void>,
+  ): Promise<boolean> {
+    if (!(await this.authBlocked(id))) return false;
+    const shared = this.opts.authBlocks;
+    if (shared && !(await shared.claimProbe(id, intervalMs))) return false;
+    await probe(id);
+    return true;
   }
 
   stopProbes(): void {
@@ -201,6 +262,17 @@ export class ConnectionHealth {
     const s = this.state(connectionId);
     if (s.authBlockedSince !== null) return;
     s.authBlockedSince = this.now();
+    s.authCheckedAt = this.now();
+    const shared = this.opts.authBlocks;
+    if (!shared) return this.alertAuth(connectionId);
+    // Only the replica that blocked it alerts (the store down: alert anyway, the notifier dedupes).
+    void shared.block(connectionId).then(
+      (first) => first && this.alertAuth(connectionId),
+      () => this.alertAuth(connectionId),
+    );
+  }
+
+  private alertAuth(connectionId: string): void {
     this.opts.logger?.error(
       { connectionId },
       'Krayin refused the API token: Krayin calls of this connection are blocked',
@@ -231,18 +303,33 @@ export class ConnectionHealth {
   }
 
   /** Krayin gave a real answer (2xx with a body, 4xx): it is up and the token works. */
-  private answered(connectionId: string): void {
+  /**
+   * `sentAt`: when the answered call was sent. A call sent before the block began (still in flight in
+   * another activity or replica when the token was refused) proves nothing about the token now.
+   */
+  private answered(connectionId: string, sentAt?: number): void {
     const s = this.state(connectionId);
     this.reachable(connectionId);
-    if (s.authBlockedSince !== null) {
+    if (s.authBlockedSince !== null && (sentAt === undefined || sentAt >= s.authBlockedSince)) {
       s.authBlockedSince = null;
-      this.opts.logger?.info({ connectionId }, 'Krayin accepts the API token again');
-      void this.send('resolve', {
-        connectionId,
-        cause: 'krayin_auth',
-        text: 'Krayin accepts the API token again. Resume parked syncs with "npm run cli -- retry-parked --reason auth".',
-      });
+      s.authCheckedAt = this.now();
+      const shared = this.opts.authBlocks;
+      if (!shared) return this.resolveAuth(connectionId);
+      // Only the replica that lifted it sends the recovery message.
+      void shared.lift(connectionId).then(
+        (lifted) => lifted && this.resolveAuth(connectionId),
+        () => this.resolveAuth(connectionId),
+      );
     }
+  }
+
+  private resolveAuth(connectionId: string): void {
+    this.opts.logger?.info({ connectionId }, 'Krayin accepts the API token again');
+    void this.send('resolve', {
+      connectionId,
+      cause: 'krayin_auth',
+      text: 'Krayin accepts the API token again. Resume parked syncs with "npm run cli -- retry-parked --reason auth".',
+    });
   }
 
   /** Krayin answered at all: whatever else is wrong, it is not unreachable. */
@@ -262,6 +349,8 @@ export class ConnectionHealth {
     if (!s) {
       s = {
         authBlockedSince: null,
+        authCheckedAt: null,
+        authRefresh: null,
         failingSince: null,
         unreachableAlerted: false,
         parkAlerts: new Set(),

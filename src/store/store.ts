@@ -7,6 +7,9 @@ import { conversationLinksRepository, messageLinksRepository } from './repositor
 import { cursorsRepository } from './repositories/cursors';
 import { deliveriesRepository } from './repositories/deliveries';
 import { heldEventsRepository } from './repositories/held-events';
+import { krayinAuthBlocksRepository } from './repositories/krayin-auth-blocks';
+import { krayinBudgetsRepository } from './repositories/krayin-budgets';
+import { notificationStatesRepository } from './repositories/notification-states';
 import { syncStatesRepository } from './repositories/sync-states';
 import { writtenIdentitiesRepository } from './repositories/written-identities';
 import type { Store } from './types';
@@ -30,5 +33,8 @@ export function createStore(db: Db): Store {
     heldEvents: heldEventsRepository(db),
     cursors: cursorsRepository(db),
     writtenIdentities: writtenIdentitiesRepository(db),
+    krayinBudgets: krayinBudgetsRepository(db),
+    authBlocks: krayinAuthBlocksRepository(db),
+    notificationStates: notificationStatesRepository(db),
   };
 }

@@ -84,6 +84,21 @@ export interface MessageLink {
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** A connection's Krayin request budget as the store keeps it (rules: src/krayin/budget-rules.ts). */
+export interface StoredKrayinBudget {
+  /** [ticket, countedUntil ms]: calls that may still count in Krayin's window. */
+  calls: (readonly [string, number])[];
+  blockedUntil: number;
+  probe: 'none' | 'needed' | 'inflight';
+  probeExpires: number;
+}
+
+/** A versioned JSON document: writes name the version they read (compare-and-set). */
+export interface VersionedJson {
+  value: JsonValue;
+  version: number;
+}
+
 /** A webhook held while its connection was disabled: the same ids-only shape ingest dispatches. */
 export interface HeldEventInput {
   connectionId: string;
@@ -250,6 +265,44 @@ export interface Store {
     get(connectionId: string, contactId: number): Promise<WrittenIdentity | null>;
     /** Replaces what is stored for the contact. */
     set(connectionId: string, contactId: number, personId: number, hashes: string[]): Promise<void>;
+  };
+
+  /**
+   * The Krayin request budget of each connection, shared by every replica: `update` runs `fn` under the
+   * connection's row lock with the database's clock (ms since the epoch) and stores what it returns.
+   */
+  krayinBudgets: {
+    update<T>(
+      connectionId: string,
+      fn: (state: StoredKrayinBudget, now: number) => { state: StoredKrayinBudget; result: T },
+    ): Promise<T>;
+  };
+
+  /** Connections whose Krayin token Krayin refuses, shared by every replica (src/ops/connection-health.ts). */
+  authBlocks: {
+    /** When the block began, or null when the connection is not blocked. */
+    get(connectionId: string): Promise<Date | null>;
+    /** Blocks the connection; true when this call did (it was not blocked yet). */
+    block(connectionId: string): Promise<boolean>;
+    /** Lifts the block; true when this call did (it was blocked). */
+    lift(connectionId: string): Promise<boolean>;
+    /** True for exactly one caller per `intervalMs` while blocked: that one probes the token. */
+    claimProbe(connectionId: string, intervalMs: number): Promise<boolean>;
+  };
+
+  /** Alert dedupe state per (connection, cause) (src/notify), shared by every replica. */
+  notificationStates: {
+    get(connectionId: string, cause: string): Promise<VersionedJson | null>;
+    /**
+     * Writes `value` when the stored version is still `expectedVersion` (null: no row yet); false when
+     * another writer came first (read again and decide again).
+     */
+    compareAndSet(
+      connectionId: string,
+      cause: string,
+      expectedVersion: number | null,
+      value: JsonValue,
+    ): Promise<boolean>;
   };
 
   /** Reconciliation checkpoints; values are JSON (validate them when reading). */

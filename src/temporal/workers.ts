@@ -1,16 +1,14 @@
 /**
  * Temporal workers of this process: one on the main queue (workflows + Chatwoot/store activities) and
- * one per connection on its Krayin queue, rate-limited by the server across all worker replicas so the
- * service stays under Krayin's 60 requests/minute per user instead of causing the 429s it would retry.
+ * one per connection on its Krayin queue. The Krayin queue has no task-queue rate limit: the budget is
+ * counted in Krayin calls, in the store, across every replica (src/ops/shared-connection-state.ts),
+ * which a limit in activities per second could only approximate (see docs/architecture.md "Scale-out").
  */
 import type { DataConverter, Duration } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { AppConfig } from '../config/schema';
 import { krayinTaskQueue } from '../shared/contact-sync-api';
 import type { ActivityFunctions } from '../../activities/contracts';
-
-/** A sync activity makes ~2 Krayin calls on average; the queue limit is in activities per second. */
-export const KRAYIN_CALLS_PER_ACTIVITY = 2;
 
 export interface WorkerSetOptions {
   connection: NativeConnection;
@@ -57,7 +55,6 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
         ...common,
         taskQueue: krayinTaskQueue(config.temporal.taskQueue, c.id),
         activities,
-        maxTaskQueueActivitiesPerSecond: c.krayin.requestsPerMinute / 60 / KRAYIN_CALLS_PER_ACTIVITY,
       }),
     ),
   );

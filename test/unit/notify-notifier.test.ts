@@ -215,7 +215,7 @@ describe('Notifier delivery failures', () => {
     };
     const brokenStore: NotificationStateStore = {
       get: () => Promise.reject(new Error('db down')),
-      put: () => Promise.reject(new Error('db down')),
+      compareAndSet: () => Promise.reject(new Error('db down')),
     };
     const ok = new RecordingChannel('slack');
     const logger = new RecordingLogger();
@@ -233,7 +233,7 @@ describe('Notifier delivery failures', () => {
     });
     // Memory still dedupes while the store is down.
     expect((await notifier.alert(auth)).status).toBe('suppressed');
-    expect(logger.lines.some((l) => l.msg === 'notification state save failed')).toBe(true);
+    expect(logger.lines.some((l) => l.msg === 'notification state load failed')).toBe(true);
   });
 
   it('rejects malformed input without sending, and reports connections without channels', async () => {
@@ -260,7 +260,7 @@ describe('Notifier persistence', () => {
     expect(after.sentOn()).toEqual([]);
     expect((await after.notifier.resolve({ connectionId: 'default', cause: 'krayin_auth' })).status).toBe('sent');
     expect(after.sentOn()[0]!.body).toMatch(/^Resolved after 10 min, 2 occurrences suppressed\./);
-    const saved = (await store.get('default/krayin_auth')) as NotificationState;
+    const saved = (await store.get('default/krayin_auth'))?.state as NotificationState;
     expect(saved).toMatchObject({ open: false, alerted: true, occurrences: 3, suppressedSinceSent: 0 });
   });
 });
@@ -287,6 +287,6 @@ describe('Notifier message hygiene', () => {
     const store = new InMemoryNotificationStateStore();
     const t = setup({ store });
     await t.notifier.alert({ ...auth, title: 'Krayin 422 for jane.roe@example.com' });
-    expect((await store.get('default/krayin_auth'))?.title).toBe('Krayin 422 for [email]');
+    expect((await store.get('default/krayin_auth'))?.state.title).toBe('Krayin 422 for [email]');
   });
 });

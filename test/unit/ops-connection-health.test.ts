@@ -29,15 +29,26 @@ const call = (outcome: string, status: number | null) => ({
 
 describe('ConnectionHealth', () => {
   it('blocks a connection on its first 401, alerts once, and lifts the block on the next real answer', async () => {
-    const { health, sent } = setup();
+    const { health, sent, advance } = setup();
     health.observeKrayinCall('a', call('auth', 401));
     health.observeKrayinCall('a', call('auth', 401));
     expect(health.authBlocked('a')).toBe(true);
     expect(health.authBlocked('b')).toBe(false);
+    advance(1_000);
     health.observeKrayinCall('a', call('ok', 200));
     await Promise.resolve();
     expect(health.authBlocked('a')).toBe(false);
     expect(sent.map((s) => `${s.kind}:${s.cause}`)).toEqual(['alert:krayin_auth', 'resolve:krayin_auth']);
+  });
+
+  it('keeps the block when the good answer is of a call sent before the 401 (it proves nothing now)', async () => {
+    const { health, sent, advance } = setup();
+    health.observeKrayinCall('a', call('auth', 401));
+    advance(1_000);
+    health.observeKrayinCall('a', { ...call('ok', 200), durationMs: 3_000 }); // in flight since before the block
+    await Promise.resolve();
+    expect(health.authBlocked('a')).toBe(true);
+    expect(sent.map((s) => `${s.kind}:${s.cause}`)).toEqual(['alert:krayin_auth']);
   });
 
   it('alerts "krayin_unreachable" only after failures lasting unreachableAfterMs, then resolves', async () => {
@@ -65,8 +76,9 @@ describe('ConnectionHealth', () => {
   });
 
   it('an empty 2xx does not lift an auth block (Krayin 2.1.0 hides a refused token that way)', async () => {
-    const { health, sent } = setup();
+    const { health, sent, advance } = setup();
     health.observeKrayinCall('a', call('auth', 401));
+    advance(1_000);
     health.observeKrayinCall('a', call('ambiguous', 200));
     expect(health.authBlocked('a')).toBe(true);
     health.observeKrayinCall('a', call('ok', 200));

@@ -7,8 +7,16 @@ import { migration002 } from './002_conversation_message_links_cursors';
 import { migration003 } from './003_conversation_observed_state';
 import { migration004 } from './004_held_events';
 import { migration005 } from './005_person_identity_hashes';
+import { migration006 } from './006_shared_connection_state';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+  migration006,
+];
