@@ -3,7 +3,7 @@
  * (admin token) and /codec/... (codec token, when payload encryption is on), with the Temporal client
  * and the dispatcher that hands each accepted webhook to its contact's workflow.
  */
-import { Client, Connection } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import express from 'express';
 import { createAdminRouter } from '../admin/router';
@@ -18,6 +18,7 @@ import { ConnectionSwitches } from '../ops/connection-switches';
 import { createConnectionProbes } from '../ops/reachability';
 import type { Store } from '../store/types';
 import type { TemporalConnectionOptions } from '../temporal/connection-options';
+import { connectTemporalClient } from '../temporal/connect';
 import { TemporalDispatcher } from '../temporal/dispatcher';
 import { alertingDispatcher } from './alerting-dispatcher';
 import { withEmbeddedUi } from './codec-ui';
@@ -47,7 +48,7 @@ const DELIVERY_RETENTION_MS = 14 * 24 * 3_600_000;
 /** Starts the server; resolves to the port it listens on. */
 export async function startHttpRole(d: HttpRoleDeps): Promise<number> {
   const { config, store, log } = d;
-  const connection = await Connection.connect(d.temporal.client);
+  const connection = await connectTemporalClient(d.temporal);
   d.shutdown.add(() => connection.close());
   const client = new Client({
     connection,

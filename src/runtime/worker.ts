@@ -3,7 +3,6 @@
  * clients, notifier, health), plus a metrics-only port when no HTTP role runs in the process.
  */
 import type { DataConverter } from '@temporalio/common';
-import { NativeConnection } from '@temporalio/worker';
 import express from 'express';
 import { createActivities } from '../../activities';
 import type { AppConfig } from '../config/schema';
@@ -12,6 +11,7 @@ import type { Metrics } from '../metrics/metrics';
 import { createMetricsRouter } from '../metrics/route';
 import type { Store } from '../store/types';
 import type { TemporalConnectionOptions } from '../temporal/connection-options';
+import { connectTemporalWorker } from '../temporal/connect';
 import { createWorkers } from '../temporal/workers';
 import type { ConnectionServices } from './connection-services';
 import { closeServer, listen } from './http-server';
@@ -35,7 +35,7 @@ export interface WorkerRoleDeps {
 export async function startWorkerRole(d: WorkerRoleDeps): Promise<void> {
   const { config, services, log } = d;
   services.startHealthProbes();
-  const nativeConnection = await NativeConnection.connect(d.temporal.worker);
+  const nativeConnection = await connectTemporalWorker(d.temporal);
   d.shutdown.add(() => nativeConnection.close());
   const workers = await createWorkers({
     connection: nativeConnection,
