@@ -1,10 +1,10 @@
 /**
  * Command line entry point.
  *
- *   start    everything in one process: embedded Temporal dev server (unless TEMPORAL_ADDRESS is set),
- *            PGlite (unless DATABASE_URL is set), workers and the webhook ingest server
- *   worker   Temporal workers only (needs TEMPORAL_ADDRESS)
- *   ingest   webhook ingest server only (needs TEMPORAL_ADDRESS)
+ *   start    role "embedded": everything in one process: embedded Temporal dev server (unless
+ *            TEMPORAL_ADDRESS is set), PGlite (unless DATABASE_URL is set), workers and the HTTP server
+ *   worker   role "worker": Temporal workers only (needs TEMPORAL_ADDRESS)
+ *   ingest   role "http": webhook ingest + admin HTTP server only (needs TEMPORAL_ADDRESS)
  *   check    check every connection (Krayin and Chatwoot reachable, configured references exist); exit 1 on problems
  *   status, replay, retry-parked, disable, enable, catch-up: operator commands against a running service (cli-admin.ts)
  */
@@ -15,7 +15,8 @@ import { isAdminCommand, runAdminCommand } from './cli-admin';
 import { checkConnection, formatReports, type ConnectionReport } from './check/connection-check';
 import type { AppConfig } from './config/schema';
 import { DEMO_LINE, startDemoIfUnconfigured, trafficLine } from './demo';
-import { startService, type ServiceOptions } from './service';
+import { ROLE_PARTS, startService, type Role } from './runtime';
+import { describeTemporalConnection } from './temporal/connection-options';
 import { createConnectionRegistry } from './sync/create-registry';
 
 const USAGE = `usage: chatwoot-krayin-sync <command>
@@ -46,13 +47,8 @@ async function main(argv: string[]): Promise<number> {
     if (fs.existsSync('.env')) process.loadEnvFile('.env');
     return runAdminCommand(command, argv.slice(1), process.env);
   }
-  const modes: Record<string, Pick<ServiceOptions, 'worker' | 'ingest'>> = {
-    start: { worker: true, ingest: true },
-    worker: { worker: true, ingest: false },
-    ingest: { worker: false, ingest: true },
-  };
-  const mode = modes[command];
-  if (!mode) {
+  const role = COMMAND_ROLES[command];
+  if (!role) {
     console.error(USAGE);
     return 2;
   }
@@ -73,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const log = createLogger(config.logLevel, { service: 'chatwoot-krayin-sync' });
+  const mode = ROLE_PARTS[role];
   if (mode.worker) {
     // Problems are reported, not fatal: webhooks must still be accepted (Chatwoot never retries them);
     // syncs that hit a problem park with the reason until it is fixed.
@@ -97,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (service.adminTokenFile)
     console.log(`  Admin token:         ${service.adminTokenFile} (used by npm run cli -- status)`);
-  console.log(`  Temporal:            ${service.temporalAddress}`);
+  console.log(`  Temporal:            ${describeTemporalConnection(config.temporal, service.temporalAddress)}`);
   if (service.temporalUiUrl) console.log(`  Temporal UI:         ${service.temporalUiUrl}`);
   console.log(
     `  Store:               ${config.database.url ? 'Postgres (DATABASE_URL)' : `PGlite in ${config.dataDir}/pglite`}`,
@@ -146,6 +143,9 @@ async function checkConnections(config: AppConfig): Promise<ConnectionReport[]> 
 }
 
 const EX_CONFIG = 78;
+
+/** The service commands and the role each runs (src/runtime). */
+const COMMAND_ROLES: Record<string, Role> = { start: 'embedded', worker: 'worker', ingest: 'http' };
 
 /** Loads ./.env when present (variables already set in the environment win); returns process.env. */
 function loadDotEnv(): NodeJS.ProcessEnv {

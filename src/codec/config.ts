@@ -48,7 +48,7 @@ export type CodecServerConfig = z.infer<typeof codecServerSchema>;
 export type CodecConfig = { encryption?: Keyring; codecServer?: CodecServerConfig };
 
 /** Reads the variables above; throws KeyringError with the variable name and no values. */
-export function codecConfigFromEnv(env: NodeJS.ProcessEnv = process.env): CodecConfig {
+export function codecConfigFromEnv(env: NodeJS.ProcessEnv): CodecConfig {
   const config: CodecConfig = {};
   const keys = env.PAYLOAD_ENCRYPTION_KEYS?.trim();
   if (keys) config.encryption = parseKeyring(keys);

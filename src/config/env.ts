@@ -8,6 +8,7 @@ import { codecConfigFromEnv } from '../codec/config';
 import { notificationsFromEnv } from '../notify/config';
 import { ConfigError, isMissingAt, issueMessage, jsonPath, uniqueIssues, type ConfigIssue } from './errors';
 import { loadConfigFile } from './file';
+import { temporalProfileFromEnv } from './temporal-profile';
 import { appConfigSchema, type AppConfig } from './schema';
 
 export { ConfigError, type ConfigIssue } from './errors';
@@ -42,6 +43,7 @@ export interface EnvVariable {
 }
 
 const C = ['connections', 0] as const;
+const TLS = ['temporal', 'tls'] as const;
 
 export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'KRAYIN_URL', path: [...C, 'krayin', 'url'], kind: 'string' },
@@ -61,6 +63,21 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'TEMPORAL_ADDRESS', path: ['temporal', 'address'], kind: 'string' },
   { name: 'TEMPORAL_NAMESPACE', path: ['temporal', 'namespace'], kind: 'string' },
   { name: 'TEMPORAL_TASK_QUEUE', path: ['temporal', 'taskQueue'], kind: 'string' },
+  // Connection to an existing server (production cluster, Temporal Cloud): the names of the Temporal
+  // SDKs' environment configuration (@temporalio/envconfig), so one .env serves the CLI too.
+  { name: 'TEMPORAL_API_KEY', path: ['temporal', 'apiKey'], kind: 'string', secret: true },
+  { name: 'TEMPORAL_TLS', path: ['temporal', 'tls', 'enabled'], kind: 'boolean' },
+  { name: 'TEMPORAL_TLS_SERVER_NAME', path: ['temporal', 'tls', 'serverName'], kind: 'string' },
+  { name: 'TEMPORAL_TLS_SERVER_CA_CERT_PATH', path: [...TLS, 'serverCaCert', 'path'], kind: 'string' },
+  { name: 'TEMPORAL_TLS_SERVER_CA_CERT_DATA', path: [...TLS, 'serverCaCert', 'data'], kind: 'string' },
+  { name: 'TEMPORAL_TLS_CLIENT_CERT_PATH', path: [...TLS, 'clientCert', 'path'], kind: 'string' },
+  { name: 'TEMPORAL_TLS_CLIENT_CERT_DATA', path: [...TLS, 'clientCert', 'data'], kind: 'string' },
+  { name: 'TEMPORAL_TLS_CLIENT_KEY_PATH', path: [...TLS, 'clientKey', 'path'], kind: 'string' },
+  { name: 'TEMPORAL_TLS_CLIENT_KEY_DATA', path: [...TLS, 'clientKey', 'data'], kind: 'string', secret: true },
+  // src/config/temporal-profile.ts reads these two: a profile of a Temporal TOML config file, which
+  // the variables above override.
+  { name: 'TEMPORAL_CONFIG_FILE', path: ['temporal', 'profile'], kind: 'external' },
+  { name: 'TEMPORAL_PROFILE', path: ['temporal', 'profile'], kind: 'external' },
   { name: 'TEMPORAL_DEV_PORT', path: ['temporal', 'port'], kind: 'number' },
   { name: 'TEMPORAL_UI_PORT', path: ['temporal', 'uiPort'], kind: 'number' },
   // A postgres URL usually carries the password.
@@ -158,6 +175,12 @@ export function loadConfigFromEnv(env: NodeJS.ProcessEnv): AppConfig {
     connections: [{ id: ENV_CONNECTION_ID, krayin: {}, chatwoot: {}, sync: { lead: {} } }],
   };
   const issues: ConfigIssue[] = [];
+
+  // First: the variables below override the profile's values.
+  readExternal(issues, () => {
+    const profile = temporalProfileFromEnv(env);
+    if (profile) input.temporal = profile;
+  });
 
   for (const variable of ENV_VARIABLES) {
     const text = env[variable.name]?.trim();

@@ -3,7 +3,8 @@
  *
  * - per connection: the Krayin token, the Chatwoot API token, the webhook secret and the webhook URL
  *   token, and the connection's own notification secrets;
- * - service-wide: the admin token, the metrics token, the payload encryption keys (the key ids stay:
+ * - service-wide: the Temporal API key and a client key given as PEM text (paths stay), the admin
+ *   token, the metrics token, the payload encryption keys (the key ids stay:
  *   they are labels, stored in clear in payload metadata anyway), the codec server token and the
  *   notification secrets;
  * - notification secrets: a Slack-compatible webhook URL keeps only its origin (the path is the
@@ -20,6 +21,9 @@ export const REDACTED = '***';
 export function redactConfig(config: AppConfig): AppConfig {
   const copy = structuredClone(config);
   if (copy.database.url !== undefined) copy.database.url = redactUrlPassword(copy.database.url);
+  if (copy.temporal.apiKey !== undefined) copy.temporal.apiKey = REDACTED;
+  const clientKey = copy.temporal.tls?.clientKey;
+  if (clientKey?.data !== undefined) clientKey.data = REDACTED;
   if (copy.adminToken !== undefined) copy.adminToken = REDACTED;
   if (copy.metrics.token !== undefined) copy.metrics.token = REDACTED;
   const keyring = copy.codec.encryption;

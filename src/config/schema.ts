@@ -5,6 +5,7 @@
  * Error messages are phrased to read well after either an environment variable name or a JSON path,
  * and never contain the offending value (it may be a secret).
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { conversationSettingsSchema } from '../conversations/settings';
 import { codecConfigSchema } from '../codec/config';
@@ -214,6 +215,87 @@ export const connectionSchema = z.object({
   notifications: notificationsSchema.optional(),
 });
 
+const PEM_BEGIN = '-----BEGIN ';
+
+/**
+ * A certificate or key for the Temporal connection: a file path or the PEM text itself (secrets
+ * mounted as files, or passed as values). The file is read here so a missing one is a config error
+ * at start, not a connection failure later; messages name the path, never the PEM content.
+ */
+const pemSource = z
+  .object(
+    {
+      path: z.string({ error: 'must be a file path' }).min(1, 'must be a file path').optional(),
+      data: z.string({ error: 'must be PEM text' }).min(1, 'must be PEM text').optional(),
+    },
+    { error: 'must be an object with "path" or "data"' },
+  )
+  .superRefine((source, ctx) => {
+    if (source.path !== undefined && source.data !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['data'], message: 'set either the file path or the PEM text, not both' });
+      return;
+    }
+    if (source.data !== undefined && !source.data.includes(PEM_BEGIN)) {
+      ctx.addIssue({ code: 'custom', path: ['data'], message: 'must be PEM text (a "-----BEGIN ..." block)' });
+    }
+    if (source.path === undefined) return;
+    let text: string;
+    try {
+      text = readFileSync(source.path, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'unreadable';
+      ctx.addIssue({ code: 'custom', path: ['path'], message: `cannot read ${source.path} (${code})` });
+      return;
+    }
+    if (!text.includes(PEM_BEGIN)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['path'],
+        message: `${source.path} is not a PEM file (no "-----BEGIN" line)`,
+      });
+    }
+  });
+
+/** The key of the one side of a PEM source that is set (for issue paths that name its variable). */
+function pemSide(source: unknown): 'path' | 'data' {
+  return asRecord(source).path !== undefined ? 'path' : 'data';
+}
+
+/**
+ * TLS to an existing Temporal server (production cluster, Temporal Cloud). Present = TLS on (with the
+ * system CAs unless serverCaCert is given), like the Temporal SDKs' environment configuration.
+ */
+const temporalTlsSchema = z
+  .object({
+    /** false turns TLS off even with an API key; true turns it on with nothing else set. */
+    enabled: bool.optional(),
+    /** Server name the certificate is checked against (SNI), when it differs from the address host. */
+    serverName: z.string({ error: 'must be a host name' }).min(1, 'must be a host name').optional(),
+    /** CA of the server's certificate; default: the system CAs. */
+    serverCaCert: pemSource.optional(),
+    /** mTLS: the client certificate and its private key, both or neither. */
+    clientCert: pemSource.optional(),
+    clientKey: pemSource.optional(),
+  })
+  .superRefine((tls, ctx) => {
+    if (tls.clientKey && !tls.clientCert) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clientKey', pemSide(tls.clientKey)],
+        message: 'needs the client certificate too (mTLS: TEMPORAL_TLS_CLIENT_CERT_PATH or _DATA)',
+      });
+    }
+    if (tls.clientCert && !tls.clientKey) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clientCert', pemSide(tls.clientCert)],
+        message: 'needs the client key too (mTLS: TEMPORAL_TLS_CLIENT_KEY_PATH or _DATA)',
+      });
+    }
+  });
+
+export type TemporalTlsSettings = z.infer<typeof temporalTlsSchema>;
+
 const temporalSchema = z.object({
   /** host:port of an existing Temporal server; absent = start the embedded dev server. */
   address: z
@@ -225,6 +307,9 @@ const temporalSchema = z.object({
     .string({ error: 'must be a non-empty string' })
     .min(1, 'must be a non-empty string')
     .default('chatwoot-krayin-sync'),
+  /** API key (Temporal Cloud); implies TLS unless tls.enabled is false. */
+  apiKey: z.string({ error: 'must be a non-empty string' }).min(1, 'must be a non-empty string').optional(),
+  tls: temporalTlsSchema.optional(),
   /** Embedded dev server only: Web UI port and gRPC port (0 = pick a free port). */
   uiPort: int(0, 65535).default(8233),
   port: int(0, 65535).default(7233),
@@ -326,4 +411,5 @@ export type ConnectionConfig = z.infer<typeof connectionSchema>;
 export type SyncSettings = z.infer<typeof syncSchema>;
 export type LeadSettings = z.infer<typeof leadSchema>;
 export type AppConfig = z.infer<typeof appConfigSchema>;
+export type TemporalSettings = AppConfig['temporal'];
 export type FieldMap = z.infer<typeof syncSchema>['fieldMap'];

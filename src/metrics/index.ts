@@ -22,5 +22,3 @@ export {
   ROUTE_SEGMENTS,
 } from './labels';
 export type { LabelRule, WebhookOutcome, SyncOutcome } from './labels';
-export { metricsConfigSchema, metricsConfigFromEnv } from './config';
-export type { MetricsConfig } from './config';

@@ -128,7 +128,7 @@ function requireTlsFrom(value: string | undefined): boolean {
 }
 
 /** Builds the settings from the variables above; throws NotificationConfigError naming the variable. */
-export function notificationsFromEnv(env: NodeJS.ProcessEnv = process.env): NotificationsConfig {
+export function notificationsFromEnv(env: NodeJS.ProcessEnv): NotificationsConfig {
   const input: Record<string, unknown> = {};
   const slackUrl = env.SLACK_WEBHOOK_URL?.trim();
   if (slackUrl) input.slack = { webhookUrl: slackUrl, ...(env.SLACK_STYLE ? { style: env.SLACK_STYLE.trim() } : {}) };

@@ -9,7 +9,7 @@ import type { NotificationChannel, NotifyLogger } from './types';
 export interface CreateNotifierOptions {
   /** Settings per connection id. */
   connections?: Record<string, NotificationsConfig>;
-  /** Settings for connections without their own entry (e.g. notificationsFromEnv()). */
+  /** Settings for connections without their own entry (e.g. AppConfig.notifications). */
   fallback?: NotificationsConfig;
   logger: NotifyLogger;
   now?: () => number;

@@ -17,7 +17,7 @@ import { encryptedDataConverter, FAILURE_CONVERTER_PATH } from '../../src/codec/
 import { createEncryptionCodec } from '../../src/codec/encryption-codec';
 import { appConfigSchema, type AppConfig } from '../../src/config/schema';
 import { createLogger } from '../../src/logging';
-import { startService } from '../../src/service';
+import { startService } from '../../src/runtime';
 import { contactWorkflowId, type ContactSyncStatus, statusQuery } from '../../src/shared/contact-sync-api';
 import type { Store } from '../../src/store/types';
 import { startFakeChatwoot, type FakeChatwoot } from '../fakes/chatwoot';

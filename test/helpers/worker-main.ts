@@ -1,6 +1,6 @@
 /**
  * A worker in its own process, so tests can SIGKILL it mid-activity like a crashed pod. It runs the
- * real `worker` wiring (startService without ingest). Config comes from CKS_TEST_CONFIG (an AppConfig
+ * real `worker` role (src/runtime/worker.ts). Config comes from CKS_TEST_CONFIG (an AppConfig
  * as JSON) and must name a Postgres database: PGlite cannot be shared with the test process.
  * CKS_WORKFLOW_BUNDLE, when set, is the path of workflow code the test bundled once: a respawn then
  * takes ~1-2 s instead of ~6 s (the chaos scenario respawns many times).
@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { appConfigSchema } from '../../src/config/schema';
 import { createLogger } from '../../src/logging';
-import { startService } from '../../src/service';
+import { ROLE_PARTS, startService } from '../../src/runtime';
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
         workflowsPath: require.resolve('../../workflows'),
         logger: new DefaultLogger('WARN'),
       });
-  await startService(config, { worker: true, ingest: false, logger: createLogger('error'), workflowBundle });
+  await startService(config, { ...ROLE_PARTS.worker, logger: createLogger('error'), workflowBundle });
   process.stdout.write('worker ready\n');
 }
 

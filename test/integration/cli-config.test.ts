@@ -72,6 +72,25 @@ describe('chatwoot-krayin-sync CLI', () => {
     ]);
   });
 
+  it('`worker` refuses unusable Temporal TLS settings before connecting, without echoing the API key', () => {
+    const res = runCli(['worker'], {
+      KRAYIN_URL: 'http://127.0.0.1:8000/api/v1',
+      KRAYIN_TOKEN: '1|abcdefghij',
+      CHATWOOT_URL: 'https://chat.example.com',
+      CHATWOOT_ACCOUNT_ID: '1',
+      CHATWOOT_API_TOKEN: 'x',
+      CHATWOOT_WEBHOOK_SECRET: 'whsec',
+      TEMPORAL_ADDRESS: 'temporal.example:7233',
+      TEMPORAL_API_KEY: 'api-key-SECRET456',
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: '/nonexistent/ca.pem',
+      TEMPORAL_TLS_CLIENT_KEY_DATA: '-----BEGIN PRIVATE KEY-----\nKEY-SECRET789\n-----END PRIVATE KEY-----',
+    });
+    expect(res.status).toBe(78);
+    expect(res.stderr).toMatch(/^TEMPORAL_TLS_SERVER_CA_CERT_PATH: cannot read \/nonexistent\/ca\.pem \(ENOENT\)$/m);
+    expect(res.stderr).toMatch(/^TEMPORAL_TLS_CLIENT_KEY_DATA: needs the client certificate too/m);
+    expect(res.stderr + res.stdout).not.toMatch(/SECRET456|SECRET789/);
+  });
+
   it('an unknown DEMO value is a configuration error', () => {
     const res = runCli(['start'], { DEMO: 'maybe' });
     expect(res.status).toBe(78);

@@ -39,6 +39,11 @@ const SECRETS: Record<string, { value: string; secret: string }> = {
     secret: 'SlackPathSecret09',
   },
   SMTP_URL: { value: 'smtp://alerts:SmtpPasswordSecret10@mail.example.com:587', secret: 'SmtpPasswordSecret10' },
+  TEMPORAL_API_KEY: { value: 'TemporalApiKeySecret11', secret: 'TemporalApiKeySecret11' },
+  TEMPORAL_TLS_CLIENT_KEY_DATA: {
+    value: '-----BEGIN PRIVATE KEY-----\nClientKeySecret12\n-----END PRIVATE KEY-----',
+    secret: 'ClientKeySecret12',
+  },
 };
 
 const allSecretsEnv = {
@@ -46,6 +51,8 @@ const allSecretsEnv = {
   ...Object.fromEntries(Object.entries(SECRETS).map(([name, s]) => [name, s.value])),
   SMTP_FROM: 'sync@example.com',
   ALERT_EMAIL_TO: 'ops@example.com',
+  // mTLS needs the certificate with the key (not a secret: it is sent to the server).
+  TEMPORAL_TLS_CLIENT_CERT_DATA: '-----BEGIN CERTIFICATE-----\nPublicPart\n-----END CERTIFICATE-----',
 };
 
 describe('redactConfig', () => {
@@ -137,6 +144,11 @@ describe('redactConfig', () => {
       const masked = (c: AppConfig) => ({
         ...c,
         adminToken: undefined,
+        temporal: {
+          ...c.temporal,
+          apiKey: undefined,
+          tls: { ...c.temporal.tls, clientKey: { ...c.temporal.tls?.clientKey, data: undefined } },
+        },
         metrics: { ...c.metrics, token: undefined },
         codec: {},
         notifications: undefined,

@@ -1,0 +1,150 @@
+/**
+ * The HTTP role: /webhooks/chatwoot/... (ingest), /healthz, /readyz, /metrics (token), /admin/...
+ * (admin token) and /codec/... (codec token, when payload encryption is on), with the Temporal client
+ * and the dispatcher that hands each accepted webhook to its contact's workflow.
+ */
+import { Client, type Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import express from 'express';
+import { createAdminRouter } from '../admin/router';
+import { createCodecRouter } from '../codec/codec-server';
+import { createEncryptionCodec } from '../codec/encryption-codec';
+import type { AppConfig } from '../config/schema';
+import { createIngestApp } from '../ingest/app';
+import type { Logger } from '../logging';
+import type { Metrics } from '../metrics/metrics';
+import { createMetricsRouter } from '../metrics/route';
+import { ConnectionSwitches } from '../ops/connection-switches';
+import { createConnectionProbes } from '../ops/reachability';
+import type { Store } from '../store/types';
+import type { TemporalConnectionOptions } from '../temporal/connection-options';
+import { connectTemporalClient } from '../temporal/connect';
+import { TemporalDispatcher } from '../temporal/dispatcher';
+import { alertingDispatcher } from './alerting-dispatcher';
+import { withEmbeddedUi } from './codec-ui';
+import type { ConnectionServices } from './connection-services';
+import { boundPort, closeServer, listen } from './http-server';
+import type { ShutdownSteps } from './shutdown';
+import type { AdminToken } from './tokens';
+
+export interface HttpRoleDeps {
+  config: AppConfig;
+  temporal: TemporalConnectionOptions;
+  /** The embedded Temporal UI, allowed to call the codec. */
+  temporalUiUrl: string | null;
+  store: Store;
+  metrics: Metrics;
+  services: ConnectionServices;
+  admin: AdminToken | null;
+  log: Logger;
+  shutdown: ShutdownSteps;
+  dataConverter: DataConverter | undefined;
+  port: number;
+}
+
+/** Deliveries older than this are forgotten (Chatwoot never redelivers after minutes, let alone days). */
+const DELIVERY_RETENTION_MS = 14 * 24 * 3_600_000;
+
+/** Starts the server; resolves to the port it listens on. */
+export async function startHttpRole(d: HttpRoleDeps): Promise<number> {
+  const { config, store, log } = d;
+  const connection = await connectTemporalClient(d.temporal);
+  d.shutdown.add(() => connection.close());
+  const client = new Client({
+    connection,
+    namespace: d.temporal.namespace,
+    ...(d.dataConverter ? { dataConverter: d.dataConverter } : {}),
+  });
+  const dispatcher = new TemporalDispatcher(client, config);
+  const switches = new ConnectionSwitches(store);
+  await reportHeldEvents(d);
+
+  const app = express();
+  app.disable('x-powered-by');
+  if (d.admin) {
+    const probes = createConnectionProbes(config.connections);
+    d.shutdown.add(() => probes.close());
+    app.use(
+      createAdminRouter({
+        config,
+        store,
+        switches,
+        token: d.admin.token,
+        retry: (c, id, by) => dispatcher.retry(c, id, by),
+        dispatch: (e) => dispatcher.dispatch(e),
+        probes,
+      }),
+    );
+  }
+  const metricsToken = config.metrics.token ?? d.admin?.token;
+  if (metricsToken) app.use(createMetricsRouter(d.metrics, { token: metricsToken }));
+  addCodecRoutes(app, d);
+  const { app: ingest } = createIngestApp({
+    config,
+    dispatcher: alertingDispatcher(dispatcher, d.services.notifier),
+    deliveries: store.deliveries,
+    switches,
+    observe: (o) => d.metrics.webhook(o),
+    readiness: () => readiness(store, connection),
+    logger: log,
+  });
+  app.use(ingest);
+  const server = await listen(app, d.port, config.host, 'http');
+  d.shutdown.add(() => closeServer(server));
+  startDeliveryPrune(d);
+  return boundPort(server);
+}
+
+function addCodecRoutes(app: express.Express, d: HttpRoleDeps): void {
+  const codecServer = d.config.codec.codecServer;
+  if (!codecServer || !d.config.codec.encryption) return;
+  app.use(
+    createCodecRouter({
+      codec: createEncryptionCodec(d.config.codec.encryption),
+      token: codecServer.token,
+      uiPathToken: codecServer.uiPathToken,
+      allowedOrigins: withEmbeddedUi(codecServer.allowedOrigins, d.temporalUiUrl),
+      logger: d.log,
+    }),
+  );
+}
+
+function startDeliveryPrune(d: HttpRoleDeps): void {
+  const prune = setInterval(() => {
+    d.store.deliveries
+      .prune(new Date(Date.now() - DELIVERY_RETENTION_MS))
+      .catch((err) => d.log.warn({ err }, 'delivery prune failed'));
+  }, 6 * 3_600_000);
+  prune.unref();
+  d.shutdown.add(async () => clearInterval(prune));
+}
+
+async function readiness(store: Store, connection: Connection) {
+  const check = async (fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
+  };
+  const checks = {
+    store: await check(() => store.ping()),
+    temporal: await check(() => connection.healthService.check({})),
+  };
+  return { ok: Object.values(checks).every((c) => c.ok), checks };
+}
+
+/** A connection enabled again in the config finds its held events here: say so at every start. */
+async function reportHeldEvents({ config, store, log }: HttpRoleDeps): Promise<void> {
+  for (const c of config.connections) {
+    const held = await store.heldEvents.count(c.id);
+    if (held.events === 0) continue;
+    log.warn(
+      { connectionId: c.id, events: held.events, contacts: held.contacts },
+      c.enabled
+        ? 'events held while the connection was disabled: deliver them with "catch-up" (or drop them with "catch-up --discard")'
+        : 'the connection is disabled in the configuration: its events are held until it is enabled and "catch-up" runs',
+    );
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The worker role: Temporal workers with their activities and what those need (store, per-connection
+ * clients, notifier, health), plus a metrics-only port when no HTTP role runs in the process.
+ */
+import type { DataConverter } from '@temporalio/common';
+import express from 'express';
+import { createActivities } from '../../activities';
+import type { AppConfig } from '../config/schema';
+import type { Logger } from '../logging';
+import type { Metrics } from '../metrics/metrics';
+import { createMetricsRouter } from '../metrics/route';
+import type { Store } from '../store/types';
+import type { TemporalConnectionOptions } from '../temporal/connection-options';
+import { connectTemporalWorker } from '../temporal/connect';
+import { createWorkers } from '../temporal/workers';
+import type { ConnectionServices } from './connection-services';
+import { closeServer, listen } from './http-server';
+import type { ShutdownSteps } from './shutdown';
+
+export interface WorkerRoleDeps {
+  config: AppConfig;
+  temporal: TemporalConnectionOptions;
+  store: Store;
+  metrics: Metrics;
+  services: ConnectionServices;
+  log: Logger;
+  shutdown: ShutdownSteps;
+  dataConverter: DataConverter | undefined;
+  /** Tests pass a pre-built workflow bundle. */
+  workflowBundle: { code: string } | undefined;
+  /** Serve /metrics on METRICS_PORT with this token (worker-only processes). */
+  metricsToken: string | undefined;
+}
+
+export async function startWorkerRole(d: WorkerRoleDeps): Promise<void> {
+  const { config, services, log } = d;
+  services.startHealthProbes();
+  const nativeConnection = await connectTemporalWorker(d.temporal);
+  d.shutdown.add(() => nativeConnection.close());
+  const workers = await createWorkers({
+    connection: nativeConnection,
+    config,
+    namespace: d.temporal.namespace,
+    activities: activitiesFor(d),
+    ...(d.workflowBundle ? { workflowBundle: d.workflowBundle } : {}),
+    ...(d.dataConverter ? { dataConverter: d.dataConverter } : {}),
+  });
+  const running = workers.run().catch((err) => log.error({ err }, 'a Temporal worker stopped with an error'));
+  d.shutdown.add(async () => {
+    await workers.shutdown();
+    await running;
+  });
+  if (config.metrics.port && d.metricsToken) {
+    const app = express();
+    app.disable('x-powered-by');
+    app.use(createMetricsRouter(d.metrics, { token: d.metricsToken }));
+    const server = await listen(app, config.metrics.port, config.host, 'metrics');
+    d.shutdown.add(() => closeServer(server));
+  }
+}
+
+/** The activities with their observers: metrics, and the health that raises and resolves alerts. */
+function activitiesFor(d: WorkerRoleDeps) {
+  const { metrics, services } = d;
+  const { health } = services;
+  return createActivities({
+    store: d.store,
+    connections: services.connections,
+    observer: {
+      sync: (connection, outcome, durationSeconds) => {
+        metrics.sync({ connection, outcome, ...(durationSeconds === undefined ? {} : { durationSeconds }) });
+        if (outcome === 'synced' || outcome === 'skipped' || outcome === 'gone') health.syncEnded(connection);
+      },
+      parked: (connection, reason) => health.parked(connection, reason),
+      linkMismatch: (connection, record) => {
+        metrics.linkMismatch(connection, record);
+        health.linkMismatch(connection);
+      },
+    },
+  });
+}
