@@ -1,4 +1,5 @@
-import type { Store, ParkReason } from '../src/store/types';
+import type { Store } from '../src/store/types';
+import type { ParkReason } from '../workflows/api';
 import type { ConnectionRegistry } from '../src/sync/connections';
 import type { RecordType } from '../src/sync/ownership';
 

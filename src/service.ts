@@ -176,7 +176,7 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
 
     let ingestUrl: string | null = null;
     if (opts.ingest) {
-      const dispatcher = new TemporalDispatcher(client, config);
+      const dispatcher = new TemporalDispatcher(client, config.temporal.taskQueue);
       const switches = new ConnectionSwitches(store);
       await reportHeldEvents(config, store, log);
       const { app: ingest } = createIngestApp({
@@ -200,7 +200,7 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
             switches,
             token: admin.token,
             retry: (c, id, by) => dispatcher.retry(c, id, by),
-            dispatch: (e) => dispatcher.dispatch(e),
+            dispatch: (e, c) => dispatcher.dispatch(e, c),
             probes,
           }),
         );
@@ -354,9 +354,9 @@ function adminTokenFor(config: AppConfig, dataDir: string): { token: string; fil
 function alertingDispatcher(inner: EventDispatcher, notifier: Notifier): EventDispatcher {
   const failing = new Set<string>();
   return {
-    async dispatch(e) {
+    async dispatch(e, connection) {
       try {
-        await inner.dispatch(e);
+        await inner.dispatch(e, connection);
       } catch (err) {
         if (!failing.has(e.connectionId)) {
           failing.add(e.connectionId);

@@ -24,7 +24,6 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { PlanResult } from '../activities/contracts';
 import {
   contactEventSignal,
   retrySignal,
@@ -32,20 +31,17 @@ import {
   type CarriedState,
   type ContactSyncInput,
   type ContactSyncStatus,
+  type ParkReason,
   type SyncOutcome,
-} from '../src/shared/contact-sync-api';
+} from './api';
 import { FailureType, NON_RETRYABLE_FAILURES } from '../src/shared/failure-types';
-import { KrayinLeadIdKey, KrayinPersonIdKey, LastSyncedAtKey, SyncStatusKey } from '../src/shared/search-attributes';
-import {
-  activitySummaries as say,
-  currentDetails,
-  debounceTimerSummary,
-  idleCloseTimerSummary,
-} from '../src/shared/ui-metadata';
-import type { ParkReason } from '../src/store/types';
+import { KrayinLeadIdKey, KrayinPersonIdKey, LastSyncedAtKey, SyncStatusKey } from './search-attributes';
+import { activitySummaries as say, currentDetails, debounceTimerSummary, idleCloseTimerSummary } from './ui-metadata';
 import { activityProxies } from './activity-proxies';
 import { syncConversationFlow } from './conversation-flow';
 import { DeliveryDeduper } from './delivery-deduper';
+import { currentSettings } from './live-settings';
+import { planContactSync, type Plan } from './plan-step';
 
 /**
  * Workflow changes that alter the commands of a running workflow are gated by `patched(id)`, so
@@ -56,9 +52,8 @@ import { DeliveryDeduper } from './delivery-deduper';
 const VERIFY_LINKS_PATCH = 'verify-links-before-write';
 
 export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome | null> {
-  const { connectionId, contactId, settings } = input;
+  const { connectionId, contactId } = input;
   const ref = { connectionId, contactId };
-  const acts = activityProxies(settings.activityTimeoutMs, connectionId);
 
   const carried = input.carried;
   const deliveries = new DeliveryDeduper(carried?.recentDeliveries ?? []);
@@ -105,6 +100,12 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
     duplicatesIgnored,
   }));
 
+  // Timings come from the live config (workflows/live-settings.ts): now, and again after each wake.
+  let settings = await currentSettings(input);
+  let acts = activityProxies(settings.activityTimeoutMs, connectionId);
+  /** Just read at the start of the run: the first wake needs no second read. */
+  let settingsRead = true;
+
   for (;;) {
     enterPhase('idle');
     const woke = await condition(() => pending, settings.idleCloseMs, {
@@ -117,6 +118,11 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
     }
 
     enterPhase('waiting');
+    if (settingsRead) settingsRead = false;
+    else {
+      settings = await currentSettings(input);
+      acts = activityProxies(settings.activityTimeoutMs, connectionId);
+    }
     await letBurstSettle();
     pending = false;
     const force = retryRequested;
@@ -163,9 +169,7 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
     const conversations = [...dirtyConversations];
     dirtyConversations.clear();
     try {
-      const plan = await acts.chatwoot.planContactSync.executeWithOptions({ summary: say.planContactSync(contactId) }, [
-        { ...ref, force, conversationStarted: conversations.length > 0 },
-      ]);
+      const plan = await planContactSync(acts, { ...ref, force, conversationStarted: conversations.length > 0 });
       let outcome: Extract<SyncOutcome, { kind: 'synced' | 'unchanged' }>;
       let contact: { personId: number; leadId: number | null };
       switch (plan.kind) {
@@ -233,7 +237,7 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
    * or is not linked yet, so an update touching one field costs one step, not three.
    */
   async function writeToKrayin(
-    plan: Extract<PlanResult, { kind: 'sync' }>,
+    plan: Extract<Plan, { kind: 'sync' }>,
     startedAt: string,
   ): Promise<Extract<SyncOutcome, { kind: 'synced' }>> {
     const { changed, links } = plan;

@@ -18,7 +18,7 @@ import {
   parseJsonObject,
 } from './request-body';
 import { hold, ignore, reject, setOutcome, type IngestOutcome } from './responses';
-import type { IngestCounters, IngestDeps, IngestLogger, SyncEvent } from './types';
+import type { IngestCounters, IngestDeps, IngestLogger, ContactEvent } from './types';
 
 /** `/:token` only for connections configured with a URL token (Chatwoot versions that do not sign). */
 export const WEBHOOK_ROUTE = '/webhooks/chatwoot/:connection{/:token}';
@@ -166,7 +166,7 @@ async function handleWebhook(ctx: RouteContext, req: Request, res: Response<unkn
   const classification = classifyWebhookEvent(parsed.event);
   if (classification.kind === 'ignored') return ignore(res, counters, classification.reason);
 
-  const syncEvent: SyncEvent = {
+  const syncEvent: ContactEvent = {
     connectionId,
     contactId: classification.contactId,
     deliveryId: headerDelivery ?? bodyDeliveryId(rawBody),
@@ -194,7 +194,7 @@ async function handleWebhook(ctx: RouteContext, req: Request, res: Response<unkn
   }
 
   try {
-    await ctx.deps.dispatcher.dispatch(syncEvent);
+    await ctx.deps.dispatcher.dispatch(syncEvent, connection);
   } catch (err) {
     logger.error({ ...logIds, ...describeError(err) }, 'dispatch failed; answering 503');
     await forgetDelivery(ctx, syncEvent);
@@ -230,7 +230,7 @@ async function isEnabled(ctx: RouteContext, connection: ConnectionConfig): Promi
 }
 
 /** True when the event was kept for `catch-up`; false without a store to keep it in, or when it failed. */
-async function holdEvent(ctx: RouteContext, e: SyncEvent, logIds: object): Promise<boolean> {
+async function holdEvent(ctx: RouteContext, e: ContactEvent, logIds: object): Promise<boolean> {
   const record = ctx.deps.switches?.recordIgnored;
   if (!record) return false;
   try {
@@ -243,7 +243,7 @@ async function holdEvent(ctx: RouteContext, e: SyncEvent, logIds: object): Promi
 }
 
 /** A failing dedupe store must not drop events: dispatch anyway, the workflow dedupes by delivery id too. */
-async function isDuplicate(ctx: RouteContext, e: SyncEvent): Promise<boolean> {
+async function isDuplicate(ctx: RouteContext, e: ContactEvent): Promise<boolean> {
   if (!ctx.deps.deliveries) return false;
   try {
     return !(await ctx.deps.deliveries.record(e.connectionId, e.deliveryId, e.event, e.contactId));
@@ -256,7 +256,7 @@ async function isDuplicate(ctx: RouteContext, e: SyncEvent): Promise<boolean> {
   }
 }
 
-async function forgetDelivery(ctx: RouteContext, e: SyncEvent): Promise<void> {
+async function forgetDelivery(ctx: RouteContext, e: ContactEvent): Promise<void> {
   try {
     await ctx.deps.deliveries?.forget?.(e.connectionId, e.deliveryId);
   } catch (err) {

@@ -1,13 +1,15 @@
 /**
- * Temporal workers of this process: one on the main queue (workflows + Chatwoot/store activities) and
- * one per connection on its Krayin queue, rate-limited by the server across all worker replicas so the
- * service stays under Krayin's 60 requests/minute per user instead of causing the 429s it would retry.
+ * Temporal workers of this process: one on the main queue (workflows + the Chatwoot, store and settings
+ * activity sets) and one per connection on its Krayin queue (the Krayin set only), rate-limited by the
+ * server across all worker replicas so the service stays under Krayin's 60 requests/minute per user
+ * instead of causing the 429s it would retry. Each set is registered only on its queue, so an activity
+ * proxied to the wrong queue fails loudly instead of calling Krayin outside the limit.
  */
 import type { DataConverter, Duration } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { AppConfig } from '../config/schema';
-import { krayinTaskQueue } from '../shared/contact-sync-api';
-import type { ActivityFunctions } from '../../activities/contracts';
+import type { ActivitySets } from '../../activities';
+import { krayinTaskQueue } from '../../workflows/api';
 
 /** A sync activity makes ~2 Krayin calls on average; the queue limit is in activities per second. */
 export const KRAYIN_CALLS_PER_ACTIVITY = 2;
@@ -15,7 +17,7 @@ export const KRAYIN_CALLS_PER_ACTIVITY = 2;
 export interface WorkerSetOptions {
   connection: NativeConnection;
   config: AppConfig;
-  activities: ActivityFunctions;
+  activities: ActivitySets;
   /** Pre-bundled workflow code (tests bundle once); default: bundle workflows/ at start. */
   workflowBundle?: { code: string };
   namespace?: string;
@@ -49,14 +51,14 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
     ...common,
     ...workflows,
     taskQueue: config.temporal.taskQueue,
-    activities,
+    activities: mainQueueActivities(activities),
   });
   const krayinWorkers = await Promise.all(
     config.connections.map((c) =>
       Worker.create({
         ...common,
         taskQueue: krayinTaskQueue(config.temporal.taskQueue, c.id),
-        activities,
+        activities: krayinQueueActivities(activities),
         maxTaskQueueActivitiesPerSecond: c.krayin.requestsPerMinute / 60 / KRAYIN_CALLS_PER_ACTIVITY,
       }),
     ),
@@ -74,4 +76,14 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
       await running?.catch(() => undefined);
     },
   };
+}
+
+/** What the main queue's worker runs: Chatwoot reads, store writes, the settings local activity. */
+export function mainQueueActivities(sets: ActivitySets) {
+  return { ...sets.chatwoot, ...sets.store, ...sets.settings };
+}
+
+/** What each Krayin queue's worker runs: the Krayin set (and the legacy activities old runs still schedule there). */
+export function krayinQueueActivities(sets: ActivitySets) {
+  return { ...sets.krayin, ...sets.legacyKrayinQueue };
 }

@@ -1,5 +1,5 @@
 import type { ConnectionConfig } from '../config/schema';
-import type { ContactSyncSettings } from '../shared/contact-sync-api';
+import type { ContactSyncSettings } from '../../workflows/api';
 
 /** Workflow timings derived from a connection's configuration (passed to each new contact run). */
 export function contactSyncSettings(c: ConnectionConfig): ContactSyncSettings {

@@ -1,6 +1,6 @@
 /** Records how a sync ended, in the store (the durable, queryable record ops and the CLI read). */
-import type { ContactRef, RecordParkedInput, RecordSyncedInput, Timed } from './contracts';
-import type { ActivityDeps } from './deps';
+import type { ContactRef, RecordParkedInput, RecordSyncedInput, Timed } from '../contracts';
+import type { ActivityDeps } from '../deps';
 
 export function outcomeActivities({ store, observer, now = () => new Date() }: ActivityDeps) {
   const seconds = (t: Timed) =>

@@ -4,13 +4,13 @@
  * before it creates, so it is safe to retry. Lead fields are written when the lead is created;
  * afterwards the lead belongs to sales (stage moves come from the stage rules, never from contact updates).
  */
-import type { DesiredLead } from '../src/mapping/types';
-import type { ConnectionRuntime } from '../src/sync/connections';
-import { leadInputFor } from '../src/sync/lead-input';
-import { leadIsOurs } from '../src/sync/ownership';
-import type { EnsureLeadInput } from './contracts';
-import type { ActivityDeps } from './deps';
-import { classified } from './failures';
+import type { DesiredLead } from '../../src/mapping/types';
+import type { ConnectionRuntime } from '../../src/sync/connections';
+import { leadInputFor } from '../../src/sync/lead-input';
+import { leadIsOurs } from '../../src/sync/ownership';
+import type { EnsureLeadInput } from '../contracts';
+import type { ActivityDeps } from '../deps';
+import { classified } from '../failures';
 import { reportLinkMismatch } from './link-mismatch';
 
 export function leadActivities(deps: ActivityDeps) {

@@ -7,11 +7,10 @@
  * On a mismatch the stored hash is cleared as well, so that next sync re-verifies every link (person,
  * organization, lead) instead of trusting ids from the same restored Krayin.
  */
-import type { ChatwootApiContact } from '../src/chatwoot/api-schemas';
-import type { KrayinLead } from '../src/krayin/api';
-import type { ConnectionRuntime } from '../src/sync/connections';
-import { identityHashSalt, leadIsOurs, personIsOurs } from '../src/sync/ownership';
-import type { ActivityDeps } from './deps';
+import type { KrayinLead } from '../../src/krayin/api';
+import type { ConnectionRuntime } from '../../src/sync/connections';
+import { identityHashSalt, leadIsOurs, personIsOurs } from '../../src/sync/ownership';
+import type { ActivityDeps } from '../deps';
 import { reportLinkMismatch } from './link-mismatch';
 
 interface Ref {
@@ -26,7 +25,8 @@ export async function conversationTargetUsable(
   conn: ConnectionRuntime,
   ref: Ref,
   target: { leadId: number | null; personId: number },
-  contact: ChatwootApiContact | null,
+  /** Salted hashes of the contact's email and phone now (identityHashes), read from Chatwoot. */
+  contactHashes: readonly string[],
 ): Promise<boolean> {
   const { store } = deps;
   const { connectionId, contactId, conversationId } = ref;
@@ -41,10 +41,12 @@ export async function conversationTargetUsable(
   }
   const person = await conn.krayin.getPerson(personId);
   const written = await store.writtenIdentities.get(connectionId, contactId);
+  // The contact's identity now arrives hashed like what we wrote (same salt and normalisation), so it
+  // is evidence alongside the written hashes: a person holding either is the contact's.
   const evidence = {
-    emails: contact?.email ? [contact.email] : [],
-    phones: contact?.phone_number ? [contact.phone_number] : [],
-    writtenHashes: written?.personId === personId ? written.hashes : [],
+    emails: [],
+    phones: [],
+    writtenHashes: [...contactHashes, ...(written?.personId === personId ? written.hashes : [])],
     salt: identityHashSalt(connectionId, contactId),
   };
   if (person && personIsOurs(person, evidence)) return true;
