@@ -2,7 +2,7 @@
  * How the workflow reaches its activities: one proxy per activity set, each typed by that set and
  * bound to the task queue the set is registered on (src/temporal/workers.ts), so a Krayin activity
  * cannot be called outside the connection's rate-limited Krayin queue: `acts.chatwoot.syncPerson`
- * does not compile (test/unit/activity-sets.types.ts).
+ * does not compile (test/unit/activity-sets.test.ts).
  */
 import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type {

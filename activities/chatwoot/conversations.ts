@@ -18,13 +18,13 @@ import type { ActivityInput } from '../../src/krayin/api';
 import type { JsonValue } from '../../src/store/types';
 import { identityHashes, identityHashSalt } from '../../src/sync/ownership';
 import type { MessageBatch, ObservedConversation, ReadConversationResult, SyncConversationInput } from '../contracts';
-import type { ActivityDeps } from '../deps';
+import type { ChatwootActivityDeps } from '../deps';
 import { classified } from '../failures';
 
 /** Per-message activities written per batch; the workflow reads the next batch while `more`. */
 export const MESSAGES_PER_BATCH = 50;
 
-export function chatwootConversationActivities({ store, connections }: ActivityDeps) {
+export function chatwootConversationActivities({ store, connections }: ChatwootActivityDeps) {
   return {
     async readConversation(input: SyncConversationInput): Promise<ReadConversationResult> {
       const { connectionId, contactId, conversationId, leadId } = input;

@@ -2,11 +2,11 @@
  * Activities that read Chatwoot (plus our store): they run on the main task queue. None calls Krayin:
  * what they read becomes the input of the Krayin set's writes.
  */
-import type { ActivityDeps } from '../deps';
+import type { ChatwootActivityDeps } from '../deps';
 import { chatwootConversationActivities } from './conversations';
 import { planActivities } from './plan';
 
-export function createChatwootActivities(deps: ActivityDeps) {
+export function createChatwootActivities(deps: ChatwootActivityDeps) {
   return {
     ...planActivities(deps),
     ...chatwootConversationActivities(deps),

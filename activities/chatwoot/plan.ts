@@ -10,10 +10,10 @@ import { mapContact } from '../../src/mapping/contact';
 import { fieldMapNeedsCatalog } from '../../src/mapping/field-map';
 import { decodeSectionHashes, encodeSectionHashes, sectionHashes } from '../../src/sync/section-hashes';
 import type { PlanInput, PlanResult } from '../contracts';
-import type { ActivityDeps } from '../deps';
+import type { ChatwootActivityDeps } from '../deps';
 import { classified } from '../failures';
 
-export function planActivities({ store, connections, observer }: ActivityDeps) {
+export function planActivities({ store, connections, observer }: ChatwootActivityDeps) {
   return {
     async planContactSync({
       connectionId,

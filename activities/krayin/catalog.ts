@@ -6,10 +6,10 @@
 import type { AttributeCatalog } from '../../src/mapping/contact';
 import { customAttributeCodes } from '../../src/mapping/field-map';
 import { SECTION_ENTITY, MAP_SECTIONS } from '../../src/mapping/fields';
-import type { ActivityDeps } from '../deps';
+import type { KrayinActivityDeps } from '../deps';
 import { classified } from '../failures';
 
-export function catalogActivities({ connections }: ActivityDeps) {
+export function catalogActivities({ connections }: KrayinActivityDeps) {
   return {
     /** The catalog's attributes the field map names (cached per connection), to keep history small. */
     async fieldMapCatalog({ connectionId }: { connectionId: string }): Promise<AttributeCatalog> {

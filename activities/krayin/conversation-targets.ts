@@ -8,9 +8,8 @@
  * organization, lead) instead of trusting ids from the same restored Krayin.
  */
 import type { KrayinLead } from '../../src/krayin/api';
-import type { ConnectionRuntime } from '../../src/sync/connections';
 import { identityHashSalt, leadIsOurs, personIsOurs } from '../../src/sync/ownership';
-import type { ActivityDeps } from '../deps';
+import type { KrayinActivityDeps, KrayinSide } from '../deps';
 import { reportLinkMismatch } from './link-mismatch';
 
 interface Ref {
@@ -21,8 +20,8 @@ interface Ref {
 
 /** Whether the activity may be written to the lead (else the person); false: links forgotten, sync the contact again. */
 export async function conversationTargetUsable(
-  deps: ActivityDeps,
-  conn: ConnectionRuntime,
+  deps: KrayinActivityDeps,
+  conn: KrayinSide,
   ref: Ref,
   target: { leadId: number | null; personId: number },
   /** Salted hashes of the contact's email and phone now (identityHashes), read from Chatwoot. */
@@ -61,7 +60,7 @@ export async function conversationTargetUsable(
  * person. When not, the lead link is forgotten (the next sync finds or creates the contact's lead).
  */
 export async function leadWritable(
-  deps: ActivityDeps,
+  deps: KrayinActivityDeps,
   ref: Omit<Ref, 'conversationId'>,
   lead: KrayinLead,
 ): Promise<boolean> {
@@ -74,7 +73,7 @@ export async function leadWritable(
 }
 
 async function mismatch(
-  deps: ActivityDeps,
+  deps: KrayinActivityDeps,
   connectionId: string,
   contactId: number,
   type: 'lead' | 'person',

@@ -21,12 +21,12 @@ import type {
   WriteConversationResult,
   WriteMessagesInput,
 } from '../contracts';
-import type { ActivityDeps } from '../deps';
+import type { KrayinActivityDeps } from '../deps';
 import { classified } from '../failures';
 import { conversationTargetUsable, leadWritable } from './conversation-targets';
 import { reportLinkMismatch } from './link-mismatch';
 
-export function krayinConversationActivities(deps: ActivityDeps) {
+export function krayinConversationActivities(deps: KrayinActivityDeps) {
   const { store, connections } = deps;
   return {
     /** Writes (or updates) the conversation's activity read and rendered by readConversation. */

@@ -3,14 +3,14 @@
  * task queue, whose server-side rate limit keeps the service under Krayin's request budget; the
  * workflow reaches them only through the proxy typed by this set (workflows/activity-proxies.ts).
  */
-import type { ActivityDeps } from '../deps';
+import type { KrayinActivityDeps } from '../deps';
 import { catalogActivities } from './catalog';
 import { krayinConversationActivities } from './conversations';
 import { leadActivities } from './lead';
 import { organizationActivities } from './organization';
 import { personActivities } from './person';
 
-export function createKrayinActivities(deps: ActivityDeps) {
+export function createKrayinActivities(deps: KrayinActivityDeps) {
   return {
     ...catalogActivities(deps),
     ...organizationActivities(deps),

@@ -10,11 +10,11 @@ import { KrayinAmbiguousError, KrayinValidationError } from '../../src/krayin/er
 import type { DesiredOrganization } from '../../src/mapping/types';
 import { organizationIsOurs } from '../../src/sync/ownership';
 import type { SyncOrganizationInput } from '../contracts';
-import type { ActivityDeps } from '../deps';
+import type { KrayinActivityDeps } from '../deps';
 import { classified } from '../failures';
 import { reportLinkMismatch } from './link-mismatch';
 
-export function organizationActivities(deps: ActivityDeps) {
+export function organizationActivities(deps: KrayinActivityDeps) {
   const { store, connections } = deps;
   return {
     async syncOrganization({

@@ -16,12 +16,12 @@ import { leadInputFor } from '../../src/sync/lead-input';
 import { identityHashes, identityHashSalt, personIsOurs, type PersonEvidence } from '../../src/sync/ownership';
 import { personInputFor, personNeedsUpdate } from '../../src/sync/person-input';
 import type { SyncPersonInput, SyncPersonResult } from '../contracts';
-import type { ActivityDeps } from '../deps';
+import type { KrayinActivityDeps } from '../deps';
 import { classified } from '../failures';
 import { resolveLead } from './lead';
 import { reportLinkMismatch } from './link-mismatch';
 
-export function personActivities(deps: ActivityDeps) {
+export function personActivities(deps: KrayinActivityDeps) {
   const { store, connections } = deps;
   return {
     async syncPerson(input: SyncPersonInput): Promise<SyncPersonResult> {

@@ -1,9 +1,9 @@
 /** What the store remembers about conversations (our Postgres only). */
 import type { JsonValue } from '../../src/store/types';
 import type { ContactRef, RecordConversationInput } from '../contracts';
-import type { ActivityDeps } from '../deps';
+import type { StoreActivityDeps } from '../deps';
 
-export function conversationRecordActivities({ store }: ActivityDeps) {
+export function conversationRecordActivities({ store }: StoreActivityDeps) {
   return {
     /** Saves what the conversation looked like, once everything its change implied has been done. */
     async recordConversation({ connectionId, contactId, conversationId, observed }: RecordConversationInput) {

@@ -4,11 +4,11 @@
  */
 import { contactSyncSettings } from '../../src/temporal/workflow-settings';
 import type { ContactSyncSettings } from '../../workflows/api';
-import type { ActivityDeps } from '../deps';
+import type { ActivityDeps, StoreActivityDeps } from '../deps';
 import { conversationRecordActivities } from './conversations';
 import { outcomeActivities } from './outcomes';
 
-export function createStoreActivities(deps: ActivityDeps) {
+export function createStoreActivities(deps: StoreActivityDeps) {
   return {
     ...outcomeActivities(deps),
     ...conversationRecordActivities(deps),
