@@ -166,7 +166,7 @@ async function handleWebhook(ctx: RouteContext, req: Request, res: Response<unkn
   const classification = classifyWebhookEvent(parsed.event);
   if (classification.kind === 'ignored') return ignore(res, counters, classification.reason);
 
-  const syncEvent: ContactEvent = {
+  const contactEvent: ContactEvent = {
     connectionId,
     contactId: classification.contactId,
     deliveryId: headerDelivery ?? bodyDeliveryId(rawBody),
@@ -175,35 +175,35 @@ async function handleWebhook(ctx: RouteContext, req: Request, res: Response<unkn
     ...(classification.conversationId === undefined ? {} : { conversationId: classification.conversationId }),
     ...(classification.messageId === undefined ? {} : { messageId: classification.messageId }),
   };
-  const logIds = { connectionId, event, deliveryId: syncEvent.deliveryId, contactId: syncEvent.contactId };
+  const logIds = { connectionId, event, deliveryId: contactEvent.deliveryId, contactId: contactEvent.contactId };
 
   // Verified and valid first, so an unauthenticated caller cannot even learn that a connection is
   // disabled. The event starts no sync but is held for `catch-up` (lost only if the store fails).
   // The answer says "held" only when the store really kept the event for catch-up.
   if (!(await isEnabled(ctx, connection))) {
-    if (await holdEvent(ctx, syncEvent, logIds)) return hold(res, counters, syncEvent.deliveryId);
+    if (await holdEvent(ctx, contactEvent, logIds)) return hold(res, counters, contactEvent.deliveryId);
     return ignore(res, counters, 'connection_disabled');
   }
 
-  if (await isDuplicate(ctx, syncEvent)) {
+  if (await isDuplicate(ctx, contactEvent)) {
     counters.duplicates += 1;
     setOutcome(res, { outcome: 'duplicate' });
     logger.info(logIds, 'duplicate delivery');
-    res.status(200).json({ status: 'duplicate', deliveryId: syncEvent.deliveryId });
+    res.status(200).json({ status: 'duplicate', deliveryId: contactEvent.deliveryId });
     return;
   }
 
   try {
-    await ctx.deps.dispatcher.dispatch(syncEvent, connection);
+    await ctx.deps.dispatcher.dispatch(contactEvent, connection);
   } catch (err) {
     logger.error({ ...logIds, ...describeError(err) }, 'dispatch failed; answering 503');
-    await forgetDelivery(ctx, syncEvent);
+    await forgetDelivery(ctx, contactEvent);
     return reject(res, counters, { status: 503, error: 'unavailable', reason: 'dispatch_failed' });
   }
   counters.accepted += 1;
   setOutcome(res, { outcome: 'accepted' });
   logger.info(logIds, 'webhook accepted');
-  res.status(202).json({ status: 'accepted', deliveryId: syncEvent.deliveryId });
+  res.status(202).json({ status: 'accepted', deliveryId: contactEvent.deliveryId });
 }
 
 /**
