@@ -170,6 +170,25 @@ export interface RecordConversationInput extends ConversationRef {
   observed: ObservedConversation;
 }
 
+/**
+ * A rendered Krayin activity as it crosses Temporal history: its schedule as ISO strings (payloads are
+ * JSON, a Date would arrive as a string anyway); the Krayin side turns it back into an ActivityInput.
+ */
+export type ActivityBody = Omit<ActivityInput, 'schedule_from' | 'schedule_to'> & {
+  schedule_from?: string;
+  schedule_to?: string;
+};
+
+/** The ActivityInput a Krayin write sends for an ActivityBody. */
+export function activityInputOf(body: ActivityBody): ActivityInput {
+  const { schedule_from, schedule_to, ...rest } = body;
+  return {
+    ...rest,
+    ...(schedule_from === undefined ? {} : { schedule_from: new Date(schedule_from) }),
+    ...(schedule_to === undefined ? {} : { schedule_to: new Date(schedule_to) }),
+  };
+}
+
 /** What the Krayin write of a conversation needs from Chatwoot; read on the main queue. */
 export type ReadConversationResult =
   | { kind: 'gone' }
@@ -182,7 +201,7 @@ export type ReadConversationResult =
   | (ConversationObservation & {
       kind: 'changed';
       /** The rendered Krayin activity (summary, transcript on resolve) and its content hash. */
-      activity: ActivityInput;
+      activity: ActivityBody;
       hash: string;
       /** Salted hashes of the contact's email and phone now (never the values): the person check's evidence. */
       contactHashes: string[];
@@ -199,7 +218,7 @@ export interface ConversationObservation {
 }
 
 export interface WriteConversationInput extends SyncConversationInput {
-  activity: ActivityInput;
+  activity: ActivityBody;
   hash: string;
   contactHashes: string[];
 }
@@ -209,7 +228,7 @@ export type WriteConversationResult = { kind: 'lead_gone' } | { kind: 'written';
 /** One message of a batch: its rendered activity, or null for what is not written (private notes). */
 export interface RenderedMessage {
   messageId: number;
-  activity: ActivityInput | null;
+  activity: ActivityBody | null;
 }
 
 export interface MessageBatch {

@@ -14,10 +14,15 @@ import {
   toTranscriptMessages,
   type RenderedActivity,
 } from '../../src/conversations';
-import type { ActivityInput } from '../../src/krayin/api';
 import type { JsonValue } from '../../src/store/types';
 import { identityHashes, identityHashSalt } from '../../src/sync/ownership';
-import type { MessageBatch, ObservedConversation, ReadConversationResult, SyncConversationInput } from '../contracts';
+import type {
+  ActivityBody,
+  MessageBatch,
+  ObservedConversation,
+  ReadConversationResult,
+  SyncConversationInput,
+} from '../contracts';
 import type { ChatwootActivityDeps } from '../deps';
 import { classified } from '../failures';
 
@@ -126,8 +131,8 @@ export function chatwootConversationActivities({ store, connections }: ChatwootA
   };
 }
 
-/** The ActivityInput fields of a rendered activity. */
-export function activityBody(r: RenderedActivity): ActivityInput {
+/** The ActivityInput fields of a rendered activity, as they go into history (dates as ISO strings). */
+export function activityBody(r: RenderedActivity): ActivityBody {
   return {
     type: r.type,
     title: r.title,
@@ -135,7 +140,9 @@ export function activityBody(r: RenderedActivity): ActivityInput {
     additional: r.additional as unknown as Record<string, unknown>,
     location: r.location,
     is_done: r.is_done,
-    ...(r.schedule_from ? { schedule_from: r.schedule_from, schedule_to: r.schedule_to ?? r.schedule_from } : {}),
+    ...(r.schedule_from
+      ? { schedule_from: r.schedule_from.toISOString(), schedule_to: (r.schedule_to ?? r.schedule_from).toISOString() }
+      : {}),
   };
 }
 

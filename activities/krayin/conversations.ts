@@ -12,14 +12,15 @@ import type { ActivityInput, KrayinActivity, KrayinApi } from '../../src/krayin/
 import { KrayinAmbiguousError, KrayinNotFoundError } from '../../src/krayin/errors';
 import { mapAssigneeToOwner } from '../../src/rules/owner';
 import { activityIsOurs } from '../../src/sync/ownership';
-import type {
-  ContactRef,
-  LeadStageContext,
-  MoveLeadStageInput,
-  SetLeadOwnerInput,
-  WriteConversationInput,
-  WriteConversationResult,
-  WriteMessagesInput,
+import {
+  activityInputOf,
+  type ContactRef,
+  type LeadStageContext,
+  type MoveLeadStageInput,
+  type SetLeadOwnerInput,
+  type WriteConversationInput,
+  type WriteConversationResult,
+  type WriteMessagesInput,
 } from '../contracts';
 import type { KrayinActivityDeps } from '../deps';
 import { classified } from '../failures';
@@ -31,7 +32,8 @@ export function krayinConversationActivities(deps: KrayinActivityDeps) {
   return {
     /** Writes (or updates) the conversation's activity read and rendered by readConversation. */
     async writeConversation(input: WriteConversationInput): Promise<WriteConversationResult> {
-      const { connectionId, contactId, conversationId, leadId, personId, activity: rendered, hash } = input;
+      const { connectionId, contactId, conversationId, leadId, personId, hash } = input;
+      const rendered = activityInputOf(input.activity);
       return classified(async () => {
         const conn = connections.get(connectionId);
         const { krayin } = conn;
@@ -122,7 +124,7 @@ export function krayinConversationActivities(deps: KrayinActivityDeps) {
         for (const { messageId, activity } of todo) {
           if (activity) {
             const existing = timeline.find((a) => isMessageMarker(a.additional, conversationId, messageId, accountId));
-            const created = existing ?? (await krayin.createActivity({ ...activity, ...target }));
+            const created = existing ?? (await krayin.createActivity({ ...activityInputOf(activity), ...target }));
             await store.messages.upsert(connectionId, messageId, { conversationId, activityId: created.id });
             if (!existing) written++;
           }

@@ -5,7 +5,7 @@
  * environment, which hands it the previous attempt's heartbeat details as Temporal would.
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { ActivityInput } from '../../src/krayin/api';
+import type { ActivityBody } from '../../activities/contracts';
 import { messageMarker } from '../../src/conversations/marker';
 import { createConnectionRegistry, krayinClientFor } from '../../src/sync/create-registry';
 import { identityHashes, identityHashSalt } from '../../src/sync/ownership';
@@ -39,7 +39,7 @@ describe('a message batch resumes after its last heartbeat', () => {
       contact_numbers: [],
     });
     acts = createKrayinActivities({ store: h.store, connections: createConnectionRegistry(h.config) });
-    const note = (messageId: number): ActivityInput => ({
+    const note = (messageId: number): ActivityBody => ({
       type: 'note',
       title: `Message ${messageId}`,
       comment: 'text',
