@@ -21,6 +21,8 @@ describe('workers per task queue', () => {
     connection = await NativeConnection.connect({ address: h.temporalAddress });
     const activities = createActivities({ store: h.store, connections: createConnectionRegistry(h.config) });
     set = await createWorkers({ connection, config: h.config, activities, workflowBundle: await workflowBundle() });
+    // Running (polling their queues) so that shutdown releases the connection as in production.
+    void set.run();
   });
   afterAll(async () => {
     await set?.shutdown();
