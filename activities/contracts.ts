@@ -1,6 +1,8 @@
 /**
- * Activity inputs and outputs shared with workflow code (type-only imports there).
- * Everything passed here lands in Temporal history: ids and the mapped desired state only.
+ * Activity inputs and outputs shared with workflow code (type-only imports there). The activities
+ * themselves are grouped by the task queue they run on (activities/krayin, chatwoot, store); their
+ * types are the sets' types (activities/index.ts). Everything passed here lands in Temporal history:
+ * ids, hashes, the mapped desired state and the rendered Krayin activities only.
  */
 import type {
   ContactIdentity,
@@ -9,7 +11,9 @@ import type {
   DesiredPerson,
   MappingProblem,
 } from '../src/mapping/types';
-import type { ParkReason } from '../src/store/types';
+import type { ActivityInput } from '../src/krayin/api';
+import type { AttributeCatalog } from '../src/mapping/contact';
+import type { ParkReason } from '../workflows/api';
 
 export interface ContactRef {
   connectionId: string;
@@ -25,6 +29,8 @@ export interface ChangedSections {
 
 export type PlanResult =
   | { kind: 'gone' }
+  /** The field map has custom attributes: plan again with the catalog (read on the Krayin queue). */
+  | { kind: 'needs_catalog' }
   | { kind: 'skip'; note: string }
   | { kind: 'invalid'; problems: MappingProblem[] }
   | {
@@ -52,6 +58,8 @@ export interface PlanInput extends ContactRef {
   force: boolean;
   /** The workflow has conversation events for this contact (lead policy "first_conversation"). */
   conversationStarted?: boolean;
+  /** Krayin's attribute catalog (the field map's attributes only), when the plan asked for it. */
+  catalog?: AttributeCatalog;
 }
 
 export interface SyncOrganizationInput extends ContactRef {
@@ -94,18 +102,6 @@ export interface RecordParkedInput extends ContactRef, Timed {
   reason: ParkReason;
   /** failed = an unexpected error (not a known non-retryable class). */
   status: 'parked' | 'failed';
-}
-
-/** Every activity the workflows call, by name. Implemented in activities/index.ts. */
-export interface ActivityFunctions extends ConversationActivityFunctions {
-  planContactSync(input: PlanInput): Promise<PlanResult>;
-  syncOrganization(input: SyncOrganizationInput): Promise<{ organizationId: number }>;
-  syncPerson(input: SyncPersonInput): Promise<SyncPersonResult>;
-  ensureLead(input: EnsureLeadInput): Promise<{ leadId: number }>;
-  recordSynced(input: RecordSyncedInput): Promise<void>;
-  recordSkipped(input: ContactRef & Timed & { note: string }): Promise<void>;
-  recordParked(input: RecordParkedInput): Promise<void>;
-  recordGone(input: ContactRef & Timed): Promise<void>;
 }
 
 // ---- conversations (issue: conversations, messages and stage progression)
@@ -174,13 +170,81 @@ export interface RecordConversationInput extends ConversationRef {
   observed: ObservedConversation;
 }
 
-export interface ConversationActivityFunctions {
-  syncConversation(input: SyncConversationInput): Promise<SyncConversationResult>;
-  syncMessageActivities(input: SyncConversationInput): Promise<{ written: number; more: boolean }>;
-  leadStageContext(input: ContactRef & { leadId: number }): Promise<LeadStageContext>;
-  moveLeadStage(input: MoveLeadStageInput): Promise<{ moved: boolean }>;
-  assignLeadOwner(input: AssignLeadOwnerInput): Promise<{ ownerId: number | null; changed: boolean }>;
-  recordConversation(input: RecordConversationInput): Promise<void>;
-  /** Remembers conversations seen before their contact could be synced (e.g. no email yet). */
-  rememberConversations(input: ContactRef & { conversationIds: number[] }): Promise<void>;
+/**
+ * A rendered Krayin activity as it crosses Temporal history: its schedule as ISO strings (payloads are
+ * JSON, a Date would arrive as a string anyway); the Krayin side turns it back into an ActivityInput.
+ */
+export type ActivityBody = Omit<ActivityInput, 'schedule_from' | 'schedule_to'> & {
+  schedule_from?: string;
+  schedule_to?: string;
+};
+
+/** The ActivityInput a Krayin write sends for an ActivityBody. */
+export function activityInputOf(body: ActivityBody): ActivityInput {
+  const { schedule_from, schedule_to, ...rest } = body;
+  return {
+    ...rest,
+    ...(schedule_from === undefined ? {} : { schedule_from: new Date(schedule_from) }),
+    ...(schedule_to === undefined ? {} : { schedule_to: new Date(schedule_to) }),
+  };
+}
+
+/** What the Krayin write of a conversation needs from Chatwoot; read on the main queue. */
+export type ReadConversationResult =
+  | { kind: 'gone' }
+  | { kind: 'moved'; contactId: number }
+  | (ConversationObservation & {
+      /** The activity in Krayin is up to date (same content, same target): nothing to write. */
+      kind: 'unchanged';
+      activityId: number;
+    })
+  | (ConversationObservation & {
+      kind: 'changed';
+      /** The rendered Krayin activity (summary, transcript on resolve) and its content hash. */
+      activity: ActivityBody;
+      hash: string;
+      /** Salted hashes of the contact's email and phone now (never the values): the person check's evidence. */
+      contactHashes: string[];
+    });
+
+export interface ConversationObservation {
+  /** What we saw last time (null: first time) and now; the workflow derives stage triggers from the pair. */
+  previous: ObservedConversation | null;
+  observed: ObservedConversation;
+  /** Connection settings the workflow needs to decide what follows. */
+  follow: { stageRules: boolean; assigneeOwner: boolean; messageActivities: boolean };
+  /** The assignee's email, when the lead owner follows the assignee and the assignee changed (else null). */
+  assigneeEmail: string | null;
+}
+
+export interface WriteConversationInput extends SyncConversationInput {
+  activity: ActivityBody;
+  hash: string;
+  contactHashes: string[];
+}
+
+export type WriteConversationResult = { kind: 'lead_gone' } | { kind: 'written'; activityId: number };
+
+/** One message of a batch: its rendered activity, or null for what is not written (private notes). */
+export interface RenderedMessage {
+  messageId: number;
+  activity: ActivityBody | null;
+}
+
+export interface MessageBatch {
+  messages: RenderedMessage[];
+  /** More messages wait after this batch. */
+  more: boolean;
+  /** As in ReadConversationResult (only filled when the messages go to the person). */
+  contactHashes: string[];
+}
+
+export interface WriteMessagesInput extends SyncConversationInput {
+  messages: RenderedMessage[];
+  contactHashes: string[];
+}
+
+export interface SetLeadOwnerInput extends ConversationRef {
+  leadId: number;
+  assigneeEmail: string | null;
 }

@@ -1,5 +1,6 @@
-import type { Store, ParkReason } from '../src/store/types';
-import type { ConnectionRegistry } from '../src/sync/connections';
+import type { Store } from '../src/store/types';
+import type { ParkReason } from '../workflows/api';
+import type { ConnectionRegistry, ConnectionRuntime } from '../src/sync/connections';
 import type { RecordType } from '../src/sync/ownership';
 
 export type SyncOutcomeKind = 'synced' | 'unchanged' | 'skipped' | 'gone' | 'parked' | 'failed';
@@ -19,3 +20,21 @@ export interface ActivityDeps {
   observer?: SyncObserver;
   now?: () => Date;
 }
+
+/**
+ * What each activity set may reach of a connection, so that "a Krayin activity calls only Krayin"
+ * is checked by the compiler: the Krayin set sees no Chatwoot client, the Chatwoot set no Krayin one.
+ */
+export type KrayinSide = Pick<ConnectionRuntime, 'config' | 'krayin' | 'lookups'>;
+export type ChatwootSide = Pick<ConnectionRuntime, 'config' | 'chatwoot' | 'agents'>;
+
+interface SetDeps<Side> extends Omit<ActivityDeps, 'connections'> {
+  connections: { get(connectionId: string): Side };
+}
+
+/** Dependencies of the Krayin set (activities/krayin). */
+export type KrayinActivityDeps = SetDeps<KrayinSide>;
+/** Dependencies of the Chatwoot set (activities/chatwoot). */
+export type ChatwootActivityDeps = SetDeps<ChatwootSide>;
+/** Dependencies of the store set (activities/store): no connection clients at all. */
+export type StoreActivityDeps = Omit<ActivityDeps, 'connections'>;

@@ -1,25 +1,45 @@
 /**
- * All activities, built from the process's dependencies. The worker registers the same object on the
- * main queue and on each connection's Krayin queue; the workflow decides which queue runs what.
+ * All activities, built from the process's dependencies, as one set per task queue. The worker
+ * registers each set only on its queue (src/temporal/workers.ts): the Krayin set on each connection's
+ * rate-limited Krayin queue, the others on the main queue.
  */
-import type { ActivityFunctions } from './contracts';
-import { conversationActivities } from './conversations';
+import { createChatwootActivities, type ChatwootActivities } from './chatwoot';
 import type { ActivityDeps } from './deps';
-import { leadActivities } from './krayin-lead';
-import { organizationActivities } from './krayin-organization';
-import { personActivities } from './krayin-person';
-import { outcomeActivities } from './outcomes';
-import { planActivities } from './plan';
+import {
+  createKrayinActivities,
+  createLegacyKrayinQueueActivities,
+  type KrayinActivities,
+  type LegacyKrayinQueueActivities,
+} from './krayin';
+import {
+  createSettingsActivities,
+  createStoreActivities,
+  type SettingsActivities,
+  type StoreActivities,
+} from './store';
 
-export function createActivities(deps: ActivityDeps): ActivityFunctions {
+export interface ActivitySets {
+  /** Krayin queue: calls Krayin only. */
+  krayin: KrayinActivities;
+  /** Krayin queue: kept for runs recorded before the conversation split (activities/krayin/legacy.ts). */
+  legacyKrayinQueue: LegacyKrayinQueueActivities;
+  /** Main queue: reads Chatwoot. */
+  chatwoot: ChatwootActivities;
+  /** Main queue: our store only. */
+  store: StoreActivities;
+  /** Main queue, local activity: the workflow's live settings. */
+  settings: SettingsActivities;
+}
+
+export function createActivities(deps: ActivityDeps): ActivitySets {
   return {
-    ...planActivities(deps),
-    ...organizationActivities(deps),
-    ...personActivities(deps),
-    ...leadActivities(deps),
-    ...outcomeActivities(deps),
-    ...conversationActivities(deps),
+    krayin: createKrayinActivities(deps),
+    legacyKrayinQueue: createLegacyKrayinQueueActivities(deps),
+    chatwoot: createChatwootActivities(deps),
+    store: createStoreActivities(deps),
+    settings: createSettingsActivities(deps),
   };
 }
 
 export type { ActivityDeps } from './deps';
+export type { ChatwootActivities, KrayinActivities, LegacyKrayinQueueActivities, SettingsActivities, StoreActivities };

@@ -7,9 +7,9 @@
  * which keeps the commands the workflow issues where they were before this class existed.
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { CarriedState, ContactEvent, ContactSyncStatus, SyncOutcome } from '../src/shared/contact-sync-api';
-import { KrayinLeadIdKey, KrayinPersonIdKey, LastSyncedAtKey, SyncStatusKey } from '../src/shared/search-attributes';
-import type { CurrentDetailsInput } from '../src/shared/ui-metadata';
+import type { CarriedState, ContactEventSignalPayload, ContactSyncStatus, SyncOutcome } from './api';
+import { KrayinLeadIdKey, KrayinPersonIdKey, LastSyncedAtKey, SyncStatusKey } from './search-attributes';
+import type { CurrentDetailsInput } from './ui-metadata';
 import type { ParkReason } from '../src/store/types';
 import { DeliveryDeduper } from './delivery-deduper';
 
@@ -85,7 +85,7 @@ export class ContactSyncState {
   }
 
   /** A webhook delivery arrived. false: a delivery already seen (ignored, counted). */
-  onEvent(event: ContactEvent, now: number): boolean {
+  onEvent(event: ContactEventSignalPayload, now: number): boolean {
     if (!this.deliveries.add(event.deliveryId)) {
       this.duplicatesIgnored++;
       return false;

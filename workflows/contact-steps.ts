@@ -7,13 +7,13 @@
  * Workflow code (deterministic): every step is an activity; the decisions between them are plain code.
  */
 import { patched } from '@temporalio/workflow';
-import type { ContactRef, PlanResult } from '../activities/contracts';
-import type { SyncOutcome } from '../src/shared/contact-sync-api';
-import { activitySummaries as say } from '../src/shared/ui-metadata';
-import type { ParkReason } from '../src/store/types';
+import type { ContactRef } from '../activities/contracts';
 import type { ActivityProxies } from './activity-proxies';
+import type { ParkReason, SyncOutcome } from './api';
 import type { ContactSyncState, SyncWork } from './contact-state';
 import { syncConversationFlow } from './conversation-flow';
+import { planContactSync, type Plan } from './plan-step';
+import { activitySummaries as say } from './ui-metadata';
 
 /**
  * Workflow changes that alter the commands of a running workflow are gated by `patched(id)`, so
@@ -41,9 +41,11 @@ export async function syncContact(
 ): Promise<SyncOutcome> {
   const { acts, ref } = ctx;
   const { conversations } = work;
-  const plan = await acts.chatwoot.planContactSync.executeWithOptions({ summary: say.planContactSync(ref.contactId) }, [
-    { ...ref, force: work.force, conversationStarted: conversations.length > 0 },
-  ]);
+  const plan = await planContactSync(acts, {
+    ...ref,
+    force: work.force,
+    conversationStarted: conversations.length > 0,
+  });
   let outcome: Extract<SyncOutcome, { kind: 'synced' | 'unchanged' }>;
   let contact: { personId: number; leadId: number | null };
   switch (plan.kind) {
@@ -130,7 +132,7 @@ export async function park(
  */
 async function writeToKrayin(
   { acts, ref }: StepContext,
-  plan: Extract<PlanResult, { kind: 'sync' }>,
+  plan: Extract<Plan, { kind: 'sync' }>,
   startedAt: string,
 ): Promise<Extract<SyncOutcome, { kind: 'synced' }>> {
   const { changed, links } = plan;

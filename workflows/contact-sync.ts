@@ -22,23 +22,17 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import {
-  contactEventSignal,
-  retrySignal,
-  statusQuery,
-  type ContactSyncInput,
-  type SyncOutcome,
-} from '../src/shared/contact-sync-api';
-import { currentDetails, debounceTimerSummary, idleCloseTimerSummary } from '../src/shared/ui-metadata';
+import { contactEventSignal, retrySignal, statusQuery, type ContactSyncInput, type SyncOutcome } from './api';
 import { activityProxies } from './activity-proxies';
 import { ContactSyncState, type Phase, type SyncWork } from './contact-state';
 import { park, remember, syncContact, type StepContext } from './contact-steps';
 import { parkOutcomeOf } from './failures';
+import { currentSettings } from './live-settings';
+import { currentDetails, debounceTimerSummary, idleCloseTimerSummary } from './ui-metadata';
 
 export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome | null> {
-  const { connectionId, contactId, settings } = input;
+  const { connectionId, contactId } = input;
   const ref = { connectionId, contactId };
-  const steps: StepContext = { acts: activityProxies(settings.activityTimeoutMs, connectionId), ref };
   const state = ContactSyncState.fromCarried(ref, input.carried);
 
   setHandler(contactEventSignal, (event) => {
@@ -47,11 +41,22 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
   setHandler(retrySignal, () => state.onRetry(Date.now()));
   setHandler(statusQuery, () => state.status());
 
+  // Timings come from the live config (live-settings.ts): at the start of the run, and again after
+  // each wake but the first (which follows the start's read immediately).
+  let settings = await currentSettings(input);
+  let steps: StepContext = { acts: activityProxies(settings.activityTimeoutMs, connectionId), ref };
+  let settingsFresh = true;
+
   for (;;) {
     enterPhase('idle');
     if (!(await waitForWork())) return state.outcome();
 
     enterPhase('waiting');
+    if (settingsFresh) settingsFresh = false;
+    else {
+      settings = await currentSettings(input);
+      steps = { acts: activityProxies(settings.activityTimeoutMs, connectionId), ref };
+    }
     await letBurstSettle();
 
     enterPhase('syncing');
@@ -62,7 +67,8 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
 
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof contactSync>({ ...input, carried: state.toCarried() });
+      // Settings are not carried: the next run reads them live.
+      await continueAsNew<typeof contactSync>({ connectionId, contactId, carried: state.toCarried() });
     }
   }
 

@@ -1,19 +1,28 @@
 /**
  * What one conversation change means for Krayin, as a business process:
  *
- *   write the conversation's activity -> what changed since we last looked? (stage triggers)
- *   -> move the lead by the stage rules -> the lead's owner follows the assignee
- *   -> optional per-message activities -> remember what we saw
+ *   read the conversation from Chatwoot -> write its activity to Krayin (when it changed)
+ *   -> what changed since we last looked? (stage triggers) -> move the lead by the stage rules
+ *   -> the lead's owner follows the assignee -> optional per-message activities -> remember what we saw
  *
  * The stage decision is made here, from pure rules (src/rules), on state diffs rather than on event
  * names, because Chatwoot delivers webhooks unordered and duplicated. What we saw is recorded last,
- * so a crash anywhere before it repeats the decision instead of losing it.
+ * so a crash anywhere before it repeats the decision instead of losing it. Chatwoot is read on the
+ * main queue, Krayin written on the connection's rate-limited Krayin queue.
  */
-import type { ContactRef } from '../activities/contracts';
+import { patched } from '@temporalio/workflow';
+import type { ContactRef, ConversationObservation } from '../activities/contracts';
 import { decideStageMove } from '../src/rules/stage-move';
 import { detectTriggers } from '../src/rules/triggers';
-import { activitySummaries as say } from '../src/shared/ui-metadata';
 import type { ActivityProxies } from './activity-proxies';
+import { activitySummaries as say } from './ui-metadata';
+
+/**
+ * Before this patch one Krayin-queue activity read Chatwoot and wrote Krayin (syncConversation,
+ * syncMessageActivities, assignLeadOwner); runs recorded then replay on that branch
+ * (activities/krayin/legacy.ts keeps those activities registered).
+ */
+export const CONVERSATION_SPLIT_PATCH = 'conversation-read-then-write';
 
 export interface ConversationFlowResult {
   conversationId: number;
@@ -21,18 +30,19 @@ export interface ConversationFlowResult {
   stageMovedTo: number | null;
 }
 
+type Contact = { personId: number; leadId: number | null };
+
 export async function syncConversationFlow(
   acts: ActivityProxies,
   ref: ContactRef,
   conversationId: number,
-  contact: { personId: number; leadId: number | null },
+  contact: Contact,
 ): Promise<ConversationFlowResult> {
   const conv = { ...ref, conversationId };
-  const result = await acts.krayin.syncConversation.executeWithOptions(
-    { summary: say.syncConversation(conversationId, contact.leadId, contact.personId) },
-    [{ ...conv, ...contact }],
-  );
-  if (result.kind !== 'synced') return { conversationId, outcome: result.kind, stageMovedTo: null };
+  const split = patched(CONVERSATION_SPLIT_PATCH);
+  const seen = split ? await readThenWrite(acts, conv, contact) : await legacySync(acts, conv, contact);
+  if (seen.kind !== 'seen') return { conversationId, outcome: seen.kind, stageMovedTo: null };
+  const { observation: result } = seen;
 
   const { leadId } = contact;
   let stageMovedTo: number | null = null;
@@ -68,23 +78,84 @@ export async function syncConversationFlow(
 
   const assigneeChanged = result.observed.assigneeId !== (result.previous?.assigneeId ?? null);
   if (leadId !== null && result.follow.assigneeOwner && assigneeChanged && result.observed.assigneeId !== null) {
-    await acts.krayin.assignLeadOwner.executeWithOptions({ summary: say.assignLeadOwner(leadId, conversationId) }, [
-      { ...conv, leadId, assigneeId: result.observed.assigneeId },
-    ]);
+    const summary = { summary: say.assignLeadOwner(leadId, conversationId) };
+    if (split) {
+      await acts.krayin.setLeadOwner.executeWithOptions(summary, [
+        { ...conv, leadId, assigneeEmail: result.assigneeEmail },
+      ]);
+    } else {
+      await acts.legacyKrayin.assignLeadOwner.executeWithOptions(summary, [
+        { ...conv, leadId, assigneeId: result.observed.assigneeId },
+      ]);
+    }
   }
 
   if (result.follow.messageActivities) {
-    for (let batch = 1; ; batch++) {
-      const { more } = await acts.krayin.syncMessageActivities.executeWithOptions(
-        { summary: say.syncMessageActivities(conversationId, batch) },
-        [{ ...conv, ...contact }],
-      );
-      if (!more) break;
-    }
+    if (split) await syncMessages(acts, conv, contact);
+    else await legacySyncMessages(acts, conv, contact);
   }
 
   await acts.store.recordConversation.executeWithOptions({ summary: say.recordConversation(conversationId) }, [
     { ...conv, observed: result.observed },
   ]);
-  return { conversationId, outcome: result.written ? 'synced' : 'unchanged', stageMovedTo };
+  return { conversationId, outcome: seen.written ? 'synced' : 'unchanged', stageMovedTo };
+}
+
+type Seen =
+  { kind: 'gone' | 'moved' | 'lead_gone' } | { kind: 'seen'; observation: ConversationObservation; written: boolean };
+
+type ConversationRefOf = ContactRef & { conversationId: number };
+
+/** Chatwoot read on the main queue; the Krayin write (only when the content changed) on the Krayin queue. */
+async function readThenWrite(acts: ActivityProxies, conv: ConversationRefOf, contact: Contact): Promise<Seen> {
+  const read = await acts.chatwoot.readConversation.executeWithOptions(
+    { summary: say.readConversation(conv.conversationId) },
+    [{ ...conv, ...contact }],
+  );
+  if (read.kind === 'gone' || read.kind === 'moved') return { kind: read.kind };
+  const { previous, observed, follow, assigneeEmail } = read;
+  const observation = { previous, observed, follow, assigneeEmail };
+  if (read.kind === 'unchanged') return { kind: 'seen', observation, written: false };
+  const write = await acts.krayin.writeConversation.executeWithOptions(
+    { summary: say.writeConversation(conv.conversationId, contact.leadId, contact.personId) },
+    [{ ...conv, ...contact, activity: read.activity, hash: read.hash, contactHashes: read.contactHashes }],
+  );
+  if (write.kind === 'lead_gone') return { kind: 'lead_gone' };
+  return { kind: 'seen', observation, written: true };
+}
+
+async function syncMessages(acts: ActivityProxies, conv: ConversationRefOf, contact: Contact): Promise<void> {
+  for (let batch = 1; ; batch++) {
+    const read = await acts.chatwoot.readMessages.executeWithOptions(
+      { summary: say.readMessages(conv.conversationId, batch) },
+      [{ ...conv, ...contact }],
+    );
+    if (read.messages.length === 0) return;
+    const { targetUsable } = await acts.krayinMessages.writeMessages.executeWithOptions(
+      { summary: say.syncMessageActivities(conv.conversationId, batch) },
+      [{ ...conv, ...contact, messages: read.messages, contactHashes: read.contactHashes }],
+    );
+    if (!targetUsable || !read.more) return;
+  }
+}
+
+/** Runs recorded before CONVERSATION_SPLIT_PATCH: one Krayin-queue activity did the read and the write. */
+async function legacySync(acts: ActivityProxies, conv: ConversationRefOf, contact: Contact): Promise<Seen> {
+  const result = await acts.legacyKrayin.syncConversation.executeWithOptions(
+    { summary: say.syncConversation(conv.conversationId, contact.leadId, contact.personId) },
+    [{ ...conv, ...contact }],
+  );
+  if (result.kind !== 'synced') return { kind: result.kind };
+  const { previous, observed, follow } = result;
+  return { kind: 'seen', observation: { previous, observed, follow, assigneeEmail: null }, written: result.written };
+}
+
+async function legacySyncMessages(acts: ActivityProxies, conv: ConversationRefOf, contact: Contact): Promise<void> {
+  for (let batch = 1; ; batch++) {
+    const { more } = await acts.legacyKrayin.syncMessageActivities.executeWithOptions(
+      { summary: say.syncMessageActivities(conv.conversationId, batch) },
+      [{ ...conv, ...contact }],
+    );
+    if (!more) return;
+  }
 }

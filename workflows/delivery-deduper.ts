@@ -1,4 +1,4 @@
-import { RECENT_DELIVERIES_LIMIT } from '../src/shared/contact-sync-api';
+import { RECENT_DELIVERIES_LIMIT } from './api';
 
 /**
  * Remembers the most recent webhook delivery ids so a delivery seen twice is processed once.

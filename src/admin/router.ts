@@ -16,10 +16,10 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { bearerTokenOf, tokensEqual } from '../codec/bearer-auth';
-import type { AppConfig } from '../config/schema';
+import type { AppConfig, ConnectionConfig } from '../config/schema';
 import type { ConnectionSwitches } from '../ops/connection-switches';
 import type { ConnectionProbes } from '../ops/reachability';
-import type { SyncEvent } from '../ingest/types';
+import type { ContactEvent } from '../ingest/types';
 import type { ParkReason, Store, SyncStatus } from '../store/types';
 
 export interface AdminDeps {
@@ -29,7 +29,7 @@ export interface AdminDeps {
   /** Re-runs a contact's sync now, ignoring the stored hash (TemporalDispatcher.retry). */
   retry(connectionId: string, contactId: number, requestedBy: string): Promise<void>;
   /** Makes an event durable in Temporal, as ingest does (TemporalDispatcher.dispatch). */
-  dispatch(event: SyncEvent): Promise<void>;
+  dispatch(event: ContactEvent, connection: ConnectionConfig): Promise<void>;
   /** Live Krayin/Chatwoot answers (src/ops/reachability.ts). */
   probes: Pick<ConnectionProbes, 'reachability' | 'contactExists'>;
   token: string;
@@ -179,7 +179,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
     const delivered: number[] = [];
     try {
       for (const { seq, ...event } of batch) {
-        await deps.dispatch(event);
+        await deps.dispatch(event, config);
         delivered.push(seq);
       }
     } catch {

@@ -17,7 +17,7 @@ export type {
   IngestDeps,
   IngestLogger,
   ReadinessReport,
-  SyncEvent,
+  ContactEvent,
   WebhookObservation,
 } from './types';
 

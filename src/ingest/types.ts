@@ -1,26 +1,15 @@
-import type { AppConfig } from '../config/schema';
+import type { ContactEvent } from '../../workflows/api';
+import type { AppConfig, ConnectionConfig } from '../config/schema';
 
-/**
- * What ingest hands on for one accepted webhook: ids and names only, never contact data (the
- * workflow re-reads current state from the Chatwoot API; payloads are stale and unordered anyway).
- */
-export interface SyncEvent {
-  connectionId: string;
-  contactId: number;
-  /** X-Chatwoot-Delivery, or `sha256:<hex of the raw body>` when Chatwoot sent none. */
-  deliveryId: string;
-  /** Chatwoot event name, e.g. "contact_updated". */
-  event: string;
-  /** ISO time ingest received the delivery. */
-  receivedAt: string;
-  /** Conversation display_id, for conversation_* and message_* events. */
-  conversationId?: number;
-  messageId?: number;
-}
+/** What ingest hands on for one accepted webhook: the contact workflow's one event type. */
+export type { ContactEvent } from '../../workflows/api';
 
 export interface EventDispatcher {
-  /** Resolves once the event is durable (e.g. signalWithStart returned). Rejects otherwise. */
-  dispatch(e: SyncEvent): Promise<void>;
+  /**
+   * Resolves once the event is durable (e.g. signalWithStart returned). Rejects otherwise. The caller
+   * passes the connection it already resolved the event for (no second lookup by id).
+   */
+  dispatch(e: ContactEvent, connection: ConnectionConfig): Promise<void>;
 }
 
 export interface DeliveryRecorder {
@@ -48,7 +37,7 @@ export interface IngestLogger {
 export interface ConnectionSwitch {
   isEnabled(connectionId: string): Promise<boolean>;
   /** A verified, valid event arrived while the connection was disabled: count it and hold it for catch-up. */
-  recordIgnored?(event: SyncEvent): Promise<void>;
+  recordIgnored?(event: ContactEvent): Promise<void>;
 }
 
 export interface WebhookObservation {

@@ -18,7 +18,7 @@ import {
   parseJsonObject,
 } from './request-body';
 import { hold, ignore, reject, setOutcome, type IngestOutcome } from './responses';
-import type { IngestCounters, IngestDeps, IngestLogger, SyncEvent } from './types';
+import type { IngestCounters, IngestDeps, IngestLogger, ContactEvent } from './types';
 
 /** `/:token` only for connections configured with a URL token (Chatwoot versions that do not sign). */
 export const WEBHOOK_ROUTE = '/webhooks/chatwoot/:connection{/:token}';
@@ -166,7 +166,7 @@ async function handleWebhook(ctx: RouteContext, req: Request, res: Response<unkn
   const classification = classifyWebhookEvent(parsed.event);
   if (classification.kind === 'ignored') return ignore(res, counters, classification.reason);
 
-  const syncEvent: SyncEvent = {
+  const contactEvent: ContactEvent = {
     connectionId,
     contactId: classification.contactId,
     deliveryId: headerDelivery ?? bodyDeliveryId(rawBody),
@@ -175,35 +175,35 @@ async function handleWebhook(ctx: RouteContext, req: Request, res: Response<unkn
     ...(classification.conversationId === undefined ? {} : { conversationId: classification.conversationId }),
     ...(classification.messageId === undefined ? {} : { messageId: classification.messageId }),
   };
-  const logIds = { connectionId, event, deliveryId: syncEvent.deliveryId, contactId: syncEvent.contactId };
+  const logIds = { connectionId, event, deliveryId: contactEvent.deliveryId, contactId: contactEvent.contactId };
 
   // Verified and valid first, so an unauthenticated caller cannot even learn that a connection is
   // disabled. The event starts no sync but is held for `catch-up` (lost only if the store fails).
   // The answer says "held" only when the store really kept the event for catch-up.
   if (!(await isEnabled(ctx, connection))) {
-    if (await holdEvent(ctx, syncEvent, logIds)) return hold(res, counters, syncEvent.deliveryId);
+    if (await holdEvent(ctx, contactEvent, logIds)) return hold(res, counters, contactEvent.deliveryId);
     return ignore(res, counters, 'connection_disabled');
   }
 
-  if (await isDuplicate(ctx, syncEvent)) {
+  if (await isDuplicate(ctx, contactEvent)) {
     counters.duplicates += 1;
     setOutcome(res, { outcome: 'duplicate' });
     logger.info(logIds, 'duplicate delivery');
-    res.status(200).json({ status: 'duplicate', deliveryId: syncEvent.deliveryId });
+    res.status(200).json({ status: 'duplicate', deliveryId: contactEvent.deliveryId });
     return;
   }
 
   try {
-    await ctx.deps.dispatcher.dispatch(syncEvent);
+    await ctx.deps.dispatcher.dispatch(contactEvent, connection);
   } catch (err) {
     logger.error({ ...logIds, ...describeError(err) }, 'dispatch failed; answering 503');
-    await forgetDelivery(ctx, syncEvent);
+    await forgetDelivery(ctx, contactEvent);
     return reject(res, counters, { status: 503, error: 'unavailable', reason: 'dispatch_failed' });
   }
   counters.accepted += 1;
   setOutcome(res, { outcome: 'accepted' });
   logger.info(logIds, 'webhook accepted');
-  res.status(202).json({ status: 'accepted', deliveryId: syncEvent.deliveryId });
+  res.status(202).json({ status: 'accepted', deliveryId: contactEvent.deliveryId });
 }
 
 /**
@@ -230,7 +230,7 @@ async function isEnabled(ctx: RouteContext, connection: ConnectionConfig): Promi
 }
 
 /** True when the event was kept for `catch-up`; false without a store to keep it in, or when it failed. */
-async function holdEvent(ctx: RouteContext, e: SyncEvent, logIds: object): Promise<boolean> {
+async function holdEvent(ctx: RouteContext, e: ContactEvent, logIds: object): Promise<boolean> {
   const record = ctx.deps.switches?.recordIgnored;
   if (!record) return false;
   try {
@@ -243,7 +243,7 @@ async function holdEvent(ctx: RouteContext, e: SyncEvent, logIds: object): Promi
 }
 
 /** A failing dedupe store must not drop events: dispatch anyway, the workflow dedupes by delivery id too. */
-async function isDuplicate(ctx: RouteContext, e: SyncEvent): Promise<boolean> {
+async function isDuplicate(ctx: RouteContext, e: ContactEvent): Promise<boolean> {
   if (!ctx.deps.deliveries) return false;
   try {
     return !(await ctx.deps.deliveries.record(e.connectionId, e.deliveryId, e.event, e.contactId));
@@ -256,7 +256,7 @@ async function isDuplicate(ctx: RouteContext, e: SyncEvent): Promise<boolean> {
   }
 }
 
-async function forgetDelivery(ctx: RouteContext, e: SyncEvent): Promise<void> {
+async function forgetDelivery(ctx: RouteContext, e: ContactEvent): Promise<void> {
   try {
     await ctx.deps.deliveries?.forget?.(e.connectionId, e.deliveryId);
   } catch (err) {

@@ -107,7 +107,7 @@ export class ConnectionHealth {
     if (down) return this.failing(connectionId);
     if (call.status === null || call.outcome === 'rate_limited') return;
     // An empty 2xx proves Krayin is reachable, not that the token works: Krayin 2.1.0 with
-    // APP_DEBUG=false answers a refused token that way (krayin-api.md §1.4).
+    // APP_DEBUG=false answers a refused token that way (src/krayin/README.md §2).
     if (call.outcome === 'ambiguous') return this.reachable(connectionId);
     this.answered(connectionId, this.now() - call.durationMs);
   }

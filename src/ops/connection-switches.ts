@@ -4,7 +4,7 @@
  * answered 2xx and counted, but start no sync; their events are held in the store, and re-enabling
  * reports what is held so `catch-up` can deliver it.
  */
-import type { SyncEvent } from '../ingest/types';
+import type { ContactEvent } from '../ingest/types';
 import type { JsonValue, Store } from '../store/types';
 
 const CURSOR = 'connection_switch';
@@ -40,7 +40,7 @@ export class ConnectionSwitches {
   }
 
   /** Holds the event (once per delivery id) and counts it; also for connections disabled in config. */
-  async recordIgnored(event: SyncEvent): Promise<void> {
+  async recordIgnored(event: ContactEvent): Promise<void> {
     const held = await this.store.heldEvents.hold(event);
     const state = await this.fresh(event.connectionId);
     if (held && state.disabled)

@@ -5,9 +5,9 @@ import type { Notifier } from '../notify/notifier';
 export function alertingDispatcher(inner: EventDispatcher, notifier: Notifier): EventDispatcher {
   const failing = new Set<string>();
   return {
-    async dispatch(e) {
+    async dispatch(e, connection) {
       try {
-        await inner.dispatch(e);
+        await inner.dispatch(e, connection);
       } catch (err) {
         if (!failing.has(e.connectionId)) {
           failing.add(e.connectionId);

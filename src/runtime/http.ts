@@ -55,7 +55,7 @@ export async function startHttpRole(d: HttpRoleDeps): Promise<number> {
     namespace: d.temporal.namespace,
     ...(d.dataConverter ? { dataConverter: d.dataConverter } : {}),
   });
-  const dispatcher = new TemporalDispatcher(client, config);
+  const dispatcher = new TemporalDispatcher(client, config.temporal.taskQueue);
   const switches = new ConnectionSwitches(store);
   await reportHeldEvents(d);
 
@@ -71,7 +71,7 @@ export async function startHttpRole(d: HttpRoleDeps): Promise<number> {
         switches,
         token: d.admin.token,
         retry: (c, id, by) => dispatcher.retry(c, id, by),
-        dispatch: (e) => dispatcher.dispatch(e),
+        dispatch: (e, c) => dispatcher.dispatch(e, c),
         probes,
       }),
     );

@@ -4,18 +4,12 @@
  * embedded. Nothing here may hold secrets; contact data is limited to ids and hashes.
  */
 
+import type { ContactEvent, ParkReason } from '../../workflows/api';
+
 export type SyncStatus = 'pending' | 'synced' | 'parked' | 'failed' | 'skipped';
 
-/** Why a sync is parked. `kind` drives resume rules (e.g. `retry-parked --reason auth`). */
-export interface ParkReason {
-  kind: 'validation' | 'auth' | 'mapping' | 'ambiguous' | 'not_found' | 'config' | 'internal';
-  /** Human-readable, PII-free: field names and Krayin messages, never values. */
-  message: string;
-  /** Krayin field errors (field -> messages), when the reason is a 422. */
-  fieldErrors?: Record<string, string[]>;
-  /** Route template of the failing Krayin call, e.g. "POST /contacts/persons". */
-  endpoint?: string;
-}
+/** Why a sync is parked; defined with the workflow API. `kind` drives resume rules (e.g. `retry-parked --reason auth`). */
+export type { ParkReason };
 
 export interface ContactLink {
   connectionId: string;
@@ -99,17 +93,8 @@ export interface VersionedJson {
   version: number;
 }
 
-/** A webhook held while its connection was disabled: the same ids-only shape ingest dispatches. */
-export interface HeldEventInput {
-  connectionId: string;
-  contactId: number;
-  deliveryId: string;
-  event: string;
-  /** ISO time ingest received the delivery. */
-  receivedAt: string;
-  conversationId?: number;
-  messageId?: number;
-}
+/** A webhook held while its connection was disabled: the same event ingest dispatches. */
+export type HeldEventInput = ContactEvent;
 
 export interface HeldEvent extends HeldEventInput {
   /** Order of arrival (the table's sequence). */

@@ -4,38 +4,34 @@
  * which is why ingest answers Chatwoot only after this returns.
  */
 import type { Client } from '@temporalio/client';
-import type { AppConfig } from '../config/schema';
-import type { EventDispatcher, SyncEvent } from '../ingest/types';
+import { contactSync } from '../../workflows';
 import {
-  CONTACT_SYNC_WORKFLOW_TYPE,
   contactEventSignal,
   contactWorkflowId,
   retrySignal,
+  signalPayloadOf,
+  type ContactEvent,
   type ContactSyncInput,
-} from '../shared/contact-sync-api';
-import { ChatwootContactIdKey, ConnectionIdKey, SyncStatusKey } from '../shared/search-attributes';
-import { workflowDetails, workflowSummary } from '../shared/ui-metadata';
-import { contactSyncSettings } from './workflow-settings';
+} from '../../workflows/api';
+import { ChatwootContactIdKey, ConnectionIdKey, SyncStatusKey } from '../../workflows/search-attributes';
+import { workflowDetails, workflowSummary } from '../../workflows/ui-metadata';
+import type { ConnectionConfig } from '../config/schema';
+import type { EventDispatcher } from '../ingest/types';
 
 export class TemporalDispatcher implements EventDispatcher {
   constructor(
     private readonly client: Client,
-    private readonly config: AppConfig,
+    private readonly taskQueue: string,
   ) {}
 
-  async dispatch(e: SyncEvent): Promise<void> {
-    await this.client.workflow.signalWithStart(CONTACT_SYNC_WORKFLOW_TYPE, {
-      ...this.startOptions(e.connectionId, e.contactId),
+  async dispatch(e: ContactEvent, connection: ConnectionConfig): Promise<void> {
+    if (e.connectionId !== connection.id) {
+      throw new Error(`event of connection "${e.connectionId}" dispatched as "${connection.id}"`);
+    }
+    await this.client.workflow.signalWithStart(contactSync, {
+      ...this.startOptions(connection.id, e.contactId),
       signal: contactEventSignal,
-      signalArgs: [
-        {
-          deliveryId: e.deliveryId,
-          event: e.event,
-          receivedAt: e.receivedAt,
-          ...(e.conversationId === undefined ? {} : { conversationId: e.conversationId }),
-          ...(e.messageId === undefined ? {} : { messageId: e.messageId }),
-        },
-      ],
+      signalArgs: [signalPayloadOf(e)],
     });
   }
 
@@ -44,21 +40,20 @@ export class TemporalDispatcher implements EventDispatcher {
    * Starts the workflow when it is not running, like an event would.
    */
   async retry(connectionId: string, contactId: number, requestedBy: string): Promise<void> {
-    await this.client.workflow.signalWithStart(CONTACT_SYNC_WORKFLOW_TYPE, {
+    await this.client.workflow.signalWithStart(contactSync, {
       ...this.startOptions(connectionId, contactId),
       signal: retrySignal,
       signalArgs: [{ requestedBy }],
     });
   }
 
+  /** The workflow reads its timings from the worker's live config, so the input is just the ids. */
   private startOptions(connectionId: string, contactId: number) {
-    const connection = this.config.connections.find((c) => c.id === connectionId);
-    if (!connection) throw new Error(`unknown connection "${connectionId}"`);
-    const input: ContactSyncInput = { connectionId, contactId, settings: contactSyncSettings(connection) };
+    const input: ContactSyncInput = { connectionId, contactId };
     return {
       workflowId: contactWorkflowId(connectionId, contactId),
-      taskQueue: this.config.temporal.taskQueue,
-      args: [input] as [ContactSyncInput],
+      taskQueue: this.taskQueue,
+      args: [input] satisfies [ContactSyncInput],
       typedSearchAttributes: [
         { key: ConnectionIdKey, value: connectionId },
         { key: ChatwootContactIdKey, value: String(contactId) },

@@ -1,19 +1,21 @@
 /**
- * Temporal workers of this process: one on the main queue (workflows + Chatwoot/store activities) and
- * one per connection on its Krayin queue. The Krayin queue has no task-queue rate limit: the budget is
- * counted in Krayin calls, in the store, across every replica (src/ops/shared-connection-state.ts),
- * which a limit in activities per second could only approximate (see docs/architecture.md "Scale-out").
+ * Temporal workers of this process: one on the main queue (workflows + the Chatwoot, store and settings
+ * activity sets) and one per connection on its Krayin queue (the Krayin set only). Each set is registered
+ * only on its queue, so an activity proxied to the wrong queue fails loudly instead of calling Krayin
+ * outside its budget. The Krayin queue has no task-queue rate limit: the budget is counted in Krayin
+ * calls, in the store, across every replica (src/ops/shared-connection-state.ts), which a limit in
+ * activities per second could only approximate (see docs/architecture.md "Scale-out").
  */
 import type { DataConverter, Duration } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { AppConfig } from '../config/schema';
-import { krayinTaskQueue } from '../shared/contact-sync-api';
-import type { ActivityFunctions } from '../../activities/contracts';
+import type { ActivitySets } from '../../activities';
+import { krayinTaskQueue } from '../../workflows/api';
 
 export interface WorkerSetOptions {
   connection: NativeConnection;
   config: AppConfig;
-  activities: ActivityFunctions;
+  activities: ActivitySets;
   /** Pre-bundled workflow code (tests bundle once); default: bundle workflows/ at start. */
   workflowBundle?: { code: string };
   namespace?: string;
@@ -47,14 +49,14 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
     ...common,
     ...workflows,
     taskQueue: config.temporal.taskQueue,
-    activities,
+    activities: mainQueueActivities(activities),
   });
   const krayinWorkers = await Promise.all(
     config.connections.map((c) =>
       Worker.create({
         ...common,
         taskQueue: krayinTaskQueue(config.temporal.taskQueue, c.id),
-        activities,
+        activities: krayinQueueActivities(activities),
       }),
     ),
   );
@@ -71,4 +73,14 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
       await running?.catch(() => undefined);
     },
   };
+}
+
+/** What the main queue's worker runs: Chatwoot reads, store writes, the settings local activity. */
+export function mainQueueActivities(sets: ActivitySets) {
+  return { ...sets.chatwoot, ...sets.store, ...sets.settings };
+}
+
+/** What each Krayin queue's worker runs: the Krayin set (and the legacy activities old runs still schedule there). */
+export function krayinQueueActivities(sets: ActivitySets) {
+  return { ...sets.krayin, ...sets.legacyKrayinQueue };
 }

@@ -1,7 +1,10 @@
 import type { ConnectionConfig } from '../config/schema';
-import type { ContactSyncSettings } from '../shared/contact-sync-api';
+import type { ContactSyncSettings } from '../../workflows/api';
 
-/** Workflow timings derived from a connection's configuration (passed to each new contact run). */
+/**
+ * Workflow timings derived from a connection's configuration. Read by the workflow through the
+ * `connectionSettings` local activity (activities/store/index.ts) at each run start and wake.
+ */
 export function contactSyncSettings(c: ConnectionConfig): ContactSyncSettings {
   return {
     debounceMs: c.sync.debounceMs,

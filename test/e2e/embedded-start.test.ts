@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { request } from 'undici';
-import { statusQuery } from '../../src/shared/contact-sync-api';
+import { statusQuery } from '../../workflows/api';
 import { startFakeChatwoot, type FakeChatwoot } from '../fakes/chatwoot';
 import { startFakeKrayin, type FakeKrayin } from '../fakes/krayin';
 import { buildCli, cliEnv, startCli } from '../helpers/cli-start';

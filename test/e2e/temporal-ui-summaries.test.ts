@@ -109,7 +109,8 @@ describe('Temporal Web UI: summaries and details of a contact sync (headless Chr
       'Wait 100ms for more events (debounce)',
       `planContactSync • Read contact ${CONTACT.id} from Chatwoot and plan the sync`,
       `syncPerson • Find or create Krayin person (and lead) for contact ${CONTACT.id}`,
-      `syncConversation • Write conversation 87 to Krayin lead ${leadId} timeline`,
+      `readConversation • Read conversation 87 from Chatwoot`,
+      `writeConversation • Write conversation 87 to Krayin lead ${leadId} timeline`,
       'Record conversation 87 as seen',
     ]) {
       expect(history).toContain(text);

@@ -18,7 +18,7 @@ import { createEncryptionCodec } from '../../src/codec/encryption-codec';
 import { appConfigSchema, type AppConfig } from '../../src/config/schema';
 import { createLogger } from '../../src/logging';
 import { startService } from '../../src/runtime';
-import { contactWorkflowId, type ContactSyncStatus, statusQuery } from '../../src/shared/contact-sync-api';
+import { contactWorkflowId, type ContactSyncStatus, statusQuery } from '../../workflows/api';
 import type { Store } from '../../src/store/types';
 import { startFakeChatwoot, type FakeChatwoot } from '../fakes/chatwoot';
 import { startFakeKrayin, type FakeKrayin, type FakeKrayinOptions } from '../fakes/krayin';

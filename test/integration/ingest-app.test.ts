@@ -10,7 +10,13 @@ import { request } from 'undici';
 import { appConfigSchema, type AppConfig } from '../../src/config/schema';
 import { signWebhook } from '../../src/chatwoot/signature';
 import { createIngestApp } from '../../src/ingest/app';
-import type { DeliveryRecorder, EventDispatcher, IngestCounters, IngestDeps, SyncEvent } from '../../src/ingest/types';
+import type {
+  DeliveryRecorder,
+  EventDispatcher,
+  IngestCounters,
+  IngestDeps,
+  ContactEvent,
+} from '../../src/ingest/types';
 import { contactEventBody, fixtureJson, listFixtures, loadFixture, postWebhook, railsJson } from '../helpers/webhooks';
 
 // ---------------------------------------------------------------------------------------------
@@ -51,14 +57,16 @@ function testConfig(bodyLimit = '16kb'): AppConfig {
 }
 
 class RecordingDispatcher implements EventDispatcher {
-  readonly events: SyncEvent[] = [];
+  readonly events: ContactEvent[] = [];
   calls = 0;
   failure: Error | null = null;
   private gate: Promise<void> | null = null;
   private openGate: (() => void) | null = null;
   private calledWaiters: (() => void)[] = [];
 
-  async dispatch(e: SyncEvent): Promise<void> {
+  async dispatch(e: ContactEvent, connection: { id: string }): Promise<void> {
+    // The route hands on the connection it resolved: always the event's own.
+    expect(connection.id).toBe(e.connectionId);
     this.calls += 1;
     this.calledWaiters.splice(0).forEach((w) => w());
     if (this.gate) await this.gate;
@@ -534,7 +542,7 @@ describe('ingest: unsigned and disabled connections', () => {
   });
 
   it('the runtime switch (admin disable) holds verified, valid events instead of dispatching them', async () => {
-    const held: SyncEvent[] = [];
+    const held: ContactEvent[] = [];
     const off = await startIngest({
       switches: { isEnabled: async () => false, recordIgnored: async (e) => void held.push(e) },
     });

@@ -8,7 +8,7 @@ import {
   workflowDetails,
   workflowSummary,
   type CurrentDetailsInput,
-} from '../../src/shared/ui-metadata';
+} from '../../workflows/ui-metadata';
 
 describe('Temporal UI metadata texts', () => {
   it('says durations the way an operator would', () => {

@@ -1,5 +1,5 @@
-import type { ContactEvent, SyncOutcome } from '../../src/shared/contact-sync-api';
-import { KrayinLeadIdKey, KrayinPersonIdKey, LastSyncedAtKey, SyncStatusKey } from '../../src/shared/search-attributes';
+import type { ContactEventSignalPayload as ContactEvent, SyncOutcome } from '../../workflows/api';
+import { KrayinLeadIdKey, KrayinPersonIdKey, LastSyncedAtKey, SyncStatusKey } from '../../workflows/search-attributes';
 import { ContactSyncState } from '../../workflows/contact-state';
 
 const ref = { connectionId: 'default', contactId: 7 };

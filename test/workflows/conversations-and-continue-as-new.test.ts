@@ -4,9 +4,16 @@
  * the park reason, the delivery ids seen, the conversations not synced yet.
  */
 import { toFailure } from '../../activities/failures';
-import type { ActivityFunctions } from '../../activities/contracts';
 import { KrayinValidationError } from '../../src/krayin/errors';
-import { LEAD_ID, newContactId, PERSON_ID, startStubWorld, syncPlan, type StubWorld } from './helpers/stub-world';
+import {
+  LEAD_ID,
+  newContactId,
+  PERSON_ID,
+  startStubWorld,
+  syncPlan,
+  type StubActivities,
+  type StubWorld,
+} from './helpers/stub-world';
 
 let world: StubWorld;
 beforeAll(async () => {
@@ -17,7 +24,7 @@ afterAll(async () => {
 });
 
 const linked = { personId: PERSON_ID, organizationId: null, leadId: LEAD_ID };
-const unchangedPlan: ActivityFunctions['planContactSync'] = async () => ({
+const unchangedPlan: StubActivities['planContactSync'] = async () => ({
   kind: 'unchanged',
   links: linked,
   unsyncedConversations: [],
@@ -37,17 +44,7 @@ it('a conversation whose lead is gone syncs in the next round, after the contact
             links: { ...linked, leadId: null },
             lead: { title: 'Ada', description: null, value: 0, attributes: {} },
           }),
-    syncConversation: async () =>
-      ++conversations === 1
-        ? { kind: 'lead_gone' }
-        : {
-            kind: 'synced',
-            activityId: 9,
-            previous: null,
-            observed: { status: 'open', labels: [], assigneeId: null, firstReplyAt: null, priority: null },
-            written: true,
-            follow: { stageRules: false, assigneeOwner: false, messageActivities: false },
-          },
+    writeConversation: async () => (++conversations === 1 ? { kind: 'lead_gone' } : { kind: 'written', activityId: 9 }),
   });
   await world.send(contactId, { event: 'conversation_created', conversationId: 5 });
 
@@ -62,15 +59,17 @@ it('a conversation whose lead is gone syncs in the next round, after the contact
   });
   expect(world.calls(contactId).map((c) => c.name)).toEqual([
     'planContactSync',
-    'syncConversation',
+    'readConversation',
+    'writeConversation',
     // The next round, with no new event: the person is verified (and gets its lead), then the conversation.
     'planContactSync',
     'syncPerson',
     'recordSynced',
-    'syncConversation',
+    'readConversation',
+    'writeConversation',
     'recordConversation',
   ]);
-  const convs = world.calls(contactId, 'syncConversation').map((c) => [c.input.conversationId, c.input.leadId]);
+  const convs = world.calls(contactId, 'writeConversation').map((c) => [c.input.conversationId, c.input.leadId]);
   expect(convs).toEqual([
     [5, LEAD_ID],
     [5, LEAD_ID],
@@ -120,17 +119,10 @@ it('continue-as-new carries the conversations not synced yet', async () => {
   world.behave(contactId, {
     planContactSync: unchangedPlan,
     // The lead stays gone in the first run: each round asks for another, until the run continues as new.
-    syncConversation: async (input) =>
-      world.calls(contactId, 'syncConversation').at(-1)?.runId === firstRunId()
+    writeConversation: async (input) =>
+      world.calls(contactId, 'writeConversation').at(-1)?.runId === firstRunId()
         ? { kind: 'lead_gone' }
-        : {
-            kind: 'synced',
-            activityId: input.conversationId,
-            previous: null,
-            observed: { status: 'open', labels: [], assigneeId: null, firstReplyAt: null, priority: null },
-            written: true,
-            follow: { stageRules: false, assigneeOwner: false, messageActivities: false },
-          },
+        : { kind: 'written', activityId: input.conversationId },
   });
   const first = await world.send(contactId, { event: 'conversation_created', conversationId: 5 });
 
@@ -139,7 +131,7 @@ it('continue-as-new carries the conversations not synced yet', async () => {
     (s) => s.lastOutcome?.kind === 'unchanged' && s.lastOutcome.conversationsSynced === 1,
     20_000,
   );
-  const calls = world.calls(contactId, 'syncConversation');
+  const calls = world.calls(contactId, 'writeConversation');
   const inFirstRun = calls.filter((c) => c.runId === first.runId);
   const later = calls.filter((c) => c.runId !== first.runId);
   expect(inFirstRun.length).toBeGreaterThanOrEqual(1);

@@ -8,8 +8,8 @@
  */
 import { appendFileSync } from 'node:fs';
 import type { FakeActivityView, FakeKrayinSnapshot, FakeRequestLogEntry } from '../../fakes/krayin';
-import type { ContactSyncStatus } from '../../../src/shared/contact-sync-api';
-import { LastSyncedAtKey } from '../../../src/shared/search-attributes';
+import type { ContactSyncStatus } from '../../../workflows/api';
+import { LastSyncedAtKey } from '../../../workflows/search-attributes';
 import { isPostgresReachable, type StoreEngineName } from '../../helpers/databases';
 import type { Harness } from '../../helpers/harness';
 import { fixtureJson, railsJson, type ContactInput } from '../../helpers/webhooks';

@@ -11,7 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import type { ActivityFunctions, PlanResult } from '../../../activities/contracts';
+import type { ChatwootActivities, KrayinActivities, SettingsActivities, StoreActivities } from '../../../activities';
+import type { PlanResult } from '../../../activities/contracts';
 import {
   contactEventSignal,
   contactWorkflowId,
@@ -21,7 +22,7 @@ import {
   type ContactEvent,
   type ContactSyncSettings,
   type ContactSyncStatus,
-} from '../../../src/shared/contact-sync-api';
+} from '../../../workflows/api';
 import { contactSync } from '../../../workflows';
 
 export const CONNECTION = 'default';
@@ -34,7 +35,20 @@ export const FAST_SETTINGS: ContactSyncSettings = {
   activityTimeoutMs: 10_000,
 };
 
-type Name = keyof ActivityFunctions;
+/** Every activity the workflow can schedule, by set (each set registered only on its queue, as in production). */
+export type StubActivities = KrayinActivities & ChatwootActivities & StoreActivities & SettingsActivities;
+type Name = keyof StubActivities;
+const KRAYIN_SET: readonly Name[] = [
+  'fieldMapCatalog',
+  'syncOrganization',
+  'syncPerson',
+  'ensureLead',
+  'writeConversation',
+  'writeMessages',
+  'leadStageContext',
+  'moveLeadStage',
+  'setLeadOwner',
+];
 export interface StubCall {
   name: Name;
   contactId: number;
@@ -75,10 +89,12 @@ export const ORGANIZATION_ID = 200;
 export const LEAD_ID = 300;
 
 /** What a contact's activities do unless a test says otherwise: everything succeeds. */
-function defaults(): ActivityFunctions {
+function defaults(): StubActivities {
   const nothing = async () => undefined;
   return {
+    connectionSettings: async () => FAST_SETTINGS,
     planContactSync: async () => syncPlan(),
+    fieldMapCatalog: async () => ({ persons: [], organizations: [], leads: [] }),
     syncOrganization: async () => ({ organizationId: ORGANIZATION_ID }),
     syncPerson: async (input) => ({ personId: PERSON_ID, leadId: input.lead ? LEAD_ID : null, created: true }),
     ensureLead: async () => ({ leadId: LEAD_ID }),
@@ -86,27 +102,36 @@ function defaults(): ActivityFunctions {
     recordSkipped: nothing,
     recordParked: nothing,
     recordGone: nothing,
-    syncConversation: async () => ({
-      kind: 'synced',
-      activityId: 1,
-      previous: null,
-      observed: { status: 'open', labels: [], assigneeId: null, firstReplyAt: null, priority: null },
-      written: true,
-      follow: { stageRules: false, assigneeOwner: false, messageActivities: false },
-    }),
-    syncMessageActivities: async () => ({ written: 0, more: false }),
+    readConversation: async () => changedConversation(),
+    writeConversation: async () => ({ kind: 'written', activityId: 1 }),
+    readMessages: async () => ({ messages: [], more: false, contactHashes: [] }),
+    writeMessages: async () => ({ written: 0, targetUsable: true }),
     leadStageContext: async () => ({ currentStageId: null, pipelines: [], rules: [] }),
     moveLeadStage: async () => ({ moved: false }),
-    assignLeadOwner: async () => ({ ownerId: null, changed: false }),
+    setLeadOwner: async () => ({ ownerId: null, changed: false }),
     recordConversation: nothing,
     rememberConversations: nothing,
+  };
+}
+
+/** A conversation read from Chatwoot whose Krayin activity must be (re)written. */
+export function changedConversation(): Awaited<ReturnType<ChatwootActivities['readConversation']>> {
+  return {
+    kind: 'changed',
+    previous: null,
+    observed: { status: 'open', labels: [], assigneeId: null, firstReplyAt: null, priority: null },
+    follow: { stageRules: false, assigneeOwner: false, messageActivities: false },
+    assigneeEmail: null,
+    activity: { type: 'note', title: 'Conversation', comment: '' },
+    hash: 'conversation-hash',
+    contactHashes: [],
   };
 }
 
 export interface StubWorld {
   client: Client;
   /** Replaces some of this contact's activities (the rest keep their defaults). */
-  behave(contactId: number, overrides: Partial<ActivityFunctions>): void;
+  behave(contactId: number, overrides: Partial<StubActivities>): void;
   /** This contact's activity calls, in order, optionally of one activity only. */
   calls(contactId: number, name?: Name): StubCall[];
   /** Delivers an event as ingest does: signalWithStart (starts a run when none is open). */
@@ -135,20 +160,24 @@ export async function startStubWorld(): Promise<StubWorld> {
   if (!address) throw new Error('TEMPORAL_TEST_ADDRESS is not set: run through the workflows jest project');
 
   const taskQueue = `wf-${randomUUID()}`;
-  const behaviours = new Map<number, Partial<ActivityFunctions>>();
+  const behaviours = new Map<number, Partial<StubActivities>>();
+  /** Settings per contact (the workflow reads them live, through the connectionSettings local activity). */
+  const settingsOf = new Map<number, ContactSyncSettings>();
   const recorded: StubCall[] = [];
   const base = defaults();
-  const activities = Object.fromEntries(
-    (Object.keys(base) as Name[]).map((name) => [
-      name,
-      async (input: { contactId: number }) => {
-        const runId = Context.current().info.workflowExecution?.runId ?? '';
-        recorded.push({ name, contactId: input.contactId, runId, input, at: Date.now() });
-        const impl = (behaviours.get(input.contactId)?.[name] ?? base[name]) as (i: unknown) => Promise<unknown>;
-        return impl(input);
-      },
-    ]),
-  );
+  const stub = (name: Name) => async (input: { contactId?: number }) => {
+    const execution = Context.current().info.workflowExecution;
+    // connectionSettings names only the connection: the contact is the one of the calling workflow.
+    const contactId = input.contactId ?? Number(execution?.workflowId.split(':').at(-1));
+    if (name === 'connectionSettings') return settingsOf.get(contactId) ?? FAST_SETTINGS;
+    recorded.push({ name, contactId, runId: execution?.runId ?? '', input, at: Date.now() });
+    const impl = (behaviours.get(contactId)?.[name] ?? base[name]) as (i: unknown) => Promise<unknown>;
+    return impl(input);
+  };
+  const setOf = (names: readonly Name[]) => Object.fromEntries(names.map((name) => [name, stub(name)]));
+  const allNames = Object.keys(base) as Name[];
+  const mainActivities = setOf(allNames.filter((n) => !KRAYIN_SET.includes(n)));
+  const krayinActivities = setOf(KRAYIN_SET);
 
   const workflowBundle = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../../workflows'),
@@ -159,8 +188,12 @@ export async function startStubWorld(): Promise<StubWorld> {
   const client = new Client({ connection });
   // Two queues, as in production: the workflow and Chatwoot/store activities, and the connection's Krayin queue.
   const workers = await Promise.all([
-    Worker.create({ connection: nativeConnection, taskQueue, workflowBundle, activities }),
-    Worker.create({ connection: nativeConnection, taskQueue: krayinTaskQueue(taskQueue, CONNECTION), activities }),
+    Worker.create({ connection: nativeConnection, taskQueue, workflowBundle, activities: mainActivities }),
+    Worker.create({
+      connection: nativeConnection,
+      taskQueue: krayinTaskQueue(taskQueue, CONNECTION),
+      activities: krayinActivities,
+    }),
   ]);
   const running = Promise.all(workers.map((w) => w.run()));
   const contacts = new Set<number>();
@@ -181,10 +214,11 @@ export async function startStubWorld(): Promise<StubWorld> {
     async send(contactId, event = {}, settings = {}) {
       const deliveryId = event.deliveryId ?? `delivery-${++deliveries}`;
       contacts.add(contactId);
+      settingsOf.set(contactId, { ...FAST_SETTINGS, ...settings });
       const started = await client.workflow.signalWithStart(contactSync, {
         workflowId: contactWorkflowId(CONNECTION, contactId),
         taskQueue,
-        args: [{ connectionId: CONNECTION, contactId, settings: { ...FAST_SETTINGS, ...settings } }],
+        args: [{ connectionId: CONNECTION, contactId }],
         signal: contactEventSignal,
         signalArgs: [{ event: 'contact_updated', receivedAt: new Date().toISOString(), ...event, deliveryId }],
       });

@@ -1,26 +1,34 @@
 /**
  * Reads the contact's current state from Chatwoot (webhook payloads are stale and unordered), maps it
- * to the Krayin state we want, and compares it with what was last written. Makes no Krayin write (when
- * Krayin work is due it marks the contact "pending" in the store, for `status`);
- * reference data (attribute catalog) comes from the per-connection cache.
+ * to the Krayin state we want, and compares it with what was last written. Makes no Krayin call (when
+ * Krayin work is due it marks the contact "pending" in the store, for `status`); a field map with
+ * custom attributes needs Krayin's attribute catalog, which the workflow reads on the Krayin queue
+ * (fieldMapCatalog) and passes in when the plan answers `needs_catalog`.
  */
-import type { SyncSettings } from '../src/config/schema';
-import { mapContact } from '../src/mapping/contact';
-import { decodeSectionHashes, encodeSectionHashes, sectionHashes } from '../src/sync/section-hashes';
-import type { PlanInput, PlanResult } from './contracts';
-import type { ActivityDeps } from './deps';
-import { classified } from './failures';
+import type { SyncSettings } from '../../src/config/schema';
+import { mapContact } from '../../src/mapping/contact';
+import { fieldMapNeedsCatalog } from '../../src/mapping/field-map';
+import { decodeSectionHashes, encodeSectionHashes, sectionHashes } from '../../src/sync/section-hashes';
+import type { PlanInput, PlanResult } from '../contracts';
+import type { ChatwootActivityDeps } from '../deps';
+import { classified } from '../failures';
 
-export function planActivities({ store, connections, observer }: ActivityDeps) {
+export function planActivities({ store, connections, observer }: ChatwootActivityDeps) {
   return {
-    async planContactSync({ connectionId, contactId, force, conversationStarted }: PlanInput): Promise<PlanResult> {
+    async planContactSync({
+      connectionId,
+      contactId,
+      force,
+      conversationStarted,
+      catalog,
+    }: PlanInput): Promise<PlanResult> {
       return classified(async () => {
         const conn = connections.get(connectionId);
+        const sync = conn.config.sync;
+        if (catalog === undefined && fieldMapNeedsCatalog(sync.fieldMap)) return { kind: 'needs_catalog' };
         const contact = await conn.chatwoot.getContact(contactId);
         if (!contact) return { kind: 'gone' };
 
-        const sync = conn.config.sync;
-        const catalog = usesFieldMap(sync) ? await conn.lookups.attributeCatalog() : undefined;
         const mapped = mapContact(contact, sync, catalog, { timezone: conn.config.krayin.timezone });
         if (mapped.kind !== 'sync') return mapped;
 
@@ -73,11 +81,6 @@ export function planActivities({ store, connections, observer }: ActivityDeps) {
       });
     },
   };
-}
-
-function usesFieldMap(sync: SyncSettings): boolean {
-  const m = sync.fieldMap;
-  return Object.keys(m.person).length + Object.keys(m.organization).length + Object.keys(m.lead).length > 0;
 }
 
 /** The settings that change what is written; part of the hash so a settings change rewrites contacts. */

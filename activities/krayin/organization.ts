@@ -5,16 +5,16 @@
  * it always looks before it creates, and a duplicate-name 422 (another contact of the same company
  * won the race) means "it exists now": look again and link.
  */
-import type { KrayinApi, KrayinOrganization } from '../src/krayin/api';
-import { KrayinAmbiguousError, KrayinValidationError } from '../src/krayin/errors';
-import type { DesiredOrganization } from '../src/mapping/types';
-import { organizationIsOurs } from '../src/sync/ownership';
-import type { SyncOrganizationInput } from './contracts';
-import type { ActivityDeps } from './deps';
-import { classified } from './failures';
+import type { KrayinApi, KrayinOrganization } from '../../src/krayin/api';
+import { KrayinAmbiguousError, KrayinValidationError } from '../../src/krayin/errors';
+import type { DesiredOrganization } from '../../src/mapping/types';
+import { organizationIsOurs } from '../../src/sync/ownership';
+import type { SyncOrganizationInput } from '../contracts';
+import type { KrayinActivityDeps } from '../deps';
+import { classified } from '../failures';
 import { reportLinkMismatch } from './link-mismatch';
 
-export function organizationActivities(deps: ActivityDeps) {
+export function organizationActivities(deps: KrayinActivityDeps) {
   const { store, connections } = deps;
   return {
     async syncOrganization({

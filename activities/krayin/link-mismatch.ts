@@ -4,8 +4,8 @@
  * to that record, forgets the link and finds or creates again as for a deleted record; this records
  * why (audit, ids only) and tells the observer, which alerts once when it happens in bulk.
  */
-import type { RecordType } from '../src/sync/ownership';
-import type { ActivityDeps } from './deps';
+import type { RecordType } from '../../src/sync/ownership';
+import type { ActivityDeps } from '../deps';
 
 export async function reportLinkMismatch(
   { store, observer }: Pick<ActivityDeps, 'store' | 'observer'>,

@@ -7,11 +7,9 @@
  * On a mismatch the stored hash is cleared as well, so that next sync re-verifies every link (person,
  * organization, lead) instead of trusting ids from the same restored Krayin.
  */
-import type { ChatwootApiContact } from '../src/chatwoot/api-schemas';
-import type { KrayinLead } from '../src/krayin/api';
-import type { ConnectionRuntime } from '../src/sync/connections';
-import { identityHashSalt, leadIsOurs, personIsOurs } from '../src/sync/ownership';
-import type { ActivityDeps } from './deps';
+import type { KrayinLead } from '../../src/krayin/api';
+import { identityHashSalt, leadIsOurs, personIsOurs } from '../../src/sync/ownership';
+import type { KrayinActivityDeps, KrayinSide } from '../deps';
 import { reportLinkMismatch } from './link-mismatch';
 
 interface Ref {
@@ -22,11 +20,12 @@ interface Ref {
 
 /** Whether the activity may be written to the lead (else the person); false: links forgotten, sync the contact again. */
 export async function conversationTargetUsable(
-  deps: ActivityDeps,
-  conn: ConnectionRuntime,
+  deps: KrayinActivityDeps,
+  conn: KrayinSide,
   ref: Ref,
   target: { leadId: number | null; personId: number },
-  contact: ChatwootApiContact | null,
+  /** Salted hashes of the contact's email and phone now (identityHashes), read from Chatwoot. */
+  contactHashes: readonly string[],
 ): Promise<boolean> {
   const { store } = deps;
   const { connectionId, contactId, conversationId } = ref;
@@ -41,10 +40,12 @@ export async function conversationTargetUsable(
   }
   const person = await conn.krayin.getPerson(personId);
   const written = await store.writtenIdentities.get(connectionId, contactId);
+  // The contact's identity now arrives hashed like what we wrote (same salt and normalisation), so it
+  // is evidence alongside the written hashes: a person holding either is the contact's.
   const evidence = {
-    emails: contact?.email ? [contact.email] : [],
-    phones: contact?.phone_number ? [contact.phone_number] : [],
-    writtenHashes: written?.personId === personId ? written.hashes : [],
+    emails: [],
+    phones: [],
+    writtenHashes: [...contactHashes, ...(written?.personId === personId ? written.hashes : [])],
     salt: identityHashSalt(connectionId, contactId),
   };
   if (person && personIsOurs(person, evidence)) return true;
@@ -59,7 +60,7 @@ export async function conversationTargetUsable(
  * person. When not, the lead link is forgotten (the next sync finds or creates the contact's lead).
  */
 export async function leadWritable(
-  deps: ActivityDeps,
+  deps: KrayinActivityDeps,
   ref: Omit<Ref, 'conversationId'>,
   lead: KrayinLead,
 ): Promise<boolean> {
@@ -72,7 +73,7 @@ export async function leadWritable(
 }
 
 async function mismatch(
-  deps: ActivityDeps,
+  deps: KrayinActivityDeps,
   connectionId: string,
   contactId: number,
   type: 'lead' | 'person',

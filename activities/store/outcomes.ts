@@ -1,8 +1,8 @@
 /** Records how a sync ended, in the store (the durable, queryable record ops and the CLI read). */
-import type { ContactRef, RecordParkedInput, RecordSyncedInput, Timed } from './contracts';
-import type { ActivityDeps } from './deps';
+import type { ContactRef, RecordParkedInput, RecordSyncedInput, Timed } from '../contracts';
+import type { StoreActivityDeps } from '../deps';
 
-export function outcomeActivities({ store, observer, now = () => new Date() }: ActivityDeps) {
+export function outcomeActivities({ store, observer, now = () => new Date() }: StoreActivityDeps) {
   const seconds = (t: Timed) =>
     t.startedAt ? Math.max(0, (now().getTime() - Date.parse(t.startedAt)) / 1000) : undefined;
   return {

@@ -1,5 +1,5 @@
 /**
- * Search attributes shown in the Temporal UI (design.md §8). Never emails, phones or names.
+ * Search attributes shown in the Temporal UI (docs/security.md, "What is and is not encrypted"). Never emails, phones or names.
  * Shared by the ingest side (signalWithStart), the workflows and the dev-server launcher.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';

@@ -4,16 +4,15 @@
  * before it creates, so it is safe to retry. Lead fields are written when the lead is created;
  * afterwards the lead belongs to sales (stage moves come from the stage rules, never from contact updates).
  */
-import type { DesiredLead } from '../src/mapping/types';
-import type { ConnectionRuntime } from '../src/sync/connections';
-import { leadInputFor } from '../src/sync/lead-input';
-import { leadIsOurs } from '../src/sync/ownership';
-import type { EnsureLeadInput } from './contracts';
-import type { ActivityDeps } from './deps';
-import { classified } from './failures';
+import type { DesiredLead } from '../../src/mapping/types';
+import { leadInputFor } from '../../src/sync/lead-input';
+import { leadIsOurs } from '../../src/sync/ownership';
+import type { EnsureLeadInput } from '../contracts';
+import type { KrayinActivityDeps, KrayinSide } from '../deps';
+import { classified } from '../failures';
 import { reportLinkMismatch } from './link-mismatch';
 
-export function leadActivities(deps: ActivityDeps) {
+export function leadActivities(deps: KrayinActivityDeps) {
   return {
     async ensureLead({ connectionId, contactId, personId, lead }: EnsureLeadInput): Promise<{ leadId: number }> {
       return classified(async () => {
@@ -29,8 +28,8 @@ export function leadActivities(deps: ActivityDeps) {
  * whose person is not ours (Krayin restored, ids handed out again) is never used: link_mismatch.
  */
 export async function resolveLead(
-  deps: ActivityDeps,
-  conn: ConnectionRuntime,
+  deps: KrayinActivityDeps,
+  conn: KrayinSide,
   { connectionId, contactId }: { connectionId: string; contactId: number },
   personId: number,
   lead: DesiredLead,

@@ -10,8 +10,7 @@
  * Imported by the workflow bundle (pure, no I/O). Texts are metadata: changing them does not break
  * the replay of running workflows (Temporal does not compare user metadata on replay).
  */
-import type { ParkReason } from '../store/types';
-import type { ContactSyncStatus, SyncOutcome } from './contact-sync-api';
+import type { ContactSyncStatus, ParkReason, SyncOutcome } from './api';
 
 /** "300ms", "2s", "1m 30s", "1h": the way an operator would say it. */
 export function formatDuration(ms: number): string {
@@ -160,6 +159,7 @@ const contact = (id: number) => `contact ${id}`;
 /** One summary per activity call, by step: which record, what for. */
 export const activitySummaries = {
   planContactSync: (contactId: number) => `Read ${contact(contactId)} from Chatwoot and plan the sync`,
+  fieldMapCatalog: (contactId: number) => `Read Krayin's attribute catalog for the field map of ${contact(contactId)}`,
   syncOrganization: (contactId: number, organizationId: number | null) =>
     organizationId === null
       ? `Find or create Krayin organization for ${contact(contactId)}`
@@ -180,6 +180,9 @@ export const activitySummaries = {
     `Remember conversation${conversationIds.length === 1 ? '' : 's'} ${conversationIds.join(', ')} for a later sync`,
   syncConversation: (conversationId: number, leadId: number | null, personId: number) =>
     `Write conversation ${conversationId} to ${leadId === null ? `Krayin person ${personId}` : `Krayin lead ${leadId}`} timeline`,
+  readConversation: (conversationId: number) => `Read conversation ${conversationId} from Chatwoot`,
+  writeConversation: (conversationId: number, leadId: number | null, personId: number) =>
+    `Write conversation ${conversationId} to ${leadId === null ? `Krayin person ${personId}` : `Krayin lead ${leadId}`} timeline`,
   leadStageContext: (leadId: number, triggers: readonly string[]) =>
     `Read Krayin lead ${leadId} stage for the stage rules (${triggers.map(describeTrigger).join(', ')})`,
   moveLeadStage: (leadId: number, stageId: number, trigger: string) =>
@@ -188,5 +191,7 @@ export const activitySummaries = {
     `Set Krayin lead ${leadId} owner to the assignee of conversation ${conversationId}`,
   syncMessageActivities: (conversationId: number, batch: number) =>
     `Write messages of conversation ${conversationId} to Krayin (batch ${batch})`,
+  readMessages: (conversationId: number, batch: number) =>
+    `Read messages of conversation ${conversationId} from Chatwoot (batch ${batch})`,
   recordConversation: (conversationId: number) => `Record conversation ${conversationId} as seen`,
 } as const;

@@ -9,19 +9,19 @@
  * retry after a crash or an ambiguous answer links what the first attempt created instead of
  * duplicating it.
  */
-import type { KrayinApi, KrayinPerson } from '../src/krayin/api';
-import { KrayinAmbiguousError, KrayinValidationError } from '../src/krayin/errors';
-import type { ContactIdentity } from '../src/mapping/types';
-import { leadInputFor } from '../src/sync/lead-input';
-import { identityHashes, identityHashSalt, personIsOurs, type PersonEvidence } from '../src/sync/ownership';
-import { personInputFor, personNeedsUpdate } from '../src/sync/person-input';
-import type { SyncPersonInput, SyncPersonResult } from './contracts';
-import type { ActivityDeps } from './deps';
-import { classified } from './failures';
-import { resolveLead } from './krayin-lead';
+import type { KrayinApi, KrayinPerson } from '../../src/krayin/api';
+import { KrayinAmbiguousError, KrayinValidationError } from '../../src/krayin/errors';
+import type { ContactIdentity } from '../../src/mapping/types';
+import { leadInputFor } from '../../src/sync/lead-input';
+import { identityHashes, identityHashSalt, personIsOurs, type PersonEvidence } from '../../src/sync/ownership';
+import { personInputFor, personNeedsUpdate } from '../../src/sync/person-input';
+import type { SyncPersonInput, SyncPersonResult } from '../contracts';
+import type { KrayinActivityDeps } from '../deps';
+import { classified } from '../failures';
+import { resolveLead } from './lead';
 import { reportLinkMismatch } from './link-mismatch';
 
-export function personActivities(deps: ActivityDeps) {
+export function personActivities(deps: KrayinActivityDeps) {
   const { store, connections } = deps;
   return {
     async syncPerson(input: SyncPersonInput): Promise<SyncPersonResult> {

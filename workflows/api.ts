@@ -1,13 +1,12 @@
 /**
- * The contact workflow's public surface: ids, input, signals, queries. Imported by the ingest side
- * (signalWithStart), the CLI and the workflow bundle, so it must stay free of Node I/O.
+ * The contact workflow's public API, in one place: its id and task queues, the one event type, its
+ * input and carried state, its outcomes and status, park reasons, signals and queries. Imported by the
+ * ingest side and the CLI (to start, signal and query it), by the store (ParkReason, held events) and
+ * by the workflow bundle, so it must stay free of Node I/O.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { ParkReason } from '../store/types';
 
-export const CONTACT_SYNC_WORKFLOW_TYPE = 'contactSync';
-
-/** `contact:<connection>:<chatwootContactId>`: ids only, never PII (design.md §8). */
+/** `contact:<connection>:<chatwootContactId>`: ids only, never PII (see docs/architecture.md). */
 export function contactWorkflowId(connectionId: string, contactId: number): string {
   return `contact:${connectionId}:${contactId}`;
 }
@@ -17,15 +16,55 @@ export function krayinTaskQueue(baseTaskQueue: string, connectionId: string): st
   return `${baseTaskQueue}.krayin.${connectionId}`;
 }
 
-/** One webhook delivery, as the workflow sees it. PII-free: ids and event names only. */
+/**
+ * One accepted Chatwoot webhook for one contact: ids and event names only, never contact data (the
+ * workflow re-reads current state from the Chatwoot API; payloads are stale and unordered anyway).
+ * The same shape is dispatched by ingest, held in the store while a connection is disabled, and
+ * delivered by catch-up.
+ */
 export interface ContactEvent {
+  connectionId: string;
+  contactId: number;
+  /** X-Chatwoot-Delivery, or `sha256:<hex of the raw body>` when Chatwoot sent none. */
   deliveryId: string;
+  /** Chatwoot event name, e.g. "contact_updated". */
   event: string;
+  /** ISO time ingest received the delivery. */
   receivedAt: string;
+  /** Conversation display_id, for conversation_* and message_* events. */
   conversationId?: number;
   messageId?: number;
 }
 
+/** What the `contactEvent` signal carries: the event without its routing (the workflow id has it). */
+export type ContactEventSignalPayload = Omit<ContactEvent, 'connectionId' | 'contactId'>;
+
+export function signalPayloadOf(e: ContactEvent): ContactEventSignalPayload {
+  return {
+    deliveryId: e.deliveryId,
+    event: e.event,
+    receivedAt: e.receivedAt,
+    ...(e.conversationId === undefined ? {} : { conversationId: e.conversationId }),
+    ...(e.messageId === undefined ? {} : { messageId: e.messageId }),
+  };
+}
+
+/** Why a contact is parked (or failed): PII-free, stored and shown by `status` and the UI. */
+export interface ParkReason {
+  kind: 'validation' | 'auth' | 'mapping' | 'ambiguous' | 'not_found' | 'config' | 'internal';
+  /** Human-readable, PII-free: field names and Krayin messages, never values. */
+  message: string;
+  /** Krayin field errors (field -> messages), when the reason is a 422. */
+  fieldErrors?: Record<string, string[]>;
+  /** Route template of the failing Krayin call, e.g. "POST /contacts/persons". */
+  endpoint?: string;
+}
+
+/**
+ * The workflow's timings. Read live from the worker's connection config (the `connectionSettings`
+ * local activity) at the start of each run and after each wake; runs started before that carried
+ * them in their input.
+ */
 export interface ContactSyncSettings {
   /** Quiet period that coalesces a burst into one sync. */
   debounceMs: number;
@@ -58,7 +97,11 @@ export interface CarriedState {
 export interface ContactSyncInput {
   connectionId: string;
   contactId: number;
-  settings: ContactSyncSettings;
+  /**
+   * Only in inputs of runs started before settings were read live (kept so their histories replay
+   * and their continue-as-new inputs are still accepted). New starts leave it out.
+   */
+  settings?: ContactSyncSettings;
   carried?: CarriedState;
 }
 
@@ -89,7 +132,7 @@ export interface ContactSyncStatus {
   duplicatesIgnored: number;
 }
 
-export const contactEventSignal = defineSignal<[ContactEvent]>('contactEvent');
+export const contactEventSignal = defineSignal<[ContactEventSignalPayload]>('contactEvent');
 /** Resume a parked (or failed) sync now, even without new data. */
 export const retrySignal = defineSignal<[{ requestedBy?: string }?]>('retry');
 export const statusQuery = defineQuery<ContactSyncStatus>('status');

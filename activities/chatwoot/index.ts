@@ -1,0 +1,16 @@
+/**
+ * Activities that read Chatwoot (plus our store): they run on the main task queue. None calls Krayin:
+ * what they read becomes the input of the Krayin set's writes.
+ */
+import type { ChatwootActivityDeps } from '../deps';
+import { chatwootConversationActivities } from './conversations';
+import { planActivities } from './plan';
+
+export function createChatwootActivities(deps: ChatwootActivityDeps) {
+  return {
+    ...planActivities(deps),
+    ...chatwootConversationActivities(deps),
+  };
+}
+
+export type ChatwootActivities = ReturnType<typeof createChatwootActivities>;

@@ -1,0 +1,24 @@
+/**
+ * Activities that call Krayin, and only Krayin (plus our store). They run on the connection's Krayin
+ * task queue, whose server-side rate limit keeps the service under Krayin's request budget; the
+ * workflow reaches them only through the proxy typed by this set (workflows/activity-proxies.ts).
+ */
+import type { KrayinActivityDeps } from '../deps';
+import { catalogActivities } from './catalog';
+import { krayinConversationActivities } from './conversations';
+import { leadActivities } from './lead';
+import { organizationActivities } from './organization';
+import { personActivities } from './person';
+
+export function createKrayinActivities(deps: KrayinActivityDeps) {
+  return {
+    ...catalogActivities(deps),
+    ...organizationActivities(deps),
+    ...personActivities(deps),
+    ...leadActivities(deps),
+    ...krayinConversationActivities(deps),
+  };
+}
+
+export type KrayinActivities = ReturnType<typeof createKrayinActivities>;
+export { createLegacyKrayinQueueActivities, type LegacyKrayinQueueActivities } from './legacy';

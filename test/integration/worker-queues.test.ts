@@ -1,0 +1,79 @@
+/**
+ * The workers of a process, as createWorkers builds them against the real Temporal dev server: the main
+ * queue's worker runs the workflows and the Chatwoot, store and settings activities; each connection's
+ * Krayin queue worker runs the Krayin set only, at its rate limit. So an activity proxied to the wrong
+ * queue is never run there (the proxies' types keep that from compiling: test/unit/activity-sets.test.ts).
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { createConnectionRegistry } from '../../src/sync/create-registry';
+import { createWorkers, type WorkerSet } from '../../src/temporal/workers';
+import { krayinTaskQueue } from '../../workflows/api';
+import { startHarness, workflowBundle, type Harness } from '../helpers/harness';
+
+describe('workers per task queue', () => {
+  let h: Harness;
+  let connection: NativeConnection;
+  let set: WorkerSet;
+
+  beforeAll(async () => {
+    h = await startHarness({ workers: false });
+    connection = await NativeConnection.connect({ address: h.temporalAddress });
+    const activities = createActivities({ store: h.store, connections: createConnectionRegistry(h.config) });
+    set = await createWorkers({ connection, config: h.config, activities, workflowBundle: await workflowBundle() });
+    // Running (polling their queues) so that shutdown releases the connection as in production.
+    void set.run();
+  });
+  afterAll(async () => {
+    await set?.shutdown();
+    await connection?.close();
+    await h?.close();
+  });
+
+  const registered = (i: number) => [...set.workers[i]!.options.activities.keys()].sort();
+
+  it('one worker on the main queue and one per connection on its Krayin queue', () => {
+    const base = h.config.temporal.taskQueue;
+    expect(set.workers.map((w) => w.options.taskQueue)).toEqual([
+      base,
+      ...h.config.connections.map((c) => krayinTaskQueue(base, c.id)),
+    ]);
+  });
+
+  it('the main queue runs the Chatwoot reads, the store writes and the settings local activity, no Krayin call', () => {
+    expect(registered(0)).toEqual(
+      [
+        'planContactSync',
+        'readConversation',
+        'readMessages',
+        'recordSynced',
+        'recordSkipped',
+        'recordParked',
+        'recordGone',
+        'recordConversation',
+        'rememberConversations',
+        'connectionSettings',
+      ].sort(),
+    );
+  });
+
+  it('the Krayin queue runs the Krayin set (and the legacy activities older runs still schedule there), with no activity rate limit (the budget is counted in Krayin calls, in the store)', () => {
+    expect(registered(1)).toEqual(
+      [
+        'fieldMapCatalog',
+        'syncOrganization',
+        'syncPerson',
+        'ensureLead',
+        'writeConversation',
+        'writeMessages',
+        'leadStageContext',
+        'moveLeadStage',
+        'setLeadOwner',
+        'syncConversation',
+        'syncMessageActivities',
+        'assignLeadOwner',
+      ].sort(),
+    );
+    expect(set.workers[1]!.options.maxTaskQueueActivitiesPerSecond).toBeUndefined();
+  });
+});
