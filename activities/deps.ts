@@ -1,3 +1,4 @@
+import type { EventDispatcher } from '../src/ingest/types';
 import type { Store, ParkReason } from '../src/store/types';
 import type { ConnectionRegistry } from '../src/sync/connections';
 import type { RecordType } from '../src/sync/ownership';
@@ -18,4 +19,6 @@ export interface ActivityDeps {
   connections: ConnectionRegistry;
   observer?: SyncObserver;
   now?: () => Date;
+  /** signalWithStart of contact workflows (the webhook path); the reconciliation activities need it. */
+  dispatcher?: EventDispatcher;
 }

@@ -10,6 +10,7 @@ import { organizationActivities } from './krayin-organization';
 import { personActivities } from './krayin-person';
 import { outcomeActivities } from './outcomes';
 import { planActivities } from './plan';
+import { reconcileActivities } from './reconcile';
 
 export function createActivities(deps: ActivityDeps): ActivityFunctions {
   return {
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps): ActivityFunctions {
     ...leadActivities(deps),
     ...outcomeActivities(deps),
     ...conversationActivities(deps),
+    ...(deps.dispatcher ? reconcileActivities({ ...deps, dispatcher: deps.dispatcher }) : {}),
   };
 }
 

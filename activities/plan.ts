@@ -75,13 +75,13 @@ export function planActivities({ store, connections, observer }: ActivityDeps) {
   };
 }
 
-function usesFieldMap(sync: SyncSettings): boolean {
+export function usesFieldMap(sync: SyncSettings): boolean {
   const m = sync.fieldMap;
   return Object.keys(m.person).length + Object.keys(m.organization).length + Object.keys(m.lead).length > 0;
 }
 
 /** The settings that change what is written; part of the hash so a settings change rewrites contacts. */
-function settingsFingerprint(sync: SyncSettings): Record<string, unknown> {
+export function settingsFingerprint(sync: SyncSettings): Record<string, unknown> {
   return {
     owner: sync.lead.owner ?? null,
     lead: sync.lead,

@@ -33,6 +33,7 @@ import type { Notifier } from './notify/notifier';
 import { ConnectionHealth } from './ops/connection-health';
 import { ConnectionSwitches } from './ops/connection-switches';
 import { createConnectionProbes } from './ops/reachability';
+import { ensureReconcileSchedules } from './reconcile/schedules';
 import { openStore } from './store';
 import type { Store } from './store/types';
 import { createConnectionRegistry, krayinClientFor } from './sync/create-registry';
@@ -152,7 +153,9 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
     });
 
     if (opts.worker) {
+      await ensureReconcileSchedules(client, config, log);
       const workers = await startWorkers({
+        client,
         config,
         address: temporalAddress,
         store,
@@ -266,6 +269,7 @@ function explainPortInUse(err: PortInUseError): string {
 }
 
 interface WorkerDeps {
+  client: Client;
   config: AppConfig;
   address: string;
   store: Store;
@@ -319,6 +323,8 @@ async function startWorkers(d: WorkerDeps): Promise<WorkerSet> {
           health.linkMismatch(connection);
         },
       },
+      // Reconciliation hands differences to contact workflows through the webhook path (signalWithStart).
+      dispatcher: new TemporalDispatcher(d.client, config),
     }),
     ...(d.workflowBundle ? { workflowBundle: d.workflowBundle } : {}),
     ...(d.dataConverter ? { dataConverter: d.dataConverter } : {}),
