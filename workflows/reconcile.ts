@@ -46,8 +46,8 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileProgres
 
   let steps = 0;
   while (cursor.phase !== 'done') {
-    if (steps >= STEPS_PER_RUN || workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof reconcile>({ connectionId, mode, cursor });
+    if (steps >= (input.stepsPerRun ?? STEPS_PER_RUN) || workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof reconcile>({ ...input, cursor });
     }
     steps++;
     const base = { connectionId, runKey: cursor.runKey, stopBefore: cursor.stopBefore };

@@ -72,6 +72,8 @@ export interface ReconcileInput {
   connectionId: string;
   mode: ReconcileMode;
   cursor?: ReconcileCursor;
+  /** Activity calls per run before continue-as-new (default STEPS_PER_RUN; tests make it small). */
+  stepsPerRun?: number;
 }
 
 export interface ReconcileProgress {
