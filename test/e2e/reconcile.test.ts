@@ -100,6 +100,22 @@ describe('reconciliation, end to end', () => {
     expect(full.spec.calendars).toMatchObject([{ hour: [{ start: 3, end: 3, step: 1 }] }]);
   });
 
+  it('triggering the schedule (as `temporal schedule trigger` does) runs a pass to the end', async () => {
+    const schedule = h.client.schedule.getHandle(
+      reconcileScheduleId('default', 'incremental', h.config.temporal.taskQueue),
+    );
+    await schedule.trigger();
+    let workflowId: string | undefined;
+    await waitUntil(async () => {
+      workflowId = (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId;
+      return workflowId !== undefined;
+    });
+    // Derived from the schedule id (Temporal appends the scheduled time): ids only, no PII.
+    expect(workflowId).toMatch(new RegExp(`^reconcile:${h.config.temporal.taskQueue}:default-`));
+    const result = (await h.client.workflow.getHandle(workflowId!).result()) as ReconcileProgress;
+    expect(result).toMatchObject({ connectionId: 'default', mode: 'incremental', phase: 'done' });
+  });
+
   it('contacts and conversations without webhooks, and edits without one, reach Krayin exactly once', async () => {
     // Synced through a webhook first, then edited in Chatwoot without one.
     await h.sendContact('contact_created', contact(3001));
