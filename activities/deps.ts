@@ -1,3 +1,4 @@
+import type { EventDispatcher } from '../src/ingest/types';
 import type { Store } from '../src/store/types';
 import type { ParkReason } from '../workflows/api';
 import type { ConnectionRegistry, ConnectionRuntime } from '../src/sync/connections';
@@ -19,6 +20,8 @@ export interface ActivityDeps {
   connections: ConnectionRegistry;
   observer?: SyncObserver;
   now?: () => Date;
+  /** signalWithStart of contact workflows (the webhook path); the reconciliation activities need it. */
+  dispatcher?: EventDispatcher;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { createChatwootActivities, type ChatwootActivities } from './chatwoot';
 import type { ActivityDeps } from './deps';
+import { reconcileActivities, type ReconcileActivities } from './reconcile';
 import {
   createKrayinActivities,
   createLegacyKrayinQueueActivities,
@@ -29,6 +30,8 @@ export interface ActivitySets {
   store: StoreActivities;
   /** Main queue, local activity: the workflow's live settings. */
   settings: SettingsActivities;
+  /** Main queue: the reconciliation's Chatwoot reads and store checks (only with a dispatcher to hand differences to). */
+  reconcile: ReconcileActivities | Record<string, never>;
 }
 
 export function createActivities(deps: ActivityDeps): ActivitySets {
@@ -38,8 +41,16 @@ export function createActivities(deps: ActivityDeps): ActivitySets {
     chatwoot: createChatwootActivities(deps),
     store: createStoreActivities(deps),
     settings: createSettingsActivities(deps),
+    reconcile: deps.dispatcher ? reconcileActivities({ ...deps, dispatcher: deps.dispatcher }) : {},
   };
 }
 
 export type { ActivityDeps } from './deps';
-export type { ChatwootActivities, KrayinActivities, LegacyKrayinQueueActivities, SettingsActivities, StoreActivities };
+export type {
+  ChatwootActivities,
+  KrayinActivities,
+  LegacyKrayinQueueActivities,
+  ReconcileActivities,
+  SettingsActivities,
+  StoreActivities,
+};

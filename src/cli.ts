@@ -7,6 +7,7 @@
  *   ingest   role "http": webhook ingest + admin HTTP server only (needs TEMPORAL_ADDRESS)
  *   check    check every connection (Krayin and Chatwoot reachable, configured references exist); exit 1 on problems
  *   status, replay, retry-parked, disable, enable, catch-up: operator commands against a running service (cli-admin.ts)
+ *   reconcile  start a reconciliation pass now and follow it (src/reconcile/cli.ts)
  */
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from './config';
@@ -15,6 +16,7 @@ import { isAdminCommand, runAdminCommand } from './cli-admin';
 import { checkConnection, formatReports, type ConnectionReport } from './check/connection-check';
 import type { AppConfig } from './config/schema';
 import { DEMO_LINE, startDemoIfUnconfigured, trafficLine } from './demo';
+import { runReconcileCommand } from './reconcile/cli';
 import { ROLE_PARTS, startService, type Role } from './runtime';
 import { describeTemporalConnection } from './temporal/connection-options';
 import { createConnectionRegistry } from './sync/create-registry';
@@ -28,6 +30,7 @@ const USAGE = `usage: chatwoot-krayin-sync <command>
   retry-parked [--connection <id>] [--reason auth|validation|mapping|ambiguous|not_found|config|internal]
   disable [--connection <id>] | enable [--connection <id>]
   catch-up [--connection <id>] [--discard]   deliver (or drop) the webhooks held while disabled
+  reconcile [--connection <id>] [--full]     run a reconciliation pass now and follow it (docs/reconciliation.md)
 
 Configuration comes from environment variables (or CONFIG_FILE): see docs/configuration.md.`;
 
@@ -43,6 +46,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'check') return runCheck();
+  if (command === 'reconcile') {
+    const config = readConfig();
+    return config ? runReconcileCommand(argv.slice(1), config) : EX_CONFIG;
+  }
   if (isAdminCommand(command)) {
     if (fs.existsSync('.env')) process.loadEnvFile('.env');
     return runAdminCommand(command, argv.slice(1), process.env);

@@ -1,2 +1,3 @@
 // The workflow bundle's entry point: every workflow type the worker registers.
 export { contactSync } from './contact-sync';
+export { reconcile } from './reconcile';

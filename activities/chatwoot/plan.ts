@@ -84,7 +84,7 @@ export function planActivities({ store, connections, observer }: ChatwootActivit
 }
 
 /** The settings that change what is written; part of the hash so a settings change rewrites contacts. */
-function settingsFingerprint(sync: SyncSettings): Record<string, unknown> {
+export function settingsFingerprint(sync: SyncSettings): Record<string, unknown> {
   return {
     owner: sync.lead.owner ?? null,
     lead: sync.lead,

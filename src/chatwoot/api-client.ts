@@ -14,6 +14,7 @@ import {
   apiConversation,
   contactListResponse,
   contactShowResponse,
+  conversationListResponse,
   messageListResponse,
   type ChatwootApiAgent,
   type ChatwootApiContact,
@@ -56,6 +57,14 @@ export interface ContactPage {
   page: number;
 }
 
+/** GET /conversations pages are fixed at 25 (CONVERSATION_RESULTS_PER_PAGE). */
+export const CONVERSATIONS_PAGE_SIZE = 25;
+
+/** One page of conversations, most recent activity first, with what the reconciliation compares. */
+export interface ConversationPage {
+  conversations: { displayId: number; contactId: number; lastActivityAt: number }[];
+}
+
 export interface MessagePage {
   /** Ascending by creation (Chatwoot always answers oldest first). */
   messages: ChatwootApiMessage[];
@@ -70,6 +79,7 @@ export interface ChatwootReadApi extends ChatwootApi {
   listAllMessages(displayId: number, maxMessages: number): Promise<ChatwootApiMessage[]>;
   listFirstMessages(displayId: number): Promise<ChatwootApiMessage[]>;
   listContacts(page: number, sort: ContactSortParam): Promise<ContactPage>;
+  listConversations(page: number): Promise<ConversationPage>;
   listAgents(): Promise<ChatwootApiAgent[]>;
   /** Throws unless the token and account id work. */
   checkAccess(): Promise<void>;
@@ -162,6 +172,20 @@ export class ChatwootClient implements ChatwootReadApi {
     const body = await this.get(endpoint, '/contacts', { page: positiveInt(page), sort });
     const parsed = parse(endpoint, contactListResponse, body);
     return { contacts: parsed.payload, totalCount: parsed.meta.count, page: Number(parsed.meta.current_page) };
+  }
+
+  /** One page of all conversations (any status, any assignee), most recent activity first. */
+  async listConversations(page: number): Promise<ConversationPage> {
+    const endpoint = 'GET /conversations';
+    const query = { status: 'all', assignee_type: 'all', sort_by: 'last_activity_at_desc', page: positiveInt(page) };
+    const parsed = parse(endpoint, conversationListResponse, await this.get(endpoint, '/conversations', query));
+    return {
+      conversations: parsed.data.payload.map((c) => ({
+        displayId: c.id,
+        contactId: c.meta.sender.id,
+        lastActivityAt: c.timestamp,
+      })),
+    };
   }
 
   /**

@@ -91,6 +91,18 @@ export const apiConversation = z.looseObject({
 });
 export type ChatwootApiConversation = z.infer<typeof apiConversation>;
 
+/**
+ * GET /conversations (conversation_finder.rb): `{data: {meta, payload}}`, 25 a page. Only what the
+ * reconciliation reads is checked: the display id, the contact and the last activity (`timestamp`).
+ */
+export const conversationListResponse = z.looseObject({
+  data: z.looseObject({
+    payload: z.array(
+      z.looseObject({ id, meta: z.looseObject({ sender: z.looseObject({ id }) }), timestamp: epochSeconds }),
+    ),
+  }),
+});
+
 /** GET /agents (app/views/api/v1/accounts/agents/index.json.jbuilder): a bare array of the account's agents. */
 export const apiAgent = z.looseObject({
   id,

@@ -123,6 +123,8 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'ASSIGNEE_OWNER', path: [...C, 'sync', 'assigneeOwner'], kind: 'boolean' },
   { name: 'DEBOUNCE_MS', path: [...C, 'sync', 'debounceMs'], kind: 'number' },
   { name: 'IDLE_CLOSE_MS', path: [...C, 'sync', 'idleCloseMs'], kind: 'number' },
+  { name: 'RECONCILE_SCHEDULE', path: [...C, 'sync', 'reconcile', 'schedule'], kind: 'string' },
+  { name: 'ON_CHATWOOT_DELETE', path: [...C, 'sync', 'reconcile', 'onChatwootDelete'], kind: 'string' },
   { name: 'SYNC_ENABLED', path: [...C, 'enabled'], kind: 'boolean' },
   { name: 'CHATWOOT_WEBHOOK_TOKEN', path: [...C, 'chatwoot', 'webhookToken'], kind: 'string', secret: true },
   { name: 'ALLOW_UNSIGNED_WEBHOOKS', path: ['allowUnsignedWebhooks'], kind: 'boolean' },

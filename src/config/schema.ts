@@ -14,6 +14,7 @@ import { stageRulesSchema } from '../rules/schema';
 import { isReservedField, MAP_SECTIONS, reservedFieldMessage } from '../mapping/fields';
 import { TITLE_PLACEHOLDERS, unknownPlaceholders } from '../mapping/template';
 import { PRICE_MAX } from '../mapping/limits';
+import { DEFAULT_RECONCILE_SCHEDULE, parseReconcileSchedule } from '../reconcile/schedule-spec';
 
 /** An integer in [min, max]; one message for every failure (wrong type, fraction, out of range). */
 function int(min: number, max?: number, message?: string) {
@@ -178,6 +179,29 @@ export const leadSchema = z.object({
     .default(0),
 });
 
+/** Scheduled reconciliation (docs/reconciliation.md). */
+export const reconcileSchema = z.object({
+  /** When the incremental and the full pass run: see src/reconcile/schedule-spec.ts. */
+  schedule: z
+    .string({ error: 'must be a string' })
+    .default(DEFAULT_RECONCILE_SCHEDULE)
+    .superRefine((value, ctx) => {
+      try {
+        parseReconcileSchedule(value);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
+  /**
+   * A linked contact Chatwoot answers 404 for (deleted or merged away): keep its Krayin records and write
+   * an audit entry. `tag` and `delete_person` need Krayin work in the contact workflow's "gone" path and
+   * are not available yet.
+   */
+  onChatwootDelete: z
+    .enum(['keep'], { error: 'must be keep (tag and delete_person are not available yet)' })
+    .default('keep'),
+});
+
 export const syncSchema = z.object({
   /**
    * When a lead is created for a contact: when its first conversation starts (default: a contact who
@@ -203,6 +227,7 @@ export const syncSchema = z.object({
   debounceMs: int(0, 600_000).default(2_000),
   /** A contact workflow closes after this long without events; the next event starts a new run. */
   idleCloseMs: int(1_000).default(3_600_000),
+  reconcile: reconcileSchema.default(() => reconcileSchema.parse({})),
 });
 
 export const connectionSchema = z.object({

@@ -4,6 +4,7 @@
  */
 import type { DataConverter } from '@temporalio/common';
 import express from 'express';
+import { Client } from '@temporalio/client';
 import { createActivities } from '../../activities';
 import type { AppConfig } from '../config/schema';
 import type { Logger } from '../logging';
@@ -11,7 +12,9 @@ import type { Metrics } from '../metrics/metrics';
 import { createMetricsRouter } from '../metrics/route';
 import type { Store } from '../store/types';
 import type { TemporalConnectionOptions } from '../temporal/connection-options';
-import { connectTemporalWorker } from '../temporal/connect';
+import { ensureReconcileSchedules } from '../reconcile/schedules';
+import { connectTemporalClient, connectTemporalWorker } from '../temporal/connect';
+import { TemporalDispatcher } from '../temporal/dispatcher';
 import { createWorkers } from '../temporal/workers';
 import type { ConnectionServices } from './connection-services';
 import { closeServer, listen } from './http-server';
@@ -37,11 +40,22 @@ export async function startWorkerRole(d: WorkerRoleDeps): Promise<void> {
   services.startHealthProbes();
   const nativeConnection = await connectTemporalWorker(d.temporal);
   d.shutdown.add(() => nativeConnection.close());
+  // A client too: the reconciliation Schedules are created or updated at start, and reconciliation
+  // hands differences to contact workflows through the webhook path (signalWithStart).
+  const clientConnection = await connectTemporalClient(d.temporal);
+  d.shutdown.add(() => clientConnection.close());
+  const client = new Client({
+    connection: clientConnection,
+    namespace: d.temporal.namespace,
+    ...(d.dataConverter ? { dataConverter: d.dataConverter } : {}),
+  });
+  await ensureReconcileSchedules(client, config, log);
+  const dispatcher = new TemporalDispatcher(client, config.temporal.taskQueue);
   const workers = await createWorkers({
     connection: nativeConnection,
     config,
     namespace: d.temporal.namespace,
-    activities: activitiesFor(d),
+    activities: activitiesFor(d, dispatcher),
     ...(d.workflowBundle ? { workflowBundle: d.workflowBundle } : {}),
     ...(d.dataConverter ? { dataConverter: d.dataConverter } : {}),
   });
@@ -60,12 +74,13 @@ export async function startWorkerRole(d: WorkerRoleDeps): Promise<void> {
 }
 
 /** The activities with their observers: metrics, and the health that raises and resolves alerts. */
-function activitiesFor(d: WorkerRoleDeps) {
+function activitiesFor(d: WorkerRoleDeps, dispatcher: TemporalDispatcher) {
   const { metrics, services } = d;
   const { health } = services;
   return createActivities({
     store: d.store,
     connections: services.connections,
+    dispatcher,
     observer: {
       sync: (connection, outcome, durationSeconds) => {
         metrics.sync({ connection, outcome, ...(durationSeconds === undefined ? {} : { durationSeconds }) });

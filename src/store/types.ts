@@ -153,6 +153,16 @@ export interface Store {
     findContactsByPerson(connectionId: string, personId: number): Promise<ContactLink[]>;
     /** Contacts linked to a Krayin lead, by contact id. */
     findContactsByLead(connectionId: string, leadId: number): Promise<ContactLink[]>;
+    /**
+     * Ids of contacts linked to a Krayin person, ascending, in (afterId, upToId] (upToId null: no upper
+     * bound), at most `limit`: the reconciliation's deletion check pages through them.
+     */
+    listLinkedContactIds(
+      connectionId: string,
+      afterId: number,
+      upToId: number | null,
+      limit: number,
+    ): Promise<number[]>;
   };
 
   /**

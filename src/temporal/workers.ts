@@ -75,9 +75,9 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
   };
 }
 
-/** What the main queue's worker runs: Chatwoot reads, store writes, the settings local activity. */
+/** What the main queue's worker runs: Chatwoot reads, store writes, the settings local activity, reconciliation. */
 export function mainQueueActivities(sets: ActivitySets) {
-  return { ...sets.chatwoot, ...sets.store, ...sets.settings };
+  return { ...sets.chatwoot, ...sets.store, ...sets.settings, ...sets.reconcile };
 }
 
 /** What each Krayin queue's worker runs: the Krayin set (and the legacy activities old runs still schedule there). */

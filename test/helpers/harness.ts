@@ -187,7 +187,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
             apiToken: chatwoot.apiToken,
             webhookSecret: WEBHOOK_SECRET,
           },
-          sync: { debounceMs: 300, idleCloseMs: 60_000, ...opts.sync },
+          // No reconciliation schedules unless a test asks: they would outlive the harness on the shared server.
+          sync: { debounceMs: 300, idleCloseMs: 60_000, reconcile: { schedule: 'off' }, ...opts.sync },
         },
       ],
     });

@@ -97,6 +97,7 @@ describe('loadConfigFromEnv: a minimal environment', () => {
             assigneeOwner: true,
             debounceMs: 2000,
             idleCloseMs: 3600000,
+            reconcile: { schedule: 'incremental=1h;full=0 3 * * *', onChatwootDelete: 'keep' },
           },
         },
       ],
@@ -163,6 +164,8 @@ describe('loadConfigFromEnv: every variable', () => {
     ['ASSIGNEE_OWNER', 'on', (c) => conn(c).sync.assigneeOwner, true],
     ['DEBOUNCE_MS', '500', (c) => conn(c).sync.debounceMs, 500],
     ['IDLE_CLOSE_MS', '60000', (c) => conn(c).sync.idleCloseMs, 60000],
+    ['RECONCILE_SCHEDULE', 'off', (c) => conn(c).sync.reconcile.schedule, 'off'],
+    ['ON_CHATWOOT_DELETE', 'keep', (c) => conn(c).sync.reconcile.onChatwootDelete, 'keep'],
   ])('%s=%p', (name, value, pick, expected) => {
     expect(pick(load({ [name]: value }))).toEqual(expected);
   });
@@ -387,6 +390,8 @@ describe('loadConfigFromEnv: every variable', () => {
         'ASSIGNEE_OWNER',
         'DEBOUNCE_MS',
         'IDLE_CLOSE_MS',
+        'RECONCILE_SCHEDULE',
+        'ON_CHATWOOT_DELETE',
         'SYNC_ENABLED',
         'CHATWOOT_WEBHOOK_TOKEN',
         'ALLOW_UNSIGNED_WEBHOOKS',
@@ -578,6 +583,8 @@ describe('loadConfigFromEnv: errors', () => {
     ],
     ['DEBOUNCE_MS', '-5', 'must be an integer between 0 and 600000'],
     ['IDLE_CLOSE_MS', '999', 'must be an integer >= 1000'],
+    ['RECONCILE_SCHEDULE', '10s', 'the schedule: an interval must be at least 1m'],
+    ['ON_CHATWOOT_DELETE', 'delete_person', 'must be keep (tag and delete_person are not available yet)'],
   ])('%s=%p: %s', (name, value, message) => {
     expect(problems({ ...minimal, [name]: value })).toEqual([`${name}: ${message}`]);
   });

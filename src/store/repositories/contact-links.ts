@@ -80,6 +80,17 @@ export function contactLinksRepository(db: Db): Store['links'] {
       return rows.map(toContactLink);
     },
 
+    async listLinkedContactIds(connectionId, afterId, upToId, limit) {
+      const { rows } = await db.query<{ chatwoot_contact_id: unknown }>(
+        `SELECT chatwoot_contact_id FROM contact_links
+         WHERE connection_id = $1 AND krayin_person_id IS NOT NULL AND chatwoot_contact_id > $2
+           AND ($3::bigint IS NULL OR chatwoot_contact_id <= $3::bigint)
+         ORDER BY chatwoot_contact_id LIMIT $4`,
+        [connectionId, afterId, upToId, limit],
+      );
+      return rows.map((r) => toId(r.chatwoot_contact_id, 'chatwoot_contact_id'));
+    },
+
     async getOrganization(connectionId, nameKey) {
       const { rows } = await db.query<{ krayin_organization_id: unknown }>(
         'SELECT krayin_organization_id FROM organization_links WHERE connection_id = $1 AND name_key = $2',

@@ -5,7 +5,7 @@
  * messages: latest 20, `before` -> 20 older, `after` -> up to 100 newer, both -> up to 1000 between,
  * always ascending.
  */
-import type { FakeChatwootState, FakeContact, FakeMessage } from './state';
+import type { FakeChatwootState, FakeContact, FakeConversation, FakeMessage } from './state';
 
 export const CONTACTS_PER_PAGE = 15;
 
@@ -62,6 +62,37 @@ export function listContactPage(state: FakeChatwootState, page: number, sort: st
   const resolved = sortContacts([...state.contacts.values()].filter(isResolved), sort);
   const start = (page - 1) * CONTACTS_PER_PAGE;
   return { total: resolved.length, contacts: resolved.slice(start, start + CONTACTS_PER_PAGE) };
+}
+
+/** CONVERSATION_RESULTS_PER_PAGE */
+export const CONVERSATIONS_PER_PAGE = 25;
+
+/**
+ * conversation_finder.rb: `status` defaults to open (`all` = any), `sort_by` defaults to the latest
+ * activity first (`created_at_asc` is the other order modelled here); meta counts are over the filter.
+ */
+export function listConversationPage(
+  state: FakeChatwootState,
+  page: number,
+  query: { status?: string | undefined; sortBy?: string | undefined },
+) {
+  const status = query.status ?? 'open';
+  const matching = [...state.conversations.values()].filter((c) => status === 'all' || c.status === status);
+  const byCreated = (a: FakeConversation, b: FakeConversation) => a.created_at - b.created_at || a.id - b.id;
+  const byActivity = (a: FakeConversation, b: FakeConversation) =>
+    b.last_activity_at - a.last_activity_at || b.id - a.id;
+  const sorted = matching.sort(query.sortBy === 'created_at_asc' ? byCreated : byActivity);
+  const start = (page - 1) * CONVERSATIONS_PER_PAGE;
+  const assigned = matching.filter((c) => c.assigneeId !== null).length;
+  return {
+    counts: {
+      mine_count: 0,
+      assigned_count: assigned,
+      unassigned_count: matching.length - assigned,
+      all_count: matching.length,
+    },
+    conversations: sorted.slice(start, start + CONVERSATIONS_PER_PAGE),
+  };
 }
 
 function idParam(raw: unknown): number | undefined {

@@ -8,7 +8,7 @@
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { matches, sendFault, type FakeFault } from './faults';
-import { listContactPage, listMessages, pageNumber } from './queries';
+import { listContactPage, listConversationPage, listMessages, pageNumber } from './queries';
 import { apiContact, apiConversation, apiMessage, messagesMeta } from './render';
 import {
   FakeChatwootState,
@@ -153,6 +153,14 @@ export async function startFakeChatwoot(opts: FakeChatwootOptions = {}): Promise
         thumbnail: '',
       })),
     );
+  });
+
+  api.get('/conversations', (req, res) => {
+    const { counts, conversations } = listConversationPage(state, pageNumber(req.query.page), {
+      status: typeof req.query.status === 'string' ? req.query.status : undefined,
+      sortBy: typeof req.query.sort_by === 'string' ? req.query.sort_by : undefined,
+    });
+    res.json({ data: { meta: counts, payload: conversations.map((c) => apiConversation(state, c, accountId)) } });
   });
 
   api.get('/conversations/:displayId', (req, res) => {
