@@ -5,6 +5,7 @@
  */
 import type { KrayinActivityDeps } from '../deps';
 import { catalogActivities } from './catalog';
+import { chatwootDeletedActivities } from './chatwoot-deleted';
 import { krayinConversationActivities } from './conversations';
 import { leadActivities } from './lead';
 import { organizationActivities } from './organization';
@@ -17,6 +18,7 @@ export function createKrayinActivities(deps: KrayinActivityDeps) {
     ...personActivities(deps),
     ...leadActivities(deps),
     ...krayinConversationActivities(deps),
+    ...chatwootDeletedActivities(deps),
   };
 }
 
