@@ -6,6 +6,7 @@
 import type { KrayinActivityDeps } from '../deps';
 import { catalogActivities } from './catalog';
 import { chatwootDeletedActivities } from './chatwoot-deleted';
+import { krayinIdsActivities } from './krayin-ids';
 import { krayinConversationActivities } from './conversations';
 import { leadActivities } from './lead';
 import { organizationActivities } from './organization';
@@ -19,6 +20,7 @@ export function createKrayinActivities(deps: KrayinActivityDeps) {
     ...leadActivities(deps),
     ...krayinConversationActivities(deps),
     ...chatwootDeletedActivities(deps),
+    ...krayinIdsActivities(deps),
   };
 }
 

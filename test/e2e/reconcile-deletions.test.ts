@@ -53,6 +53,18 @@ async function waitForGone(h: Harness, contactId: number): Promise<void> {
   });
 }
 
+/** What a full pass costs in Krayin when nothing was deleted there: one id page of persons, one of leads. */
+const ID_PAGES = ['GET /contacts/persons', 'GET /leads'];
+
+/** A sales user's delete in Krayin, through its API. */
+async function deleteInKrayin(h: Harness, path: string): Promise<void> {
+  const res = await fetch(h.krayin.apiBase + path, {
+    method: 'DELETE',
+    headers: { Accept: 'application/json', Authorization: `Bearer ${h.krayin.token}` },
+  });
+  expect(res.status).toBe(200);
+}
+
 const auditOf = async (h: Harness, contactId: number) => await h.store.audit.list('default', contactId, 100);
 
 describe('deleted and merged contacts, end to end', () => {
@@ -63,25 +75,25 @@ describe('deleted and merged contacts, end to end', () => {
   beforeAll(async () => {
     h = await startHarness();
     // With a conversation (so a lead, first_conversation policy): 6001, 6003, 6010, 6020; without: 6002, 6004.
-    for (const id of [6001, 6002, 6003, 6004, 6010, 6020, 6021]) h.chatwoot.upsertContact(contact(id));
+    for (const id of [6001, 6002, 6003, 6004, 6010, 6020, 6021, 6030, 6031]) h.chatwoot.upsertContact(contact(id));
     // The merge survivor without an email yet: skipped until the merge gives it one.
     h.chatwoot.upsertContact(contact(6011, { email: null, phone_number: '+4915112346011' }));
     let conversation = 700;
-    for (const id of [6001, 6003, 6010, 6020]) {
+    for (const id of [6001, 6003, 6010, 6020, 6031]) {
       h.chatwoot.upsertConversation({ id: ++conversation, contactId: id, inboxId: 3 });
       h.chatwoot.addMessage(conversation, { message_type: 'incoming', content: 'Hello' });
     }
     await reconcileFull(h);
-    for (const id of [6001, 6002, 6003, 6004, 6010, 6020, 6021]) {
+    for (const id of [6001, 6002, 6003, 6004, 6010, 6020, 6021, 6030, 6031]) {
       await waitUntil(async () => (await h.store.syncState.get('default', id))?.status === 'synced');
       const link = await h.store.links.getContact('default', id);
       person.set(id, link!.personId!);
     }
-    for (const id of [6001, 6003, 6010, 6020]) {
+    for (const id of [6001, 6003, 6010, 6020, 6031]) {
       await waitUntil(async () => (await h.store.links.getContact('default', id))?.leadId != null);
     }
     // Their conversations' activities written too, so later tests count only their own Krayin calls.
-    for (const c of [701, 702, 703, 704]) {
+    for (const c of [701, 702, 703, 704, 705]) {
       await waitUntil(async () => (await h.store.conversations.get('default', c))?.activityId != null);
     }
     await waitUntil(async () => (await h.status(6020)).status === 'idle');
@@ -97,7 +109,8 @@ describe('deleted and merged contacts, end to end', () => {
     expect(await reconcileFull(h)).toMatch(/deleted in Chatwoot 1/);
     await waitForGone(h, 6004);
     expect(personsWith(h, 'dee.6004@example.com')).toHaveLength(1);
-    expect(h.krayinCalls()).toEqual([]);
+    // Only the full pass's Krayin id pages (persons and leads), nothing for the deleted contact.
+    expect(h.krayinCalls().map((c) => `${c.method} ${c.path}`)).toEqual(ID_PAGES);
     const gone = (await auditOf(h, 6004)).find((a) => a.action === 'sync.gone');
     expect(gone?.detail).toEqual({ policy: 'keep', action: 'none' });
   });
@@ -200,5 +213,45 @@ describe('deleted and merged contacts, end to end', () => {
       survivor: 6021,
       survivorPersonId: person.get(6021),
     });
+  });
+
+  it('a person deleted in Krayin by sales is re-created by the next full pass, once', async () => {
+    const old = person.get(6030)!;
+    await deleteInKrayin(h, `/contacts/persons/${old}`);
+    expect(await reconcileFull(h)).toMatch(/deleted in Krayin 1/);
+    await waitUntil(async () => {
+      const link = await h.store.links.getContact('default', 6030);
+      return link?.personId != null && link.personId !== old;
+    });
+    await waitUntil(async () => (await h.status(6030)).status === 'idle');
+    expect(personsWith(h, 'dee.6030@example.com')).toHaveLength(1);
+    expect((await auditOf(h, 6030)).find((a) => a.action === 'reconcile.krayin_deleted')?.detail).toEqual({
+      kind: 'person',
+      krayinId: old,
+    });
+    // Found once: the next pass has nothing to report.
+    expect(await reconcileFull(h)).not.toMatch(/deleted in Krayin/);
+  });
+
+  it('a lead deleted in Krayin by sales gets a new lead and its conversation written again', async () => {
+    const link = (await h.store.links.getContact('default', 6031))!;
+    const oldLead = link.leadId!;
+    await deleteInKrayin(h, `/leads/${oldLead}`);
+    h.krayin.clearRequests();
+    expect(await reconcileFull(h)).toMatch(/deleted in Krayin 1/);
+    await waitUntil(async () => {
+      const now = await h.store.links.getContact('default', 6031);
+      return now?.leadId != null && now.leadId !== oldLead;
+    });
+    const newLead = (await h.store.links.getContact('default', 6031))!.leadId!;
+    await waitUntil(async () => (await h.store.conversations.get('default', 705))?.leadId === newLead);
+    await waitUntil(async () => (await h.store.conversations.get('default', 705))?.activityId != null);
+    const snapshot = h.krayin.snapshot();
+    expect(snapshot.leads.filter((l) => l.person_id === link.personId).map((l) => l.id)).toEqual([newLead]);
+    expect(personsWith(h, 'dee.6031@example.com').map((p) => p.id)).toEqual([link.personId]);
+    const activity = snapshot.activities.filter((a) =>
+      JSON.stringify(a.additional ?? {}).includes('"conversation":705'),
+    );
+    expect(activity).toHaveLength(1);
   });
 });

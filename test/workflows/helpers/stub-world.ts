@@ -106,6 +106,8 @@ function defaults(): StubActivities {
     findMergeTarget: async () => ({ survivor: null, policy: 'keep' }),
     relinkMergedContact: async () => 'move',
     applyChatwootDeletePolicy: async () => ({ policy: 'keep', action: 'none', personId: null, leadId: null }),
+    // The reconcile workflow's Krayin read; the contact workflow never calls it.
+    krayinLinkedMissing: async () => ({ missing: [], done: true, maxId: 0 }),
     readConversation: async () => changedConversation(),
     writeConversation: async () => ({ kind: 'written', activityId: 1 }),
     readMessages: async () => ({ messages: [], more: false, contactHashes: [] }),
