@@ -26,7 +26,7 @@ const tagCreated = z.object({ data: tagSchema }).transform((b) => b.data);
 /** The id of the tag with exactly this name, created when Krayin has none (tags names are unique). */
 export async function ensureTag(krayin: RawKrayin, name: string): Promise<number> {
   const find = async () => {
-    // Index routes filter by any column with an exact IN match (src/krayin/README.md §2.2).
+    // Index routes filter by any column with an exact IN match (src/krayin/README.md §5).
     const found = await krayin.requestJson(
       {
         method: 'GET',

@@ -37,7 +37,12 @@ export function outcomeActivities({ store, observer, now = () => new Date() }: S
     async recordGone(input: ContactRef & Timed & { handled?: Record<string, string | number | null> }) {
       const { connectionId, contactId, handled } = input;
       await store.syncState.markSkipped(connectionId, contactId, 'contact deleted or merged in Chatwoot');
-      await store.audit.append({ connectionId, contactId, action: 'sync.gone', ...(handled ? { detail: handled } : {}) });
+      await store.audit.append({
+        connectionId,
+        contactId,
+        action: 'sync.gone',
+        ...(handled ? { detail: handled } : {}),
+      });
       observer?.sync(connectionId, 'gone', seconds(input));
     },
   };

@@ -1,6 +1,6 @@
 /**
  * What happens to a linked contact Chatwoot answers 404 for (deleted, or merged into another contact),
- * as pure decisions. Chatwoot sends no webhook for either (src/chatwoot/README.md §7), so the contact's
+ * as pure decisions. Chatwoot sends no webhook for either (src/chatwoot/README.md §1), so the contact's
  * workflow meets the 404 in its plan and takes the "gone" path, which asks these rules:
  *
  * - merged: Chatwoot moved the mergee's conversations to the surviving contact, and the survivor keeps
@@ -82,7 +82,7 @@ export type DeleteAction =
  * longer ours (Krayin restored, its id handed out again) is never written to. Krayin refuses to delete a
  * person that leads refer to (leads.person_id is RESTRICT; its answer is a 500 with the success text),
  * and its delete hooks have already removed the person's activities by then
- * (src/krayin/README.md §3.1): so a person with any lead is never sent a DELETE. Deleting the leads
+ * (src/krayin/README.md §7): so a person with any lead is never sent a DELETE. Deleting the leads
  * would destroy sales history; the person is tagged instead, so sales sees it.
  */
 export function deleteAction(

@@ -1,6 +1,6 @@
 /**
  * Krayin-side deletions (a person or lead that sales deleted; Krayin keeps no tombstone, src/krayin/README.md
- * §5): the full pass pages Krayin's own id lists in id order and diffs each page's id window against the
+ * §7): the full pass pages Krayin's own id lists in id order and diffs each page's id window against the
  * ids the store links. Pure rules; the reads are activities (activities/krayin/krayin-ids.ts).
  */
 
