@@ -3,7 +3,9 @@
  * sources are RA Http/Controllers/V1/{Setting,Contact/Persons,Lead}/TagController.php): create with a
  * unique name, index filtered by column, attach once per record, person answer `{message}`, lead answer
  * `{data:{message}}`, a missing record or tag a 500, updated_at untouched, and the pivots removed with
- * the person or lead.
+ * the person or lead. Checked against the real Krayin 2.1.2 (scripts/real-krayin.sh): create and 422
+ * shapes, the `?name=` filter, attach twice, updated_at unchanged, and the missing-person/lead 500
+ * ("Attempt to read property "tags" on null", TagController.php line 28) answer as here.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted structurally */
 import { startFakeKrayin, type FakeKrayin } from '../fakes/krayin';
