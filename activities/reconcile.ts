@@ -111,6 +111,9 @@ export function reconcileActivities(deps: ReconcileDeps) {
     const connectionId = config.id;
     const state = await store.syncState.get(connectionId, contactId);
     if (state?.status === 'skipped' && state.note === GONE_NOTE) return false;
+    // Parked or failed (e.g. merged into a contact linked to another Krayin person): left alone like any
+    // parked contact, so a pass does not park it again every day; `retry-parked` resumes it.
+    if (state?.status === 'parked' || state?.status === 'failed') return false;
     await send(connectionId, contactId, `reconcile:${runKey}:${contactId}:gone`, 'reconcile_contact_gone');
     await store.audit.append({
       connectionId,
