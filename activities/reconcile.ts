@@ -23,6 +23,7 @@ import {
   type ReconcileCheckpoint,
 } from '../src/reconcile/compare';
 import { encodeSectionHashes, sectionHashes } from '../src/sync/section-hashes';
+import type { KrayinRecordKind } from '../src/reconcile/krayin-deletions';
 import type { ChatwootActivityDeps, ChatwootSide } from './deps';
 import { classified } from './failures';
 import { settingsFingerprint } from './chatwoot/plan';
@@ -110,6 +111,9 @@ export function reconcileActivities(deps: ReconcileDeps) {
     const connectionId = config.id;
     const state = await store.syncState.get(connectionId, contactId);
     if (state?.status === 'skipped' && state.note === GONE_NOTE) return false;
+    // Parked or failed (e.g. merged into a contact linked to another Krayin person): left alone like any
+    // parked contact, so a pass does not park it again every day; `retry-parked` resumes it.
+    if (state?.status === 'parked' || state?.status === 'failed') return false;
     await send(connectionId, contactId, `reconcile:${runKey}:${contactId}:gone`, 'reconcile_contact_gone');
     await store.audit.append({
       connectionId,
@@ -239,6 +243,54 @@ export function reconcileActivities(deps: ReconcileDeps) {
           maxContactId: 0,
         };
       });
+    },
+
+    /**
+     * Queue: store. Krayin records sales deleted (confirmed on the Krayin queue by krayinLinkedMissing):
+     * as the lead-gone path does, the link is dropped (and the conversation activities Krayin deleted with
+     * the record are forgotten), and the contact goes to its workflow, whose next sync finds or re-creates
+     * the record. The signal goes through the webhook dispatcher, so it never races a live event.
+     */
+    async reconcileKrayinMissing(input: {
+      connectionId: string;
+      kind: KrayinRecordKind;
+      ids: number[];
+      runKey: string;
+    }): Promise<PageResult> {
+      const { connectionId, kind, ids, runKey } = input;
+      let krayinDeletedFound = 0;
+      for (const id of ids) {
+        const contacts =
+          kind === 'person'
+            ? await store.links.findContactsByPerson(connectionId, id)
+            : await store.links.findContactsByLead(connectionId, id);
+        for (const link of contacts) {
+          await store.links.upsertContact(
+            connectionId,
+            link.contactId,
+            kind === 'person' ? { personId: null } : { leadId: null },
+          );
+          for (const c of await store.conversations.listByContact(connectionId, link.contactId)) {
+            if ((kind === 'person' ? c.personId : c.leadId) === id) {
+              await store.conversations.upsert(connectionId, c.conversationId, { activityId: null });
+            }
+          }
+          await store.audit.append({
+            connectionId,
+            contactId: link.contactId,
+            action: 'reconcile.krayin_deleted',
+            detail: { kind, krayinId: id },
+          });
+          await send(
+            connectionId,
+            link.contactId,
+            `reconcile:${runKey}:${link.contactId}:k${kind}${id}`,
+            'reconcile_krayin_deleted',
+          );
+          krayinDeletedFound++;
+        }
+      }
+      return { counts: { krayinDeletedFound }, done: true, maxContactId: 0 };
     },
 
     /** Queue: store. Records the completed pass: the next incremental pass stops at its start. */

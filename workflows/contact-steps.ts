@@ -22,6 +22,11 @@ import { activitySummaries as say } from './ui-metadata';
  * person whenever a lead is about to be ensured.
  */
 const VERIFY_LINKS_PATCH = 'verify-links-before-write';
+/**
+ * chatwoot-delete-policy: the "gone" path first checks for a merge (relinks to the survivor), else
+ * applies ON_CHATWOOT_DELETE in Krayin; runs recorded before only recorded the contact gone.
+ */
+const CHATWOOT_DELETE_PATCH = 'chatwoot-delete-policy';
 
 /** What every step needs: the activities and which contact. */
 export interface StepContext {
@@ -60,11 +65,14 @@ export async function syncContact(
       contact = { personId: synced.personId, leadId: synced.leadId };
       break;
     }
-    case 'gone':
+    case 'gone': {
+      const handled = patched(CHATWOOT_DELETE_PATCH) ? await handleGone(ctx) : undefined;
+      if (handled?.parked) return await park(ctx, handled.parked, 'parked', startedAt);
       await acts.store.recordGone.executeWithOptions({ summary: say.recordGone(ref.contactId) }, [
-        { ...ref, startedAt },
+        { ...ref, startedAt, ...(handled ? { handled: handled.detail } : {}) },
       ]);
       return { kind: 'gone' };
+    }
     case 'skip':
       await remember(ctx, conversations);
       await acts.store.recordSkipped.executeWithOptions({ summary: say.recordSkipped(ref.contactId) }, [
@@ -85,6 +93,52 @@ export async function syncContact(
     ...new Set([...conversations, ...plan.unsyncedConversations]),
   ]);
   return conversationsSynced > 0 ? { ...outcome, conversationsSynced } : outcome;
+}
+
+/**
+ * A linked contact Chatwoot answers 404 for. Merged into another contact: its Krayin links move there (a
+ * survivor that links another person is parked for an operator: Krayin persons are never merged). Else
+ * deleted: ON_CHATWOOT_DELETE (keep / tag / delete_person) is applied on the Krayin queue.
+ */
+async function handleGone({ acts, ref }: StepContext): Promise<{
+  detail: Record<string, string | number | null>;
+  parked?: ParkReason;
+}> {
+  const { contactId } = ref;
+  const target = await acts.chatwoot.findMergeTarget.executeWithOptions({ summary: say.findMergeTarget(contactId) }, [
+    ref,
+  ]);
+  if (target.survivor !== null) {
+    const survivor = target.survivor;
+    const how = await acts.store.relinkMergedContact.executeWithOptions(
+      { summary: say.relinkMergedContact(contactId, survivor) },
+      [{ ...ref, survivor }],
+    );
+    if (how === 'conflict') {
+      return {
+        detail: { mergedInto: survivor, relink: how },
+        parked: {
+          kind: 'ambiguous',
+          message: `merged in Chatwoot into contact ${survivor}, which is linked to another Krayin person: merge or relink them in Krayin, then retry`,
+        },
+      };
+    }
+    return { detail: { mergedInto: survivor, relink: how } };
+  }
+  if (target.policy === 'keep') return { detail: { policy: 'keep', action: 'none' } };
+  const applied = await acts.krayin.applyChatwootDeletePolicy.executeWithOptions(
+    { summary: say.applyChatwootDeletePolicy(contactId, target.policy) },
+    [ref],
+  );
+  return {
+    detail: {
+      policy: applied.policy,
+      action: applied.action,
+      personId: applied.personId,
+      leadId: applied.leadId,
+      ...(applied.why ? { why: applied.why } : {}),
+    },
+  };
 }
 
 /** Each conversation in display-id order; returns how many had their activity written. */

@@ -36,6 +36,8 @@ export interface ReconcileCounts {
   parkedLeft: number;
   /** Linked contacts Chatwoot answered 404 for (deleted or merged), handled by ON_CHATWOOT_DELETE. */
   goneFound: number;
+  /** Full pass: contacts whose linked Krayin person or lead sales deleted (links dropped, re-synced). */
+  krayinDeletedFound: number;
 }
 
 export const ZERO_COUNTS: ReconcileCounts = {
@@ -46,9 +48,10 @@ export const ZERO_COUNTS: ReconcileCounts = {
   conversationsSent: 0,
   parkedLeft: 0,
   goneFound: 0,
+  krayinDeletedFound: 0,
 };
 
-export type ReconcilePhase = 'contacts' | 'deletions' | 'conversations' | 'done';
+export type ReconcilePhase = 'contacts' | 'deletions' | 'krayin' | 'conversations' | 'done';
 
 /** Where a pass is: carried across continue-as-new, so a restart resumes at the page it stopped. */
 export interface ReconcileCursor {
@@ -64,6 +67,8 @@ export interface ReconcileCursor {
   /** Makes the delivery ids of this pass (`reconcile:<runKey>:<contact>`): a re-sent page is deduped. */
   runKey: string;
   counts: ReconcileCounts;
+  /** Full pass, phase `krayin`: which Krayin id list is paged, and the highest id covered so far. */
+  krayin?: { kind: 'person' | 'lead'; afterId: number };
 }
 
 export interface ReconcileInput {

@@ -5,13 +5,14 @@
  * cost no Krayin call: this workflow never reaches Krayin at all.
  *
  *   contacts (full: all, by created_at, with the deletion check; incremental: created since the last pass)
- *   -> deletions (full: linked ids after the last listed one) -> conversations (activity since the last
- *   pass; full: all) -> record the pass as the next checkpoint
+ *   -> deletions (full: linked ids after the last listed one) -> krayin (full: persons and leads sales
+ *   deleted in Krayin, from Krayin's id pages on the Krayin queue) -> conversations (activity since the
+ *   last pass; full: all) -> record the pass as the next checkpoint
  *
  * Resumable: the cursor (phase, page, counts) is carried across continue-as-new every few pages, so a
  * pass over 100,000 contacts keeps a short history and a restarted worker resumes at the page it was on.
  */
-import { continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { KrayinActivities } from '../activities';
 import type { ReconcileActivities, PageResult } from '../activities/reconcile';
 import type { AttributeCatalog } from '../src/mapping/attributes';
@@ -31,6 +32,11 @@ import { stopBeforeSec } from '../src/reconcile/compare';
 export const STEPS_PER_RUN = 100;
 /** Linked contacts checked per call in the deletions phase. */
 const LINKED_PER_CALL = 50;
+/**
+ * reconcile-krayin-deletions: full passes check Krayin's person and lead ids after the Chatwoot
+ * deletions (phase `krayin`); runs recorded before went straight to the conversations.
+ */
+const KRAYIN_DELETIONS_PATCH = 'reconcile-krayin-deletions';
 
 const acts = proxyActivities<ReconcileActivities>({
   startToCloseTimeout: '5m',
@@ -46,6 +52,15 @@ function krayinCatalog(connectionId: string) {
     startToCloseTimeout: '1m',
     retry: KRAYIN_RETRY,
   }).fieldMapCatalog({ connectionId });
+}
+
+/** One page of Krayin's person or lead ids diffed against our links, on the connection's Krayin queue. */
+function krayinIds(connectionId: string) {
+  return proxyActivities<Pick<KrayinActivities, 'krayinLinkedMissing'>>({
+    taskQueue: krayinTaskQueue(workflowInfo().taskQueue, connectionId),
+    startToCloseTimeout: '5m',
+    retry: KRAYIN_RETRY,
+  });
 }
 
 export async function reconcile(input: ReconcileInput): Promise<ReconcileProgress> {
@@ -90,7 +105,29 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileProgres
           limit: LINKED_PER_CALL,
           runKey: cursor.runKey,
         });
-        advance(r, 'conversations');
+        advance(r, r.done && patched(KRAYIN_DELETIONS_PATCH) ? 'krayin' : 'conversations');
+        break;
+      }
+      case 'krayin': {
+        const k = cursor.krayin ?? { kind: 'person', afterId: 0 };
+        const r = await krayinIds(connectionId).krayinLinkedMissing({
+          connectionId,
+          kind: k.kind,
+          page: cursor.page,
+          afterId: k.afterId,
+        });
+        if (r.missing.length > 0) {
+          const handled = await acts.reconcileKrayinMissing({
+            connectionId,
+            kind: k.kind,
+            ids: r.missing,
+            runKey: cursor.runKey,
+          });
+          cursor = { ...cursor, counts: addCounts(cursor.counts, handled.counts) };
+        }
+        if (!r.done) cursor = { ...cursor, page: cursor.page + 1, krayin: { kind: k.kind, afterId: r.maxId } };
+        else if (k.kind === 'person') cursor = { ...cursor, page: 1, krayin: { kind: 'lead', afterId: 0 } };
+        else cursor = { ...cursor, phase: 'conversations', page: 1, krayin: undefined };
         break;
       }
       case 'conversations': {
@@ -140,6 +177,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileProgres
 
 function addCounts(a: ReconcileCounts, b: Partial<ReconcileCounts>): ReconcileCounts {
   const out = { ...a };
-  for (const key of Object.keys(b) as (keyof ReconcileCounts)[]) out[key] += b[key] ?? 0;
+  // A cursor carried from an older run may lack a newer count: it starts at 0.
+  for (const key of Object.keys(b) as (keyof ReconcileCounts)[]) out[key] = (out[key] ?? 0) + (b[key] ?? 0);
   return out;
 }

@@ -173,6 +173,11 @@ export const activitySummaries = {
   recordSynced: (contactId: number, personId: number, leadId: number | null) =>
     `Record ${contact(contactId)} synced (person ${personId}${leadId === null ? '' : `, lead ${leadId}`})`,
   recordGone: (contactId: number) => `Record ${contact(contactId)} as deleted in Chatwoot`,
+  findMergeTarget: (contactId: number) => `Check whether ${contact(contactId)} was merged into another contact`,
+  relinkMergedContact: (contactId: number, survivor: number) =>
+    `Move the Krayin links of ${contact(contactId)} to ${contact(survivor)} (merged in Chatwoot)`,
+  applyChatwootDeletePolicy: (contactId: number, policy: string) =>
+    `Apply ON_CHATWOOT_DELETE=${policy} to the Krayin person of ${contact(contactId)}`,
   recordSkipped: (contactId: number) => `Record ${contact(contactId)} as skipped`,
   recordParked: (contactId: number, status: 'parked' | 'failed', kind: ParkReason['kind']) =>
     `Record ${contact(contactId)} as ${status} (${kind})`,

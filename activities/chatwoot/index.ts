@@ -4,12 +4,14 @@
  */
 import type { ChatwootActivityDeps } from '../deps';
 import { chatwootConversationActivities } from './conversations';
+import { mergeActivities } from './merge';
 import { planActivities } from './plan';
 
 export function createChatwootActivities(deps: ChatwootActivityDeps) {
   return {
     ...planActivities(deps),
     ...chatwootConversationActivities(deps),
+    ...mergeActivities(deps),
   };
 }
 

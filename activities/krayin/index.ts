@@ -5,6 +5,8 @@
  */
 import type { KrayinActivityDeps } from '../deps';
 import { catalogActivities } from './catalog';
+import { chatwootDeletedActivities } from './chatwoot-deleted';
+import { krayinIdsActivities } from './krayin-ids';
 import { krayinConversationActivities } from './conversations';
 import { leadActivities } from './lead';
 import { organizationActivities } from './organization';
@@ -17,6 +19,8 @@ export function createKrayinActivities(deps: KrayinActivityDeps) {
     ...personActivities(deps),
     ...leadActivities(deps),
     ...krayinConversationActivities(deps),
+    ...chatwootDeletedActivities(deps),
+    ...krayinIdsActivities(deps),
   };
 }
 

@@ -6,12 +6,14 @@ import { contactSyncSettings } from '../../src/temporal/workflow-settings';
 import type { ContactSyncSettings } from '../../workflows/api';
 import type { ActivityDeps, StoreActivityDeps } from '../deps';
 import { conversationRecordActivities } from './conversations';
+import { mergeRecordActivities } from './merge';
 import { outcomeActivities } from './outcomes';
 
 export function createStoreActivities(deps: StoreActivityDeps) {
   return {
     ...outcomeActivities(deps),
     ...conversationRecordActivities(deps),
+    ...mergeRecordActivities(deps),
   };
 }
 

@@ -30,11 +30,19 @@ export function outcomeActivities({ store, observer, now = () => new Date() }: S
       observer?.parked(connectionId, reason);
     },
 
-    /** Chatwoot answered 404: the contact was deleted or merged away. Krayin records are left alone. */
-    async recordGone(input: ContactRef & Timed) {
-      const { connectionId, contactId } = input;
+    /**
+     * Chatwoot answered 404: the contact was deleted or merged away. `handled` (ids and the policy only)
+     * says what the gone path did in Krayin or the store; runs before it left Krayin alone.
+     */
+    async recordGone(input: ContactRef & Timed & { handled?: Record<string, string | number | null> }) {
+      const { connectionId, contactId, handled } = input;
       await store.syncState.markSkipped(connectionId, contactId, 'contact deleted or merged in Chatwoot');
-      await store.audit.append({ connectionId, contactId, action: 'sync.gone' });
+      await store.audit.append({
+        connectionId,
+        contactId,
+        action: 'sync.gone',
+        ...(handled ? { detail: handled } : {}),
+      });
       observer?.sync(connectionId, 'gone', seconds(input));
     },
   };

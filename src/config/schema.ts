@@ -193,12 +193,12 @@ export const reconcileSchema = z.object({
       }
     }),
   /**
-   * A linked contact Chatwoot answers 404 for (deleted or merged away): keep its Krayin records and write
-   * an audit entry. `tag` and `delete_person` need Krayin work in the contact workflow's "gone" path and
-   * are not available yet.
+   * A linked contact Chatwoot answers 404 for and that was not merged into another contact: keep its
+   * Krayin records (audit only), tag its person and lead `chatwoot-deleted`, or delete its person
+   * (a person that leads refer to is tagged instead). See docs/reconciliation.md.
    */
   onChatwootDelete: z
-    .enum(['keep'], { error: 'must be keep (tag and delete_person are not available yet)' })
+    .enum(['keep', 'tag', 'delete_person'], { error: 'must be keep, tag or delete_person' })
     .default('keep'),
 });
 

@@ -129,5 +129,7 @@ export function formatProgress(p: ReconcileProgress): string {
   ];
   if (c.parkedLeft > 0) parts.push(`parked left alone ${c.parkedLeft}`);
   if (c.goneFound > 0) parts.push(`deleted in Chatwoot ${c.goneFound}`);
+  // Absent in progress from runs started before this count existed.
+  if ((c.krayinDeletedFound ?? 0) > 0) parts.push(`deleted in Krayin ${c.krayinDeletedFound}`);
   return parts.join(' | ');
 }

@@ -163,6 +163,17 @@ export interface Store {
       upToId: number | null,
       limit: number,
     ): Promise<number[]>;
+    /**
+     * Krayin person or lead ids some contact links, ascending and distinct, in (afterId, upToId] (upToId
+     * null: no upper bound), at most `limit`: the full pass diffs them against Krayin's own id pages.
+     */
+    listLinkedKrayinIds(
+      connectionId: string,
+      kind: 'person' | 'lead',
+      afterId: number,
+      upToId: number | null,
+      limit: number,
+    ): Promise<number[]>;
   };
 
   /**

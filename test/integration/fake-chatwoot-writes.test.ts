@@ -71,6 +71,53 @@ describe('fake Chatwoot write endpoints', () => {
     await receiver?.close();
   });
 
+  it('a merge moves the conversations to the base, the mergee answers 404, the base fills only its blanks', async () => {
+    // Its own fake and receiver: the other tests count every webhook their fake sent.
+    const receiver = await webhookReceiver();
+    const fake = await startFakeChatwoot({ webhook: { url: receiver.url, secret: SECRET } });
+    try {
+      const call = api(fake);
+      const base = (await call('POST', '/contacts', { name: 'Grace', phone_number: '+15550001111' })).json.payload
+        .contact;
+      const mergee = (
+        await call('POST', '/contacts', {
+          name: 'G. Hopper',
+          email: 'grace@example.com',
+          phone_number: '+15550002222',
+          additional_attributes: { company_name: 'Navy', city: '' },
+        })
+      ).json.payload.contact;
+      const conversation = (await call('POST', '/conversations', { contact_id: mergee.id, inbox_id: 6 })).json;
+      const received = receiver.received.length;
+
+      const merged = await call('POST', '/actions/contact_merge', {
+        base_contact_id: base.id,
+        mergee_contact_id: mergee.id,
+      });
+      expect(merged.status).toBe(200);
+      // Unwrapped; the base keeps its name and phone and takes the email and company it had none of.
+      expect(merged.json).toMatchObject({
+        id: base.id,
+        name: 'Grace',
+        email: 'grace@example.com',
+        phone_number: '+15550001111',
+        additional_attributes: { company_name: 'Navy' },
+      });
+      expect((await call('GET', `/contacts/${mergee.id}`)).status).toBe(404);
+      expect((await call('GET', `/conversations/${conversation.id}`)).json.meta.sender.id).toBe(base.id);
+      expect(
+        (await call('POST', '/actions/contact_merge', { base_contact_id: base.id, mergee_contact_id: mergee.id }))
+          .status,
+      ).toBe(404);
+      expect(receiver.received.slice(received).map((r) => [r.event, r.signed, r.parses])).toEqual([
+        ['contact_updated', true, true],
+      ]);
+    } finally {
+      await fake.close();
+      await receiver.close();
+    }
+  });
+
   it('a contact, its conversation, a reply and a resolve: read back as changed, each announced by a signed webhook', async () => {
     const call = api(fake);
     const created = await call('POST', '/contacts', {

@@ -33,9 +33,11 @@ const KRAYIN = [
   'leadStageContext',
   'moveLeadStage',
   'setLeadOwner',
+  'applyChatwootDeletePolicy',
+  'krayinLinkedMissing',
 ];
 const LEGACY_ON_KRAYIN_QUEUE = ['syncConversation', 'syncMessageActivities', 'assignLeadOwner'];
-const CHATWOOT = ['planContactSync', 'readConversation', 'readMessages'];
+const CHATWOOT = ['planContactSync', 'readConversation', 'readMessages', 'findMergeTarget'];
 const STORE = [
   'recordSynced',
   'recordSkipped',
@@ -43,6 +45,7 @@ const STORE = [
   'recordGone',
   'recordConversation',
   'rememberConversations',
+  'relinkMergedContact',
 ];
 const SETTINGS = ['connectionSettings'];
 

@@ -166,6 +166,8 @@ describe('loadConfigFromEnv: every variable', () => {
     ['IDLE_CLOSE_MS', '60000', (c) => conn(c).sync.idleCloseMs, 60000],
     ['RECONCILE_SCHEDULE', 'off', (c) => conn(c).sync.reconcile.schedule, 'off'],
     ['ON_CHATWOOT_DELETE', 'keep', (c) => conn(c).sync.reconcile.onChatwootDelete, 'keep'],
+    ['ON_CHATWOOT_DELETE', 'tag', (c) => conn(c).sync.reconcile.onChatwootDelete, 'tag'],
+    ['ON_CHATWOOT_DELETE', 'delete_person', (c) => conn(c).sync.reconcile.onChatwootDelete, 'delete_person'],
   ])('%s=%p', (name, value, pick, expected) => {
     expect(pick(load({ [name]: value }))).toEqual(expected);
   });
@@ -584,7 +586,7 @@ describe('loadConfigFromEnv: errors', () => {
     ['DEBOUNCE_MS', '-5', 'must be an integer between 0 and 600000'],
     ['IDLE_CLOSE_MS', '999', 'must be an integer >= 1000'],
     ['RECONCILE_SCHEDULE', '10s', 'the schedule: an interval must be at least 1m'],
-    ['ON_CHATWOOT_DELETE', 'delete_person', 'must be keep (tag and delete_person are not available yet)'],
+    ['ON_CHATWOOT_DELETE', 'remove', 'must be keep, tag or delete_person'],
   ])('%s=%p: %s', (name, value, message) => {
     expect(problems({ ...minimal, [name]: value })).toEqual([`${name}: ${message}`]);
   });

@@ -28,4 +28,13 @@ describe('reconcile progress line', () => {
         'parked left alone 2 | deleted in Chatwoot 1',
     );
   });
+
+  it('adds the records deleted in Krayin, and reads a progress from a run that predates that count', () => {
+    const base = { connectionId: 'default', mode: 'full' as const, phase: 'krayin' as const, page: 2 };
+    expect(formatProgress({ ...base, counts: { ...ZERO_COUNTS, pages: 4, krayinDeletedFound: 3 } })).toBe(
+      'full pass, krayin page 2 | pages read 4 | contacts seen 0, sent 0 | conversations seen 0, sent 0 | deleted in Krayin 3',
+    );
+    const { krayinDeletedFound: _dropped, ...older } = ZERO_COUNTS;
+    expect(formatProgress({ ...base, counts: older as typeof ZERO_COUNTS })).not.toMatch(/Krayin/);
+  });
 });

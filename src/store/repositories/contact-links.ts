@@ -91,6 +91,19 @@ export function contactLinksRepository(db: Db): Store['links'] {
       return rows.map((r) => toId(r.chatwoot_contact_id, 'chatwoot_contact_id'));
     },
 
+    async listLinkedKrayinIds(connectionId, kind, afterId, upToId, limit) {
+      // A fixed column per kind (never interpolated from input); both have a partial index.
+      const column = kind === 'person' ? 'krayin_person_id' : 'krayin_lead_id';
+      const { rows } = await db.query<{ id: unknown }>(
+        `SELECT DISTINCT ${column} AS id FROM contact_links
+         WHERE connection_id = $1 AND ${column} IS NOT NULL AND ${column} > $2
+           AND ($3::bigint IS NULL OR ${column} <= $3::bigint)
+         ORDER BY 1 LIMIT $4`,
+        [connectionId, afterId, upToId, limit],
+      );
+      return rows.map((r) => toId(r.id, column));
+    },
+
     async getOrganization(connectionId, nameKey) {
       const { rows } = await db.query<{ krayin_organization_id: unknown }>(
         'SELECT krayin_organization_id FROM organization_links WHERE connection_id = $1 AND name_key = $2',

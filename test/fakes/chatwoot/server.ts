@@ -54,6 +54,8 @@ export interface FakeChatwoot {
   state: FakeChatwootState;
   upsertContact(c: ContactInput): FakeContact;
   deleteContact(id: number): void;
+  /** Chatwoot's contact merge (as POST /actions/contact_merge, without the webhook). */
+  mergeContacts(baseId: number, mergeeId: number): void;
   upsertConversation(c: ConversationInput): FakeConversation;
   /** Adds or replaces an agent (a Chatwoot user of the account). */
   upsertUser(u: FakeUser): FakeUser;
@@ -200,6 +202,7 @@ export async function startFakeChatwoot(opts: FakeChatwootOptions = {}): Promise
     state,
     upsertContact: (c) => state.upsertContact(c),
     deleteContact: (id) => state.deleteContact(id),
+    mergeContacts: (baseId, mergeeId) => void state.mergeContacts(baseId, mergeeId),
     upsertConversation: (c) => state.upsertConversation(c),
     upsertUser: (u) => {
       state.users.set(u.id, u);

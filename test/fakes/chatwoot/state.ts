@@ -168,6 +168,44 @@ export class FakeChatwootState {
     }
   }
 
+  /**
+   * ContactMergeAction (src/chatwoot/README.md §7): the mergee's conversations, messages and contact
+   * inboxes move to the base, the mergee is destroyed (GET answers 404 from then on), and the base takes
+   * `mergee_attrs.deep_merge(base_attrs)` with blank values dropped first: the base wins, the mergee
+   * only fills what the base lacks. Returns the base before and after (the caller announces the change).
+   */
+  mergeContacts(baseId: number, mergeeId: number): { before: FakeContact; after: FakeContact } {
+    const base = this.contacts.get(baseId);
+    const mergee = this.contacts.get(mergeeId);
+    if (!base || !mergee || baseId === mergeeId) throw new Error('fake Chatwoot: merge needs two existing contacts');
+    for (const c of this.conversations.values()) if (c.contactId === mergeeId) c.contactId = baseId;
+    for (const list of this.messages.values()) {
+      for (const m of list)
+        if (m.sender?.type === 'contact' && m.sender.id === mergeeId) m.sender = { type: 'contact', id: baseId };
+    }
+    const before = structuredClone(base);
+    const present = (v: unknown) => v !== null && v !== undefined && v !== '';
+    const pick = <K extends 'name' | 'email' | 'phone_number' | 'identifier'>(k: K) =>
+      present(base[k]) ? base[k] : present(mergee[k]) ? mergee[k] : base[k];
+    const hash = (k: 'additional_attributes' | 'custom_attributes') => ({
+      ...Object.fromEntries(Object.entries(mergee[k] ?? {}).filter(([, v]) => present(v))),
+      ...Object.fromEntries(Object.entries(base[k] ?? {}).filter(([, v]) => present(v))),
+    });
+    this.contacts.delete(mergeeId);
+    const after = this.upsertContact({
+      id: baseId,
+      name: pick('name'),
+      email: pick('email'),
+      phone_number: pick('phone_number'),
+      identifier: pick('identifier'),
+      additional_attributes: hash('additional_attributes'),
+      custom_attributes: hash('custom_attributes'),
+      contact_inboxes: [...base.contact_inboxes, ...mergee.contact_inboxes],
+      updated_at: Math.floor(Date.now() / 1000),
+    });
+    return { before, after };
+  }
+
   upsertConversation(input: ConversationInput): FakeConversation {
     if (!this.contacts.has(input.contactId)) throw new Error('fake Chatwoot: a conversation needs an existing contact');
     const existing = this.conversations.get(input.id);

@@ -10,7 +10,11 @@
  *         (incoming only in an API inbox; an agent's first public reply sets first_reply_created_at -> conversation_updated)
  *   POST  /conversations/:id/toggle_status   {status?: open|resolved|pending}  -> conversation_status_changed + conversation_updated
  *
- * Requests are made as the default agent (the token's user). Deleting and merging are not modelled.
+ *   POST  /actions/contact_merge              {base_contact_id, mergee_contact_id}: conversations move to the
+ *         base, the mergee is gone (404), the base keeps its values and takes the mergee's where it has none
+ *         -> contact_updated for the base when it changed (the per-message message_updated is not sent)
+ *
+ * Requests are made as the default agent (the token's user). Deleting is not modelled as a route.
  */
 import express, { type Request, type Response } from 'express';
 import { apiContact, apiConversation, apiMessage } from './render';
@@ -62,6 +66,19 @@ export function writeRoutes(state: FakeChatwootState, webhooks: WebhookSender, a
   };
   router.put('/contacts/:id', updateContact);
   router.patch('/contacts/:id', updateContact);
+
+  router.post('/actions/contact_merge', async (req, res) => {
+    const body = asRecord(req.body);
+    const baseId = Number(body.base_contact_id);
+    const mergeeId = Number(body.mergee_contact_id);
+    if (!state.contacts.has(baseId) || !state.contacts.has(mergeeId)) return res.status(404).json(NOT_FOUND);
+    if (baseId === mergeeId) return res.status(422).json({ message: 'contacts must differ' });
+    const { before, after } = state.mergeContacts(baseId, mergeeId);
+    const changes = contactChanges(before, after);
+    if (Object.keys(changes).length > 0) await webhooks.contactUpdated(after, changes);
+    // Unwrapped, unlike the other contact answers.
+    res.json(apiContact(after));
+  });
 
   router.post('/conversations', async (req, res) => {
     const body = asRecord(req.body);

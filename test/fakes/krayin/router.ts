@@ -11,13 +11,13 @@ import { leadRoutes } from './resources/leads';
 import { organizationRoutes } from './resources/organizations';
 import { personRoutes } from './resources/persons';
 import { settingsRoutes } from './resources/settings';
+import { tagRoutes } from './resources/tags';
 
 /** Routes Krayin has that the fake answers with 501 (so they are not mistaken for 404/405). */
 const UNIMPLEMENTED: RouteDef[] = [
   notImplemented('PUT', '/update'),
   notImplemented('POST', '/forgot-password'),
   notImplemented('POST', '/contacts/persons/mass-destroy'),
-  notImplemented('POST', '/contacts/persons/{id}/tags'),
   notImplemented('DELETE', '/contacts/persons/{id}/tags'),
   notImplemented('POST', '/contacts/organizations/mass-destroy'),
   notImplemented('GET', '/leads/get/{pipeline_id?}'),
@@ -26,7 +26,6 @@ const UNIMPLEMENTED: RouteDef[] = [
   notImplemented('PUT', '/leads/attributes/edit/{id}'),
   notImplemented('PUT', '/leads/product/{lead_id}'),
   notImplemented('DELETE', '/leads/product/{lead_id}'),
-  notImplemented('POST', '/leads/{id}/tags'),
   notImplemented('DELETE', '/leads/{id}/tags'),
   notImplemented('POST', '/leads/{id}/emails'),
   notImplemented('DELETE', '/leads/{id}/emails'),
@@ -55,6 +54,7 @@ export const ROUTES: RouteDef[] = [
   ...leadRoutes,
   ...activityRoutes,
   ...settingsRoutes,
+  ...tagRoutes,
   ...UNIMPLEMENTED.filter((r) => r.path.includes('{')),
 ];
 

@@ -20,6 +20,8 @@ export interface FakePersonView {
   unique_id: string | null;
   /** Values of user-defined attributes by code (written through the API, never returned by it). */
   custom_attributes: Record<string, unknown>;
+  /** Names of the attached tags (the API never returns them). */
+  tags: string[];
   /** Wall times in APP_TIMEZONE ("Y-m-d H:i:s"). */
   created_at: string;
   updated_at: string;
@@ -56,6 +58,8 @@ export interface FakeLeadView {
   /** What GET shows ("Y-m-d"): the column, or the attribute value a stage move left behind. */
   expected_close_date: string | null;
   custom_attributes: Record<string, unknown>;
+  /** Names of the attached tags (the API never returns them). */
+  tags: string[];
   created_at: string;
   updated_at: string;
 }
@@ -87,6 +91,13 @@ export interface FakeKrayinSnapshot {
   activities: FakeActivityView[];
 }
 
+function tagNames(s: State, pivots: State['personTags'], entityId: number): string[] {
+  return pivots
+    .filter((p) => p.entity_id === entityId)
+    .map((p) => s.tags.find((t) => t.id === p.tag_id)?.name ?? '')
+    .sort();
+}
+
 export function snapshotOf(s: State): FakeKrayinSnapshot {
   const ecdAttr = s.attributes.find((a) => a.entity_type === 'leads' && a.code === 'expected_close_date');
   return {
@@ -100,6 +111,7 @@ export function snapshotOf(s: State): FakeKrayinSnapshot {
       user_id: p.user_id,
       unique_id: p.unique_id,
       custom_attributes: valuesByCode(s, 'persons', p.id, true),
+      tags: tagNames(s, s.personTags, p.id),
       created_at: p.created_at,
       updated_at: p.updated_at,
     })),
@@ -135,6 +147,7 @@ export function snapshotOf(s: State): FakeKrayinSnapshot {
         stage_code: s.stage(l.lead_pipeline_stage_id)?.code ?? null,
         expected_close_date: l.expected_close_date ?? (fallback?.value as string | null | undefined) ?? null,
         custom_attributes: valuesByCode(s, 'leads', l.id, true),
+        tags: tagNames(s, s.leadTags, l.id),
         created_at: l.created_at,
         updated_at: l.updated_at,
       };

@@ -171,6 +171,22 @@ export interface Pivot {
   activity_id: number;
 }
 
+/** tags (Webkul\Tag): name is unique; `color` and `user_id` as the API stores them. */
+export interface TagRow {
+  id: number;
+  name: string;
+  color: string | null;
+  user_id: number | null;
+  created_at: WallTime;
+  updated_at: WallTime;
+}
+
+/** person_tags / lead_tags pivots: attaching a tag does not touch the record's updated_at. */
+export interface TagPivot {
+  entity_id: number;
+  tag_id: number;
+}
+
 /** Tables with an auto-increment counter. */
 export type TableName =
   | 'users'
@@ -186,6 +202,7 @@ export type TableName =
   | 'leads'
   | 'activities'
   | 'participants'
+  | 'tags'
   | 'tokens';
 
 export class State {
@@ -206,6 +223,9 @@ export class State {
   leadActivities: Pivot[] = [];
   personActivities: Pivot[] = [];
   tokens: TokenRow[] = [];
+  tags: TagRow[] = [];
+  personTags: TagPivot[] = [];
+  leadTags: TagPivot[] = [];
   private readonly counters = new Map<TableName, number>();
 
   constructor(
@@ -311,6 +331,7 @@ export const COLUMNS: Record<string, Record<string, ColumnKind>> = {
     updated_at: 'datetime',
   },
   lead_sources: { id: 'int', name: 'text', created_at: 'datetime', updated_at: 'datetime' },
+  tags: { id: 'int', name: 'text', color: 'text', user_id: 'int', created_at: 'datetime', updated_at: 'datetime' },
   lead_types: { id: 'int', name: 'text', created_at: 'datetime', updated_at: 'datetime' },
   lead_pipelines: {
     id: 'int',

@@ -102,6 +102,12 @@ function defaults(): StubActivities {
     recordSkipped: nothing,
     recordParked: nothing,
     recordGone: nothing,
+    // A gone contact that was not merged, under the default policy (keep): no Krayin write.
+    findMergeTarget: async () => ({ survivor: null, policy: 'keep' }),
+    relinkMergedContact: async () => 'move',
+    applyChatwootDeletePolicy: async () => ({ policy: 'keep', action: 'none', personId: null, leadId: null }),
+    // The reconcile workflow's Krayin read; the contact workflow never calls it.
+    krayinLinkedMissing: async () => ({ missing: [], done: true, maxId: 0 }),
     readConversation: async () => changedConversation(),
     writeConversation: async () => ({ kind: 'written', activityId: 1 }),
     readMessages: async () => ({ messages: [], more: false, contactHashes: [] }),

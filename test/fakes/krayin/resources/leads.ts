@@ -338,6 +338,7 @@ function destroy(ctx: Ctx): Reply {
   deleteLinkedActivities(s, 'leads', lead.id);
   s.attributeValues = s.attributeValues.filter((v) => !(v.entity_type === 'leads' && v.entity_id === lead.id));
   s.leads = s.leads.filter((l) => l.id !== lead.id);
+  s.leadTags = s.leadTags.filter((t) => t.entity_id !== lead.id);
   return ok({ data: { message: 'Lead deleted successfully.' } });
 }
 

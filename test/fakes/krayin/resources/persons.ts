@@ -249,6 +249,7 @@ function destroy(ctx: Ctx): Reply {
     return ok({ message: 'Person deleted successfully.' }, 500);
   }
   s.persons = s.persons.filter((p) => p.id !== person.id);
+  s.personTags = s.personTags.filter((t) => t.entity_id !== person.id);
   s.participants = s.participants.filter((p) => p.person_id !== person.id);
   return ok({ message: 'Person deleted successfully.' });
 }
