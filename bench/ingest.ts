@@ -85,10 +85,14 @@ function figures(label: string, r: LoadResult): Figures {
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
+const progress = (msg: string) =>
+  process.stderr.write(`[bench:ingest ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 function runLoad(spec: LoadSpec): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(path.join(__dirname, 'lib/webhook-load.ts'), { workerData: spec });
+    // tsx's hooks are not inherited by worker threads: register its CommonJS loader in the thread first.
+    const file = JSON.stringify(path.join(__dirname, 'lib/webhook-load.ts'));
+    const worker = new Worker(`require('tsx/cjs'); require(${file});`, { eval: true, workerData: spec });
     worker.once('message', (m: { ok: boolean; result?: LoadResult; error?: string }) => {
       void worker.terminate();
       if (m.ok && m.result) resolve(m.result);
@@ -112,7 +116,11 @@ async function drain(h: Harness): Promise<number> {
   return round((performance.now() - started) / 1000);
 }
 
-async function ingestRuns(mode: 'log' | 'direct'): Promise<{ runs: Figures[]; drains: Record<string, number> }> {
+async function ingestRuns(
+  mode: 'log' | 'direct',
+  stopTemporal: () => Promise<void>,
+): Promise<{ runs: Figures[]; drains: Record<string, number> }> {
+  progress(`${mode} mode: starting the service`);
   const h = await startHarness({
     storeEngine: STORE,
     workers: values.workers,
@@ -135,6 +143,7 @@ async function ingestRuns(mode: 'log' | 'direct'): Promise<{ runs: Figures[]; dr
     await drain(h);
 
     const newFirst = takeIds(200_000);
+    progress(`${mode}: new contacts, closed loop`);
     const closedNew = await runLoad({ ...base, kind: 'new', firstId: newFirst, loop: 'closed' });
     runs.push(figures(`${mode}: new contacts, closed loop x${CONCURRENCY}`, closedNew));
     drains.closedNew = await drain(h);
@@ -143,21 +152,25 @@ async function ingestRuns(mode: 'log' | 'direct'): Promise<{ runs: Figures[]; dr
     const existingFirst = takeIds(EXISTING);
     await runLoad({ ...base, kind: 'new', firstId: existingFirst, loop: 'open', rate: 200, seconds: EXISTING / 200 });
     await drain(h);
+    progress(`${mode}: existing contacts, closed loop`);
     const closedExisting = await runLoad({ ...base, kind: 'existing', firstId: existingFirst, loop: 'closed' });
     runs.push(figures(`${mode}: existing contacts, closed loop x${CONCURRENCY}`, closedExisting));
     drains.closedExisting = await drain(h);
 
+    progress(`${mode}: new contacts, open loop`);
     const openNew = await runLoad({ ...base, kind: 'new', firstId: takeIds(RATE * SECONDS), loop: 'open' });
     runs.push(figures(`${mode}: new contacts, open loop ${RATE}/s`, openNew));
     drains.openNew = await drain(h);
   } finally {
+    // The dev server goes first: the harness would otherwise end its thousands of runs one by one.
+    await stopTemporal();
     await h.close();
   }
   return { runs, drains };
 }
 
 /** The same signalWithStart as ingest, from a bare client, as fast as it can at CONCURRENCY. */
-async function ceiling(address: string): Promise<Figures[]> {
+async function ceiling(address: string, mode: string): Promise<Figures[]> {
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: 'default' });
   const dispatcher = new TemporalDispatcher(client, `bench-ceiling-${randomUUID()}`);
@@ -165,6 +178,7 @@ async function ceiling(address: string): Promise<Figures[]> {
   const out: Figures[] = [];
   try {
     const measure = async (label: string, idOf: (i: number) => number) => {
+      progress(label);
       const lat: number[] = [];
       let i = 0;
       let errors = 0;
@@ -204,9 +218,9 @@ async function ceiling(address: string): Promise<Figures[]> {
       );
     };
     const first = takeIds(200_000);
-    await measure(`ceiling: bare client, new workflows x${CONCURRENCY}`, (n) => first + n);
+    await measure(`ceiling (${mode}): bare client, new workflows x${CONCURRENCY}`, (n) => first + n);
     const pool = takeIds(EXISTING);
-    await measure(`ceiling: bare client, existing workflows x${CONCURRENCY}`, (n) => pool + (n % EXISTING));
+    await measure(`ceiling (${mode}): bare client, existing workflows x${CONCURRENCY}`, (n) => pool + (n % EXISTING));
   } finally {
     await connection.close();
   }
@@ -214,33 +228,38 @@ async function ceiling(address: string): Promise<Figures[]> {
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-ingest-'));
-  const dev = await startDevServer({
-    binary: await ensureTemporalBinary(),
-    headless: true,
-    dbFile: path.join(dataDir, 'temporal.sqlite'),
-    readyTimeoutMs: 120_000,
-  });
-  process.env.TEMPORAL_TEST_ADDRESS = dev.address;
   const results: Figures[] = [];
   const drains: Record<string, Record<string, number>> = {};
-  try {
-    results.push(...(await ceiling(dev.address)));
-    for (const mode of MODES) {
-      const r = await ingestRuns(mode);
+  const ceilings: Record<string, { newPerS: number; existingPerS: number }> = {};
+  // One fresh dev server per mode, its ceiling measured first: each mode is compared with the server it ran on.
+  for (const mode of MODES) {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-ingest-'));
+    const dev = await startDevServer({
+      binary: await ensureTemporalBinary(),
+      headless: true,
+      dbFile: path.join(dataDir, 'temporal.sqlite'),
+      readyTimeoutMs: 120_000,
+    });
+    process.env.TEMPORAL_TEST_ADDRESS = dev.address;
+    progress(`${mode}: Temporal dev server at ${dev.address}`);
+    try {
+      const c = await ceiling(dev.address, mode);
+      results.push(...c);
+      ceilings[mode] = { newPerS: c[0]!.perSecond, existingPerS: c[1]!.perSecond };
+      const r = await ingestRuns(mode, () => dev.stop());
       results.push(...r.runs);
       drains[mode] = r.drains;
+    } finally {
+      await dev.stop();
     }
-  } finally {
-    await dev.stop();
   }
 
-  const ceilingNew = results[0]!.perSecond;
-  const ceilingExisting = results[1]!.perSecond;
-  const ratio = (f: Figures) =>
-    f.label.startsWith('ceiling')
-      ? '-'
-      : `${round(f.perSecond / (f.label.includes('existing') ? ceilingExisting : ceilingNew))}`;
+  const ratio = (f: Figures) => {
+    const mode = f.label.split(':')[0]!.replace('ceiling ', '').replace('(', '').replace(')', '');
+    const c = ceilings[mode];
+    if (f.label.startsWith('ceiling') || !c) return '-';
+    return `${round(f.perSecond / (f.label.includes('existing') ? c.existingPerS : c.newPerS))}`;
+  };
   console.log(`\nbench:ingest (${STORE}, workers ${values.workers ? 'in process' : 'absent'}, ${SECONDS} s per run)\n`);
   console.log('| run | accepted/s | x ceiling | p50 ms | p99 ms | max ms | sent | errors |');
   console.log('|---|---|---|---|---|---|---|---|');
@@ -268,6 +287,7 @@ async function main(): Promise<void> {
     },
     results,
     drainSeconds: drains,
+    ceilings,
   };
   const dir = path.join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });

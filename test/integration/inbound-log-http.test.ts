@@ -36,8 +36,8 @@ const config = appConfigSchema.parse({
   connections: [
     {
       id: CONNECTION,
-      krayin: { url: 'http://127.0.0.1:9/api/v1', token: '1|t' },
-      chatwoot: { url: 'http://127.0.0.1:9', accountId: 1, apiToken: 't', webhookSecret: SECRET },
+      krayin: { url: 'http://127.0.0.1:9/api/v1', token: '1|krayin-test-token' },
+      chatwoot: { url: 'http://127.0.0.1:9', accountId: 1, apiToken: 'chatwoot-test-token', webhookSecret: SECRET },
     },
   ],
 });

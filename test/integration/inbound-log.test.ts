@@ -27,8 +27,13 @@ const config = appConfigSchema.parse({
   connections: [
     {
       id: CONNECTION,
-      krayin: { url: 'http://127.0.0.1:9/api/v1', token: '1|t' },
-      chatwoot: { url: 'http://127.0.0.1:9', accountId: 1, apiToken: 't', webhookSecret: 'secret-secret-secret-1234' },
+      krayin: { url: 'http://127.0.0.1:9/api/v1', token: '1|krayin-test-token' },
+      chatwoot: {
+        url: 'http://127.0.0.1:9',
+        accountId: 1,
+        apiToken: 'chatwoot-test-token',
+        webhookSecret: 'secret-secret-secret-1234',
+      },
     },
   ],
 });
