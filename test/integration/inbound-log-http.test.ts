@@ -124,10 +124,15 @@ describe.each(storeEngines().map((e) => [e.name, e] as const))('INGEST_MODE=log 
   });
 
   const send = (contactId: number, deliveryId: string) =>
-    postWebhook(base, CONNECTION, contactEventBody('contact_updated', { id: contactId, name: 'X' }), {
-      secret: SECRET,
-      deliveryId,
-    });
+    postWebhook(
+      base,
+      CONNECTION,
+      contactEventBody('contact_updated', { id: contactId, name: 'X', email: `c${contactId}@example.com` }),
+      {
+        secret: SECRET,
+        deliveryId,
+      },
+    );
 
   it('Temporal down: webhooks answered 202, delivered once each when it is back', async () => {
     await startIngest(1_000);
