@@ -30,6 +30,10 @@ import type { ConnectionConfig } from '../src/config/schema';
 import { ensureTemporalBinary } from '../src/dev/temporal-binary';
 import { startDevServer } from '../src/dev/temporal-dev-server';
 import { TemporalDispatcher } from '../src/temporal/dispatcher';
+import { appConfigSchema } from '../src/config/schema';
+import { createIngestApp } from '../src/ingest/app';
+import type { EventDispatcher } from '../src/ingest/types';
+import { storeEngines } from '../test/helpers/databases';
 import { CONNECTION, startHarness, WEBHOOK_SECRET, type Harness } from '../test/helpers/harness';
 import type { LoadResult, LoadSpec } from './lib/webhook-load';
 
@@ -42,6 +46,7 @@ const { values } = parseArgs({
     store: { type: 'string', default: 'postgres' },
     workers: { type: 'boolean', default: false },
     existing: { type: 'string', default: '500' },
+    breakdown: { type: 'boolean', default: false },
   },
 });
 const CONCURRENCY = Number(values.concurrency);
@@ -114,6 +119,67 @@ async function drain(h: Harness): Promise<number> {
   const started = performance.now();
   while ((await h.store.inbound.count()) > 0) await new Promise((r) => setTimeout(r, 100));
   return round((performance.now() - started) / 1000);
+}
+
+/**
+ * Where the time goes without Temporal: the same app (HMAC, zod, classification) with a dispatcher that
+ * resolves at once, first alone, then with the store's delivery dedupe. A measuring instrument, not a
+ * mode: nothing is durable here.
+ */
+async function breakdown(): Promise<Figures[]> {
+  const engine = storeEngines().find((e) => e.name === STORE)!;
+  const t = await engine.open();
+  await t.store.migrate();
+  const config = appConfigSchema.parse({
+    port: 0,
+    temporal: {},
+    database: {},
+    logLevel: 'error',
+    connections: [
+      {
+        id: CONNECTION,
+        krayin: { url: 'http://127.0.0.1:9/api/v1', token: '1|bench-token-000' },
+        chatwoot: { url: 'http://127.0.0.1:9', accountId: 1, apiToken: 'bench', webhookSecret: WEBHOOK_SECRET },
+      },
+    ],
+  });
+  const immediate: EventDispatcher = { dispatch: async () => undefined };
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const out: Figures[] = [];
+  try {
+    for (const [label, withDedupe] of [
+      ['app only (HMAC, zod; no store, no Temporal)', false],
+      ['app + delivery dedupe in the store (no Temporal)', true],
+    ] as const) {
+      const { app } = createIngestApp({
+        config,
+        dispatcher: immediate,
+        ...(withDedupe ? { deliveries: t.store.deliveries } : {}),
+        logger: quiet,
+      });
+      const server = app.listen(0, '127.0.0.1');
+      await new Promise<void>((r) => server.once('listening', () => r()));
+      const port = (server.address() as { port: number }).port;
+      progress(`breakdown: ${label}`);
+      const r = await runLoad({
+        url: `http://127.0.0.1:${port}`,
+        connection: CONNECTION,
+        secret: WEBHOOK_SECRET,
+        kind: 'new',
+        firstId: takeIds(200_000),
+        existingPool: EXISTING,
+        loop: 'closed',
+        concurrency: CONCURRENCY,
+        rate: RATE,
+        seconds: SECONDS,
+      });
+      out.push(figures(`breakdown: ${label}, x${CONCURRENCY}`, r));
+      await new Promise((r2) => server.close(r2));
+    }
+  } finally {
+    await t.dispose();
+  }
+  return out;
 }
 
 async function ingestRuns(
@@ -231,6 +297,7 @@ async function main(): Promise<void> {
   const results: Figures[] = [];
   const drains: Record<string, Record<string, number>> = {};
   const ceilings: Record<string, { newPerS: number; existingPerS: number }> = {};
+  if (values.breakdown) results.push(...(await breakdown()));
   // One fresh dev server per mode, its ceiling measured first: each mode is compared with the server it ran on.
   for (const mode of MODES) {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-ingest-'));
@@ -257,7 +324,7 @@ async function main(): Promise<void> {
   const ratio = (f: Figures) => {
     const mode = f.label.split(':')[0]!.replace('ceiling ', '').replace('(', '').replace(')', '');
     const c = ceilings[mode];
-    if (f.label.startsWith('ceiling') || !c) return '-';
+    if (f.label.startsWith('ceiling') || f.label.startsWith('breakdown') || !c) return '-';
     return `${round(f.perSecond / (f.label.includes('existing') ? c.existingPerS : c.newPerS))}`;
   };
   console.log(`\nbench:ingest (${STORE}, workers ${values.workers ? 'in process' : 'absent'}, ${SECONDS} s per run)\n`);

@@ -5,35 +5,36 @@
  * no added latency). Each caller's promise settles with its batch: resolved after the write committed,
  * rejected when it failed.
  */
-export interface GroupCommitOptions<T> {
-  write(items: T[]): Promise<void>;
+export interface GroupCommitOptions<T, R> {
+  /** Writes the batch; may return one result per item, in order (each caller gets its own). */
+  write(items: T[]): Promise<readonly R[] | void>;
   /** Largest batch per write (a bound on one statement's size). */
   maxBatch?: number;
   /** Writes in flight at once (1 keeps batches largest; Postgres gains from 2 when commits are slow). */
   maxInFlight?: number;
 }
 
-interface Pending<T> {
+interface Pending<T, R> {
   item: T;
-  resolve(): void;
+  resolve(result: R | undefined): void;
   reject(err: unknown): void;
 }
 
-export class GroupCommit<T> {
-  private queue: Pending<T>[] = [];
+export class GroupCommit<T, R = void> {
+  private queue: Pending<T, R>[] = [];
   private inFlight = 0;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
   /** Batches written and items in them, for the benchmark and metrics. */
   readonly stats = { batches: 0, items: 0, largest: 0 };
 
-  constructor(private readonly opts: GroupCommitOptions<T>) {
+  constructor(private readonly opts: GroupCommitOptions<T, R>) {
     this.maxBatch = opts.maxBatch ?? 500;
     this.maxInFlight = opts.maxInFlight ?? 1;
   }
 
-  submit(item: T): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  submit(item: T): Promise<R | undefined> {
+    return new Promise<R | undefined>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       this.pump();
     });
@@ -49,7 +50,7 @@ export class GroupCommit<T> {
       this.opts
         .write(batch.map((p) => p.item))
         .then(
-          () => batch.forEach((p) => p.resolve()),
+          (results) => batch.forEach((p, i) => p.resolve(results ? results[i] : undefined)),
           (err: unknown) => batch.forEach((p) => p.reject(err)),
         )
         .finally(() => {

@@ -22,6 +22,7 @@ import { connectTemporalClient } from '../temporal/connect';
 import { TemporalDispatcher } from '../temporal/dispatcher';
 import { alertingDispatcher } from './alerting-dispatcher';
 import { startIngestDispatch } from './ingest-dispatch';
+import { BatchedDeliveryRecorder } from '../inbound/batched-deliveries';
 import { withEmbeddedUi } from './codec-ui';
 import type { ConnectionServices } from './connection-services';
 import { boundPort, closeServer, listen } from './http-server';
@@ -84,7 +85,8 @@ export async function startHttpRole(d: HttpRoleDeps): Promise<number> {
   const { app: ingest } = createIngestApp({
     config,
     dispatcher: alertingDispatcher(ingestDispatch.dispatcher, d.services.notifier),
-    deliveries: store.deliveries,
+    // Group commit for the dedupe too: concurrent webhooks share one INSERT instead of one commit each.
+    deliveries: new BatchedDeliveryRecorder(store.deliveries),
     switches,
     observe: (o) => d.metrics.webhook(o),
     readiness: () => readiness(store, connection, config.ingest.mode),

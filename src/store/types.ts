@@ -207,6 +207,13 @@ export interface Store {
       /** Defaults to the database clock. */
       receivedAt?: Date,
     ): Promise<boolean>;
+    /**
+     * `record` for many deliveries in one statement (ingest's group commit): one boolean per input, in
+     * order; an id repeated within the call is new only at its first occurrence.
+     */
+    recordMany(
+      deliveries: readonly { connectionId: string; deliveryId: string; event: string; contactId: number | null }[],
+    ): Promise<boolean[]>;
     /** Drop dedupe rows older than `before`; returns how many. */
     prune(before: Date): Promise<number>;
   };

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { appConfigSchema, type ConnectionConfig } from '../../src/config/schema';
+import { BatchedDeliveryRecorder } from '../../src/inbound/batched-deliveries';
 import { InboundForwarder } from '../../src/inbound/forwarder';
 import { InboundLogDispatcher } from '../../src/inbound/log-dispatcher';
 import type { ContactEvent, IngestLogger } from '../../src/ingest/types';
@@ -113,6 +114,20 @@ describe.each(storeEngines().map((e) => [e.name, e] as const))('inbound log on %
     const rows = await t.store.inbound.oldest([CONNECTION], 1_000);
     expect(rows.map((r) => r.deliveryId)).toEqual(events.map((e) => e.deliveryId));
     expect(rows[0]).toMatchObject({ ...events[0], seq: expect.any(Number) });
+  });
+
+  it('batched delivery dedupe: one INSERT for concurrent webhooks, a repeated id is new only once', async () => {
+    const recorder = new BatchedDeliveryRecorder(t.store.deliveries);
+    const ids = Array.from({ length: 50 }, (_, i) => `bd-${i}-${randomUUID()}`);
+    await t.store.deliveries.record(CONNECTION, ids[0]!, 'contact_updated', 1); // already seen before
+    const calls = [...ids, ids[1]!, ids[1]!].map((id) => recorder.record(CONNECTION, id, 'contact_updated', 1));
+    const answers = await Promise.all(calls);
+    expect(answers[0]).toBe(false);
+    expect(answers.slice(1, 50)).toEqual(Array(49).fill(true));
+    expect(answers.slice(50)).toEqual([false, false]);
+    expect(await recorder.record(CONNECTION, ids[7]!, 'contact_updated', 1)).toBe(false);
+    const { rows } = await t.db.query<{ n: unknown }>('SELECT count(*) AS n FROM webhook_deliveries');
+    expect(Number(rows[0]!.n)).toBe(50);
   });
 
   it('a delivery appended twice is one row', async () => {
