@@ -362,6 +362,21 @@ export const serviceSchema = z.object({
     .default('1mb'),
   temporal: temporalSchema.default(() => temporalSchema.parse({})),
   database: databaseSchema.default(() => databaseSchema.parse({})),
+  /** How accepted webhooks become durable (src/ingest/README.md, docs/architecture.md "Ingest"). */
+  ingest: z
+    .object({
+      /**
+       * `log`: 2xx after the event is committed to the store's inbound log (group commit); a forwarder
+       * hands it to Temporal, so Temporal being down delays syncs instead of refusing webhooks.
+       * `direct`: 2xx after Temporal accepted the signalWithStart (one round trip per webhook).
+       */
+      mode: oneOf(['log', 'direct']).default('log'),
+      /** log mode: above this many events waiting for Temporal, webhooks are refused with 503 `inbound_log_full`. */
+      logMaxEvents: int(100, 10_000_000).default(100_000),
+      /** log mode: signalWithStart calls the forwarder keeps in flight (different contacts; one contact's stay in order). */
+      forwardConcurrency: int(1, 1_000).default(64),
+    })
+    .default({ mode: 'log', logMaxEvents: 100_000, forwardConcurrency: 64 }),
   logLevel: oneOf(['debug', 'info', 'warn', 'error']).default('info'),
   /** Bearer token of the admin API (/admin/*); absent: `start` generates one under dataDir, other modes serve none. */
   adminToken: secretToken.optional(),

@@ -10,6 +10,7 @@ import type { ConnectionConfig } from '../config/schema';
 import { classifyWebhookEvent } from '../chatwoot/events';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '../chatwoot/signature';
 import { isKnownWebhookEvent, parseWebhookEvent } from '../chatwoot/webhook-schemas';
+import { unavailableReason } from '../inbound/errors';
 import {
   bodyDeliveryId,
   checkJsonContentType,
@@ -196,9 +197,11 @@ async function handleWebhook(ctx: RouteContext, req: Request, res: Response<unkn
   try {
     await ctx.deps.dispatcher.dispatch(contactEvent, connection);
   } catch (err) {
+    // A refusal with a reason of its own (the inbound log is full) is told as such; anything else failed.
+    const reason = unavailableReason(err) ?? 'dispatch_failed';
     logger.error({ ...logIds, ...describeError(err) }, 'dispatch failed; answering 503');
     await forgetDelivery(ctx, contactEvent);
-    return reject(res, counters, { status: 503, error: 'unavailable', reason: 'dispatch_failed' });
+    return reject(res, counters, { status: 503, error: 'unavailable', reason });
   }
   counters.accepted += 1;
   setOutcome(res, { outcome: 'accepted' });

@@ -64,6 +64,7 @@ export const WEBHOOK_REASONS = [
   'inbox_event',
   'webwidget_triggered',
   'dispatch_failed',
+  'inbound_log_full',
   'no_route',
   'method_not_allowed',
   'bad_request',

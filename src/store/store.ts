@@ -7,6 +7,7 @@ import { conversationLinksRepository, messageLinksRepository } from './repositor
 import { cursorsRepository } from './repositories/cursors';
 import { deliveriesRepository } from './repositories/deliveries';
 import { heldEventsRepository } from './repositories/held-events';
+import { inboundEventsRepository } from './repositories/inbound-events';
 import { krayinAuthBlocksRepository } from './repositories/krayin-auth-blocks';
 import { krayinBudgetsRepository } from './repositories/krayin-budgets';
 import { notificationStatesRepository } from './repositories/notification-states';
@@ -31,6 +32,7 @@ export function createStore(db: Db): Store {
     conversations: conversationLinksRepository(db),
     messages: messageLinksRepository(db),
     heldEvents: heldEventsRepository(db),
+    inbound: inboundEventsRepository(db),
     cursors: cursorsRepository(db),
     writtenIdentities: writtenIdentitiesRepository(db),
     krayinBudgets: krayinBudgetsRepository(db),

@@ -101,6 +101,12 @@ export interface HeldEvent extends HeldEventInput {
   seq: number;
 }
 
+/** An accepted webhook in the inbound log (INGEST_MODE=log), waiting for the forwarder. */
+export interface InboundEvent extends ContactEvent {
+  /** Order of arrival (the table's sequence): the forwarder keeps it per contact. */
+  seq: number;
+}
+
 /** What we last wrote to a contact's Krayin person, as hashes (see Store.writtenIdentities). */
 export interface WrittenIdentity {
   personId: number;
@@ -212,6 +218,13 @@ export interface Store {
       /** Defaults to the database clock. */
       receivedAt?: Date,
     ): Promise<boolean>;
+    /**
+     * `record` for many deliveries in one statement (ingest's group commit): one boolean per input, in
+     * order; an id repeated within the call is new only at its first occurrence.
+     */
+    recordMany(
+      deliveries: readonly { connectionId: string; deliveryId: string; event: string; contactId: number | null }[],
+    ): Promise<boolean[]>;
     /** Drop dedupe rows older than `before`; returns how many. */
     prune(before: Date): Promise<number>;
   };
@@ -260,6 +273,24 @@ export interface Store {
     remove(connectionId: string, seqs: number[]): Promise<number>;
     /** Forget every held event of the connection; returns how many. */
     discardAll(connectionId: string): Promise<number>;
+  };
+
+  /**
+   * The inbound log of INGEST_MODE=log (src/inbound/README.md): webhooks accepted but not yet handed to
+   * Temporal. Ids and event names only.
+   */
+  inbound: {
+    /** One statement, one commit for the whole batch (group commit); a delivery already there is skipped. */
+    append(events: readonly ContactEvent[]): Promise<void>;
+    /** The oldest `limit` events of these connections, in order of arrival. */
+    oldest(connectionIds: readonly string[], limit: number): Promise<InboundEvent[]>;
+    /** Forget these (handed to Temporal); returns how many were removed. */
+    remove(seqs: readonly number[]): Promise<number>;
+    /** Events waiting, all connections. */
+    count(): Promise<number>;
+    /** Take or renew the named lease for `ttlMs`; false while another holder's lease runs. */
+    claimLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
+    releaseLease(name: string, holder: string): Promise<void>;
   };
 
   /**

@@ -16,6 +16,8 @@ const EXPECTED_TABLES = [
   'contact_sync_states',
   'conversation_links',
   'held_events',
+  'inbound_events',
+  'inbound_forwarder_lease',
   'krayin_auth_blocks',
   'krayin_budgets',
   'message_links',

@@ -57,6 +57,7 @@ describe('loadConfigFromEnv: a minimal environment', () => {
       metrics: {},
       codec: {},
       allowUnsignedWebhooks: false,
+      ingest: { mode: 'log', logMaxEvents: 100000, forwardConcurrency: 64 },
       health: { authProbeIntervalMs: 60000, unreachableAlertAfterMs: 300000 },
       connections: [
         {
@@ -222,6 +223,9 @@ describe('loadConfigFromEnv: every variable', () => {
     ['CHATWOOT_WEBHOOK_TOKEN', URL_TOKEN, {}, (c) => conn(c).chatwoot.webhookToken, URL_TOKEN],
     ['ALLOW_UNSIGNED_WEBHOOKS', 'yes', {}, (c) => c.allowUnsignedWebhooks, true],
     ['ALLOW_UNSIGNED_WEBHOOKS', 'false', {}, (c) => c.allowUnsignedWebhooks, false],
+    ['INGEST_MODE', 'direct', {}, (c) => c.ingest.mode, 'direct'],
+    ['INGEST_LOG_MAX_EVENTS', '5000', {}, (c) => c.ingest.logMaxEvents, 5000],
+    ['INGEST_FORWARD_CONCURRENCY', '8', {}, (c) => c.ingest.forwardConcurrency, 8],
     ['ADMIN_TOKEN', ADMIN, {}, (c) => c.adminToken, ADMIN],
     ['METRICS_TOKEN', 'metrics-token-0123456789', {}, (c) => c.metrics, { token: 'metrics-token-0123456789' }],
     ['METRICS_PORT', '9464', {}, (c) => c.metrics, { port: 9464 }],
@@ -397,6 +401,9 @@ describe('loadConfigFromEnv: every variable', () => {
         'SYNC_ENABLED',
         'CHATWOOT_WEBHOOK_TOKEN',
         'ALLOW_UNSIGNED_WEBHOOKS',
+        'INGEST_MODE',
+        'INGEST_LOG_MAX_EVENTS',
+        'INGEST_FORWARD_CONCURRENCY',
         'ADMIN_TOKEN',
         'METRICS_TOKEN',
         'METRICS_PORT',
