@@ -7,11 +7,11 @@
  * Workflow code (deterministic): every step is an activity; the decisions between them are plain code.
  */
 import { patched } from '@temporalio/workflow';
-import type { ContactRef } from '../activities/contracts';
+import type { ContactRef, LeadSeen } from '../activities/contracts';
 import type { ActivityProxies } from './activity-proxies';
 import type { ParkReason, SyncOutcome } from './api';
 import type { ContactSyncState, SyncWork } from './contact-state';
-import { syncConversationFlow } from './conversation-flow';
+import { syncConversationFlow, type ContactTarget } from './conversation-flow';
 import { planContactSync, type Plan } from './plan-step';
 import { activitySummaries as say } from './ui-metadata';
 
@@ -22,6 +22,14 @@ import { activitySummaries as say } from './ui-metadata';
  * person whenever a lead is about to be ensured.
  */
 const VERIFY_LINKS_PATCH = 'verify-links-before-write';
+
+/**
+ * krayin-call-cuts (issue 11): the round tells the Krayin steps after it what it already knows. A lead
+ * created for this round's conversations starts in their stage, and the conversation steps neither
+ * re-verify nor re-read a lead this round verified or created (docs/performance.md). Runs recorded
+ * before it pass none of this and keep their reads.
+ */
+export const CALL_CUTS_PATCH = 'krayin-call-cuts';
 
 /** What every step needs: the activities and which contact. */
 export interface StepContext {
@@ -47,7 +55,7 @@ export async function syncContact(
     conversationStarted: conversations.length > 0,
   });
   let outcome: Extract<SyncOutcome, { kind: 'synced' | 'unchanged' }>;
-  let contact: { personId: number; leadId: number | null };
+  let contact: ContactTarget;
   switch (plan.kind) {
     case 'unchanged':
       outcome = { kind: 'unchanged' };
@@ -55,9 +63,9 @@ export async function syncContact(
       state.onLinksSeen(plan.links);
       break;
     case 'sync': {
-      const synced = await writeToKrayin(ctx, plan, startedAt);
+      const { synced, leadSeen } = await writeToKrayin(ctx, plan, startedAt, conversations);
       outcome = synced;
-      contact = { personId: synced.personId, leadId: synced.leadId };
+      contact = { personId: synced.personId, leadId: synced.leadId, ...(leadSeen ? { leadSeen } : {}) };
       break;
     }
     case 'gone':
@@ -91,14 +99,20 @@ export async function syncContact(
 async function syncConversations(
   ctx: StepContext,
   state: ContactSyncState,
-  contact: { personId: number; leadId: number | null },
+  contact: ContactTarget,
   conversationIds: number[],
 ): Promise<number> {
   let synced = 0;
+  let target = contact;
   for (const conversationId of conversationIds.sort((a, b) => a - b)) {
-    const flow = await syncConversationFlow(ctx.acts, ctx.ref, conversationId, contact);
+    const flow = await syncConversationFlow(ctx.acts, ctx.ref, conversationId, target);
     if (flow.outcome === 'synced') synced++;
     if (flow.outcome === 'lead_gone') state.onLeadGone(conversationId);
+    // The next conversation knows the lead's stage only if this one left it where it was, or moved it.
+    if (target.leadSeen && (flow.stageMovedTo !== null || flow.stageChecked === false)) {
+      target = { ...target, leadSeen: { ...target.leadSeen, stageId: flow.stageMovedTo } };
+    }
+    if (flow.outcome === 'lead_gone') target = { personId: target.personId, leadId: target.leadId };
   }
   return synced;
 }
@@ -134,9 +148,15 @@ async function writeToKrayin(
   { acts, ref }: StepContext,
   plan: Extract<Plan, { kind: 'sync' }>,
   startedAt: string,
-): Promise<Extract<SyncOutcome, { kind: 'synced' }>> {
+  conversations: number[],
+): Promise<{ synced: Extract<SyncOutcome, { kind: 'synced' }>; leadSeen: LeadSeen | null }> {
   const { changed, links } = plan;
   const { contactId } = ref;
+  // Since CALL_CUTS_PATCH a lead created now starts in the stage this round's conversations call for,
+  // and what the round learns about the lead is handed to the conversation steps.
+  const cuts = patched(CALL_CUTS_PATCH);
+  const roundConversations = cuts && conversations.length > 0 ? { conversationIds: conversations } : {};
+  let leadSeen: LeadSeen | null = null;
   // Since VERIFY_LINKS_PATCH, every step that writes through a stored id verifies it first (the
   // activities check the record is still ours), so a lead about to be created makes the person (and
   // organization) be verified too, instead of trusting ids a restored Krayin may have handed out again.
@@ -163,24 +183,34 @@ async function writeToKrayin(
   if (personId === null || writePerson) {
     const person = await acts.krayin.syncPerson.executeWithOptions(
       { summary: say.syncPerson(contactId, personId, plan.lead !== null && leadId === null) },
-      [{ ...ref, identity: plan.identity, person: plan.person, organizationId, lead: plan.lead }],
+      [
+        {
+          ...ref,
+          identity: plan.identity,
+          person: plan.person,
+          organizationId,
+          lead: plan.lead,
+          ...roundConversations,
+        },
+      ],
     );
     personId = person.personId;
     leadId = person.leadId ?? leadId;
+    if (cuts && person.leadId !== null && person.leadSeen) leadSeen = person.leadSeen;
   }
 
   if (!plan.lead) leadId = links.leadId;
   else if (leadId === null) {
     const lead = plan.lead;
-    leadId = (
-      await acts.krayin.ensureLead.executeWithOptions({ summary: say.ensureLead(contactId, personId) }, [
-        { ...ref, personId, lead },
-      ])
-    ).leadId;
+    const ensured = await acts.krayin.ensureLead.executeWithOptions({ summary: say.ensureLead(contactId, personId) }, [
+      { ...ref, personId, lead, ...roundConversations },
+    ]);
+    leadId = ensured.leadId;
+    if (cuts && ensured.leadSeen) leadSeen = ensured.leadSeen;
   }
 
   await acts.store.recordSynced.executeWithOptions({ summary: say.recordSynced(contactId, personId, leadId) }, [
     { ...ref, hash: plan.hash, personId, leadId, organizationId, startedAt },
   ]);
-  return { kind: 'synced', personId, leadId, organizationId };
+  return { synced: { kind: 'synced', personId, leadId, organizationId }, leadSeen: leadId !== null ? leadSeen : null };
 }

@@ -13,6 +13,7 @@ import type { SyncOrganizationInput } from '../contracts';
 import type { KrayinActivityDeps } from '../deps';
 import { classified } from '../failures';
 import { reportLinkMismatch } from './link-mismatch';
+import { recordRefusedCreate, refusedEarlier } from './refused-create';
 
 export function organizationActivities(deps: KrayinActivityDeps) {
   const { store, connections } = deps;
@@ -58,12 +59,16 @@ async function findOrCreate(
 ): Promise<{ org: KrayinOrganization; created: boolean }> {
   const existing = await findOne(krayin, organization.name);
   if (existing) return { org: existing, created: false };
+  // A 422 an earlier attempt got is final: not sent twice (refused-create.ts).
+  const refused = refusedEarlier('POST /contacts/organizations');
+  if (refused) throw refused;
   try {
     const org = await krayin.createOrganization({ name: organization.name, attributes: organization.attributes });
     return { org, created: true };
   } catch (err) {
     const exists = err instanceof KrayinValidationError && err.isUniqueViolation();
     if (!exists && !(err instanceof KrayinAmbiguousError)) throw err;
+    if (exists) recordRefusedCreate(err);
     // The write may have happened (ambiguous) or someone else created it (unique): re-read decides.
     const again = await findOne(krayin, organization.name);
     if (again) return { org: again, created: false };

@@ -18,7 +18,8 @@ import { personInputFor, personNeedsUpdate } from '../../src/sync/person-input';
 import type { SyncPersonInput, SyncPersonResult } from '../contracts';
 import type { KrayinActivityDeps } from '../deps';
 import { classified } from '../failures';
-import { resolveLead } from './lead';
+import { newLeadTarget, resolveLead } from './lead';
+import { recordRefusedCreate, refusedEarlier } from './refused-create';
 import { reportLinkMismatch } from './link-mismatch';
 
 export function personActivities(deps: KrayinActivityDeps) {
@@ -60,9 +61,14 @@ export function personActivities(deps: KrayinActivityDeps) {
         if (existing) return updateExisting(existing);
 
         const personInput = personInputFor(input.person, null, input.organizationId, ownerId);
+        const endpoint = input.lead ? 'POST /leads' : 'POST /contacts/persons';
+        // An earlier attempt got a 422 for this create and then failed looking for what it collided
+        // with: the 422 is final, never sent twice (refused-create.ts).
+        const refused = refusedEarlier(endpoint);
+        if (refused) throw refused;
         try {
           if (input.lead) {
-            const target = await lookups.leadTarget(conn.config.sync.lead);
+            const { target, rule } = await newLeadTarget(deps, conn, connectionId, input.conversationIds ?? []);
             const lead = await krayin.createLead(leadInputFor(input.lead, target), personInput);
             const personId = lead.person?.id;
             if (personId === undefined)
@@ -70,8 +76,9 @@ export function personActivities(deps: KrayinActivityDeps) {
             await store.links.upsertContact(connectionId, contactId, { personId, leadId: lead.id });
             await rememberWritten(personId);
             await audit('person.created', { personId, viaLead: lead.id });
-            await audit('lead.created', { leadId: lead.id, personId });
-            return { personId, leadId: lead.id, created: true };
+            await audit('lead.created', { leadId: lead.id, personId, ...rule });
+            const leadSeen = { created: true, stageId: lead.lead_pipeline_stage_id ?? target.stageId };
+            return { personId, leadId: lead.id, created: true, leadSeen };
           }
           const person = await krayin.createPerson(personInput);
           await store.links.upsertContact(connectionId, contactId, { personId: person.id });
@@ -83,6 +90,7 @@ export function personActivities(deps: KrayinActivityDeps) {
           // email or phone (a concurrent create, or a case variant Krayin's search missed). Re-read.
           const exists = err instanceof KrayinValidationError && err.isUniqueViolation();
           if (!exists && !(err instanceof KrayinAmbiguousError)) throw err;
+          if (exists) recordRefusedCreate(err);
           const again = await findByIdentity(krayin, input.identity);
           if (!again) throw err;
           return updateExisting(again);
@@ -100,9 +108,9 @@ export function personActivities(deps: KrayinActivityDeps) {
           }
           await rememberWritten(person.id);
           // A lead linked to the person we dropped is used only if it is this person's too.
-          const leadId =
-            relinked && link?.leadId && input.lead ? await resolveLead(deps, conn, input, person.id, input.lead) : null;
-          return { personId: person.id, leadId, created: false };
+          if (!(relinked && link?.leadId && input.lead)) return { personId: person.id, leadId: null, created: false };
+          const lead = await resolveLead(deps, conn, input, person.id, input.lead, input.conversationIds);
+          return { personId: person.id, leadId: lead.leadId, created: false, leadSeen: lead.seen };
         }
 
         /** Hashes of the identities this person now carries for us: they recognise it after an email change. */
@@ -132,10 +140,9 @@ function contactIdentities(input: SyncPersonInput): { emails: string[]; phones: 
 
 /** Exact email first; phone only when no email matched. Oldest match wins when Krayin has duplicates. */
 async function findByIdentity(krayin: KrayinApi, identity: ContactIdentity): Promise<KrayinPerson | null> {
-  const byEmail = await krayin.findPersonsByEmail(identity.email);
-  if (byEmail.length > 0) return oldest(byEmail);
-  if (!identity.phone) return null;
-  return oldest(await krayin.findPersonsByPhone(identity.phone));
+  // One search for both where Krayin allows it (a new contact with a phone used to cost two).
+  const { byEmail, byPhone } = await krayin.findPersonsByIdentity(identity.email, identity.phone ?? null);
+  return oldest(byEmail.length > 0 ? byEmail : byPhone);
 }
 
 function oldest(people: KrayinPerson[]): KrayinPerson | null {

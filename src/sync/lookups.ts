@@ -29,6 +29,12 @@ interface Cached<T> {
   at: number;
 }
 
+/**
+ * How long reference data is trusted. A worker refreshes it on a timer before that (preload), and a
+ * miss (a stage or user created in Krayin since) reloads at once, so a long TTL costs no freshness.
+ */
+export const REFERENCE_TTL_MS = 15 * 60_000;
+
 /** A list loaded this recently is not reloaded for a miss (see listWithRefresh). */
 const MIN_RELOAD_MS = 30_000;
 
@@ -37,7 +43,7 @@ export class KrayinLookups {
 
   constructor(
     private readonly krayin: KrayinApi,
-    private readonly ttlMs = 5 * 60_000,
+    private readonly ttlMs = REFERENCE_TTL_MS,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -133,6 +139,24 @@ export class KrayinLookups {
       () => this.krayin.listUsers(),
       (users) => wanted === null || users.some((u) => u.email.toLowerCase() === wanted),
     );
+  }
+
+  /**
+   * Loads the reference data a sync of this connection needs (pipelines and stages, sources, types,
+   * users; the attribute catalog when the field map names custom attributes) into the cache, so the
+   * first contact after start pays no lookups. Called at worker start and then on a slow timer
+   * (src/runtime/connection-services.ts), always before the entries expire. Settings that name
+   * something Krayin lacks are not an error here: the sync that needs them reports them.
+   */
+  async preload(lead: LeadSettings, withAttributes: boolean): Promise<void> {
+    await this.get('pipelines', () => this.krayin.listPipelines(), true);
+    await this.get('users', () => this.krayin.listUsers(), true);
+    if (lead.source !== undefined) await this.get('sources', () => this.krayin.listSources(), true);
+    if (lead.type !== undefined) await this.get('types', () => this.krayin.listTypes(), true);
+    if (withAttributes) {
+      for (const entity of ['persons', 'organizations', 'leads'] as const)
+        await this.get(`attributes:${entity}`, () => this.krayin.listAttributes(entity), true);
+    }
   }
 
   /** Forget everything (e.g. after a connection check or a config reload). */
