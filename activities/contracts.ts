@@ -74,10 +74,17 @@ export interface SyncPersonInput extends ContactRef {
   lead: DesiredLead | null;
   /** The conversations of this round: a lead created now starts in the stage they would move it to. */
   conversationIds?: number[];
+  /**
+   * Set when `organizationId` is the stored link, not verified by this round: the person read verifies
+   * it (Krayin embeds the person's organization), else the organization is synced here first.
+   */
+  organization?: DesiredOrganization;
 }
 
 export interface SyncPersonResult {
   personId: number;
+  /** The organization the person was written with, when `organization` was given (verified or synced here). */
+  organizationId?: number | null;
   /** Set when the lead was created together with the person. */
   leadId: number | null;
   created: boolean;
@@ -242,7 +249,13 @@ export interface ConversationObservation {
   previous: ObservedConversation | null;
   observed: ObservedConversation;
   /** Connection settings the workflow needs to decide what follows. */
-  follow: { stageRules: boolean; assigneeOwner: boolean; messageActivities: boolean };
+  follow: {
+    stageRules: boolean;
+    assigneeOwner: boolean;
+    messageActivities: boolean;
+    /** The triggers the stage rules react to (absent from results recorded before the call cuts). */
+    stageTriggers?: string[];
+  };
   /** The assignee's email, when the lead owner follows the assignee and the assignee changed (else null). */
   assigneeEmail: string | null;
 }

@@ -12,6 +12,7 @@ import type { ActivityProxies } from './activity-proxies';
 import type { ParkReason, SyncOutcome } from './api';
 import type { ContactSyncState, SyncWork } from './contact-state';
 import { syncConversationFlow, type ContactTarget } from './conversation-flow';
+import { CALL_CUTS_PATCH } from './patches';
 import { planContactSync, type Plan } from './plan-step';
 import { activitySummaries as say } from './ui-metadata';
 
@@ -22,14 +23,6 @@ import { activitySummaries as say } from './ui-metadata';
  * person whenever a lead is about to be ensured.
  */
 const VERIFY_LINKS_PATCH = 'verify-links-before-write';
-
-/**
- * krayin-call-cuts (issue 11): the round tells the Krayin steps after it what it already knows. A lead
- * created for this round's conversations starts in their stage, and the conversation steps neither
- * re-verify nor re-read a lead this round verified or created (docs/performance.md). Runs recorded
- * before it pass none of this and keep their reads.
- */
-export const CALL_CUTS_PATCH = 'krayin-call-cuts';
 
 /** What every step needs: the activities and which contact. */
 export interface StepContext {
@@ -165,10 +158,14 @@ async function writeToKrayin(
   const writePerson =
     links.personId === null || changed.person || changed.organization || (verifyLinks && leadToEnsure);
 
+  // Since CALL_CUTS_PATCH a linked organization that only needs verifying is verified by the person
+  // step (through the person it reads), instead of an organization read of its own.
+  const organizationViaPerson =
+    cuts && plan.organization !== null && !changed.organization && links.organizationId !== null && writePerson;
   let organizationId: number | null = null;
   if (plan.organization) {
     organizationId =
-      changed.organization || links.organizationId === null || (verifyLinks && writePerson)
+      !organizationViaPerson && (changed.organization || links.organizationId === null || (verifyLinks && writePerson))
         ? (
             await acts.krayin.syncOrganization.executeWithOptions(
               { summary: say.syncOrganization(contactId, links.organizationId) },
@@ -191,10 +188,12 @@ async function writeToKrayin(
           organizationId,
           lead: plan.lead,
           ...roundConversations,
+          ...(organizationViaPerson && plan.organization ? { organization: plan.organization } : {}),
         },
       ],
     );
     personId = person.personId;
+    if (organizationViaPerson && person.organizationId !== undefined) organizationId = person.organizationId;
     leadId = person.leadId ?? leadId;
     if (cuts && person.leadId !== null && person.leadSeen) leadSeen = person.leadSeen;
   }

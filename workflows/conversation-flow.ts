@@ -15,6 +15,7 @@ import type { ContactRef, ConversationObservation, LeadSeen } from '../activitie
 import { decideStageMove } from '../src/rules/stage-move';
 import { detectTriggers } from '../src/rules/triggers';
 import type { ActivityProxies } from './activity-proxies';
+import { CALL_CUTS_PATCH } from './patches';
 import { activitySummaries as say } from './ui-metadata';
 
 /**
@@ -59,7 +60,11 @@ export async function syncConversationFlow(
   const { leadId } = contact;
   let stageMovedTo: number | null = null;
   let stageChecked: boolean | undefined;
-  const triggers = detectTriggers(result.previous, result.observed);
+  // Since CALL_CUTS_PATCH only triggers some rule reacts to are looked at: no stage read for the others.
+  const { stageTriggers } = result.follow;
+  const triggers = detectTriggers(result.previous, result.observed).filter(
+    (t) => stageTriggers === undefined || !patched(CALL_CUTS_PATCH) || stageTriggers.includes(t),
+  );
   if (leadId !== null && result.follow.stageRules && triggers.length > 0) {
     // A stage this round created or read is passed on: the context step then reads nothing.
     const known = leadSeen?.stageId != null ? { knownStageId: leadSeen.stageId } : {};

@@ -16,41 +16,49 @@ import { reportLinkMismatch } from './link-mismatch';
 import { recordRefusedCreate, refusedEarlier } from './refused-create';
 
 export function organizationActivities(deps: KrayinActivityDeps) {
-  const { store, connections } = deps;
   return {
     async syncOrganization({
       connectionId,
       contactId,
       organization,
     }: SyncOrganizationInput): Promise<{ organizationId: number }> {
-      return classified(async () => {
-        const { krayin } = connections.get(connectionId);
-        const linkedId = await store.links.getOrganization(connectionId, organization.nameKey);
-        if (linkedId !== null) {
-          // Verify: an organization deleted in Krayin would make every person write fail with an FK error,
-          // and one that is now another company's would attach our person to it.
-          const linked = await krayin.getOrganization(linkedId);
-          if (linked && organizationIsOurs(linked, organization.nameKey)) return { organizationId: linkedId };
-          await store.links.deleteOrganization(connectionId, organization.nameKey);
-          if (linked)
-            await reportLinkMismatch(deps, connectionId, contactId, 'organization', { organizationId: linkedId });
-          else
-            await store.audit.append({ connectionId, contactId, action: 'organization.relink', detail: { linkedId } });
-        }
-
-        const found = await findOrCreate(krayin, organization);
-        await store.links.setOrganization(connectionId, organization.nameKey, found.org.id);
-        await store.links.upsertContact(connectionId, contactId, { organizationId: found.org.id });
-        await store.audit.append({
-          connectionId,
-          contactId,
-          action: found.created ? 'organization.created' : 'organization.linked',
-          detail: { organizationId: found.org.id },
-        });
-        return { organizationId: found.org.id };
-      });
+      return classified(async () => ({
+        organizationId: await ensureOrganization(deps, connectionId, contactId, organization),
+      }));
     },
   };
+}
+
+/** The contact's organization id: the linked one verified, else found by name or created (see above). */
+export async function ensureOrganization(
+  deps: KrayinActivityDeps,
+  connectionId: string,
+  contactId: number,
+  organization: DesiredOrganization,
+): Promise<number> {
+  const { store, connections } = deps;
+  const { krayin } = connections.get(connectionId);
+  const linkedId = await store.links.getOrganization(connectionId, organization.nameKey);
+  if (linkedId !== null) {
+    // Verify: an organization deleted in Krayin would make every person write fail with an FK error,
+    // and one that is now another company's would attach our person to it.
+    const linked = await krayin.getOrganization(linkedId);
+    if (linked && organizationIsOurs(linked, organization.nameKey)) return linkedId;
+    await store.links.deleteOrganization(connectionId, organization.nameKey);
+    if (linked) await reportLinkMismatch(deps, connectionId, contactId, 'organization', { organizationId: linkedId });
+    else await store.audit.append({ connectionId, contactId, action: 'organization.relink', detail: { linkedId } });
+  }
+
+  const found = await findOrCreate(krayin, organization);
+  await store.links.setOrganization(connectionId, organization.nameKey, found.org.id);
+  await store.links.upsertContact(connectionId, contactId, { organizationId: found.org.id });
+  await store.audit.append({
+    connectionId,
+    contactId,
+    action: found.created ? 'organization.created' : 'organization.linked',
+    detail: { organizationId: found.org.id },
+  });
+  return found.org.id;
 }
 
 async function findOrCreate(

@@ -13,7 +13,13 @@ import type { KrayinApi, KrayinPerson } from '../../src/krayin/api';
 import { KrayinAmbiguousError, KrayinValidationError } from '../../src/krayin/errors';
 import type { ContactIdentity } from '../../src/mapping/types';
 import { leadInputFor } from '../../src/sync/lead-input';
-import { identityHashes, identityHashSalt, personIsOurs, type PersonEvidence } from '../../src/sync/ownership';
+import {
+  identityHashes,
+  identityHashSalt,
+  organizationIsOurs,
+  personIsOurs,
+  type PersonEvidence,
+} from '../../src/sync/ownership';
 import { personInputFor, personNeedsUpdate } from '../../src/sync/person-input';
 import type { SyncPersonInput, SyncPersonResult } from '../contracts';
 import type { KrayinActivityDeps } from '../deps';
@@ -21,6 +27,7 @@ import { classified } from '../failures';
 import { newLeadTarget, resolveLead } from './lead';
 import { recordRefusedCreate, refusedEarlier } from './refused-create';
 import { reportLinkMismatch } from './link-mismatch';
+import { ensureOrganization } from './organization';
 
 export function personActivities(deps: KrayinActivityDeps) {
   const { store, connections } = deps;
@@ -58,9 +65,18 @@ export function personActivities(deps: KrayinActivityDeps) {
         existing ??= await findByIdentity(krayin, input.identity);
 
         const ownerId = await lookups.ownerId(conn.config.sync.lead.owner);
+        // The stored organization link, unless the person just read carries exactly that organization
+        // (Krayin embeds it: a verification for free), is verified or synced before it is written.
+        let organizationId = input.organizationId;
+        if (input.organization && organizationId !== null) {
+          const embedded = existing?.organization;
+          const verified = embedded?.id === organizationId && organizationIsOurs(embedded, input.organization.nameKey);
+          if (!verified) organizationId = await ensureOrganization(deps, connectionId, contactId, input.organization);
+        }
+        const withOrganization = input.organization ? { organizationId } : {};
         if (existing) return updateExisting(existing);
 
-        const personInput = personInputFor(input.person, null, input.organizationId, ownerId);
+        const personInput = personInputFor(input.person, null, organizationId, ownerId);
         const endpoint = input.lead ? 'POST /leads' : 'POST /contacts/persons';
         // An earlier attempt got a 422 for this create and then failed looking for what it collided
         // with: the 422 is final, never sent twice (refused-create.ts).
@@ -78,13 +94,13 @@ export function personActivities(deps: KrayinActivityDeps) {
             await audit('person.created', { personId, viaLead: lead.id });
             await audit('lead.created', { leadId: lead.id, personId, ...rule });
             const leadSeen = { created: true, stageId: lead.lead_pipeline_stage_id ?? target.stageId };
-            return { personId, leadId: lead.id, created: true, leadSeen };
+            return { personId, leadId: lead.id, created: true, leadSeen, ...withOrganization };
           }
           const person = await krayin.createPerson(personInput);
           await store.links.upsertContact(connectionId, contactId, { personId: person.id });
           await rememberWritten(person.id);
           await audit('person.created', { personId: person.id });
-          return { personId: person.id, leadId: null, created: true };
+          return { personId: person.id, leadId: null, created: true, ...withOrganization };
         } catch (err) {
           // Ambiguous: the write may have happened. Unique violation: the person exists under that
           // email or phone (a concurrent create, or a case variant Krayin's search missed). Re-read.
@@ -101,16 +117,17 @@ export function personActivities(deps: KrayinActivityDeps) {
             await store.links.upsertContact(connectionId, contactId, { personId: person.id });
             await audit('person.linked', { personId: person.id });
           }
-          const update = personInputFor(input.person, person, input.organizationId, ownerId);
+          const update = personInputFor(input.person, person, organizationId, ownerId);
           if (personNeedsUpdate(person, update)) {
             await krayin.updatePerson(person.id, update);
             await audit('person.updated', { personId: person.id });
           }
           await rememberWritten(person.id);
           // A lead linked to the person we dropped is used only if it is this person's too.
-          if (!(relinked && link?.leadId && input.lead)) return { personId: person.id, leadId: null, created: false };
+          if (!(relinked && link?.leadId && input.lead))
+            return { personId: person.id, leadId: null, created: false, ...withOrganization };
           const lead = await resolveLead(deps, conn, input, person.id, input.lead, input.conversationIds);
-          return { personId: person.id, leadId: lead.leadId, created: false, leadSeen: lead.seen };
+          return { personId: person.id, leadId: lead.leadId, created: false, leadSeen: lead.seen, ...withOrganization };
         }
 
         /** Hashes of the identities this person now carries for us: they recognise it after an email change. */
