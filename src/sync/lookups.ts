@@ -40,6 +40,8 @@ const MIN_RELOAD_MS = 30_000;
 
 export class KrayinLookups {
   private readonly cache = new Map<string, Cached<unknown>>();
+  /** When each list was last reloaded because something was missing from it (see listWithRefresh). */
+  private readonly missReloadAt = new Map<string, number>();
 
   constructor(
     private readonly krayin: KrayinApi,
@@ -101,6 +103,20 @@ export class KrayinLookups {
     const pipelines = await this.pipelinesIncluding(stageId);
     const stage = pipelines.flatMap((p) => p.stages).find((s) => s.id === stageId);
     return !stage || (stage.code !== 'won' && stage.code !== 'lost');
+  }
+
+  /**
+   * The catalog, reloaded first when an entity lacks one of the `wanted` codes (an attribute created in
+   * Krayin since it was loaded), at most once per MIN_RELOAD_MS for a code Krayin really lacks.
+   */
+  async attributeCatalogIncluding(wanted: Record<keyof AttributeCatalog, string[]>): Promise<AttributeCatalog> {
+    const load = async (entity: keyof AttributeCatalog) =>
+      this.listWithRefresh(
+        `attributes:${entity}`,
+        () => this.krayin.listAttributes(entity),
+        (attributes) => wanted[entity].every((code) => attributes.some((a) => a.code === code)),
+      );
+    return { persons: await load('persons'), organizations: await load('organizations'), leads: await load('leads') };
   }
 
   async attributeCatalog(): Promise<AttributeCatalog> {
@@ -218,8 +234,11 @@ export class KrayinLookups {
   private async listWithRefresh<T>(key: string, load: () => Promise<T>, complete: (v: T) => boolean): Promise<T> {
     const cached = await this.get(key, load);
     if (complete(cached)) return cached;
-    const loadedAt = (this.cache.get(key) as Cached<T> | undefined)?.at ?? 0;
-    if (this.now() - loadedAt < MIN_RELOAD_MS) return cached;
+    // Only reloads made for a miss count here: a list just preloaded at start (or on the timer) may
+    // already lack something created in Krayin since, and its first miss must reload.
+    const reloadedAt = this.missReloadAt.get(key) ?? 0;
+    if (this.now() - reloadedAt < MIN_RELOAD_MS) return cached;
+    this.missReloadAt.set(key, this.now());
     return this.get(key, load, true);
   }
 
