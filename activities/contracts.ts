@@ -72,18 +72,48 @@ export interface SyncPersonInput extends ContactRef {
   organizationId: number | null;
   /** When set and the person is new, the person is created inside the lead create (one call for both). */
   lead: DesiredLead | null;
+  /** The conversations of this round: a lead created now starts in the stage they would move it to. */
+  conversationIds?: number[];
+  /**
+   * Set when `organizationId` is the stored link, not verified by this round: the person read verifies
+   * it (Krayin embeds the person's organization), else the organization is synced here first.
+   */
+  organization?: DesiredOrganization;
 }
 
 export interface SyncPersonResult {
   personId: number;
+  /** The organization the person was written with, when `organization` was given (verified or synced here). */
+  organizationId?: number | null;
   /** Set when the lead was created together with the person. */
   leadId: number | null;
   created: boolean;
+  /** What this round learnt about `leadId` (absent from results recorded before the call cuts). */
+  leadSeen?: LeadSeen;
 }
 
 export interface EnsureLeadInput extends ContactRef {
   personId: number;
   lead: DesiredLead;
+  /** The conversations of this round: a lead created now starts in the stage they would move it to. */
+  conversationIds?: number[];
+}
+
+export interface EnsureLeadResult {
+  leadId: number;
+  leadSeen?: LeadSeen;
+}
+
+/**
+ * What a sync round already knows about the contact's lead, so the conversation steps after it do not
+ * read Krayin again for it: the lead was verified (read and found the contact's) or created by us
+ * moments ago.
+ */
+export interface LeadSeen {
+  /** Created by this round: its timeline cannot hold anything of ours yet. */
+  created: boolean;
+  /** Its stage as this round created or read it. */
+  stageId: number | null;
 }
 
 /** When the sync began (workflow time, ISO), for the sync-duration metric. */
@@ -148,6 +178,8 @@ export type SyncConversationResult =
 
 export interface LeadStageContext {
   currentStageId: number | null;
+  /** The lead was read now and is the contact's (or its stage is known from this round): move without re-reading. */
+  checked?: boolean;
   pipelines: import('../src/krayin/api').KrayinPipeline[];
   rules: import('../src/rules/stage-move').StageRuleLike[];
 }
@@ -156,6 +188,11 @@ export interface MoveLeadStageInput extends ContactRef {
   leadId: number;
   stageId: number;
   fromStageId: number | null;
+  /**
+   * `fromStageId` was read (and the lead found the contact's) by leadStageContext a moment ago, or set
+   * by our own create: the move does not read the lead again. Absent: read and check first.
+   */
+  checked?: boolean;
   /** Why (for the audit trail): the trigger and the rule index. */
   trigger: string;
   ruleIndex: number;
@@ -212,7 +249,13 @@ export interface ConversationObservation {
   previous: ObservedConversation | null;
   observed: ObservedConversation;
   /** Connection settings the workflow needs to decide what follows. */
-  follow: { stageRules: boolean; assigneeOwner: boolean; messageActivities: boolean };
+  follow: {
+    stageRules: boolean;
+    assigneeOwner: boolean;
+    messageActivities: boolean;
+    /** The triggers the stage rules react to (absent from results recorded before the call cuts). */
+    stageTriggers?: string[];
+  };
   /** The assignee's email, when the lead owner follows the assignee and the assignee changed (else null). */
   assigneeEmail: string | null;
 }
@@ -221,6 +264,8 @@ export interface WriteConversationInput extends SyncConversationInput {
   activity: ActivityBody;
   hash: string;
   contactHashes: string[];
+  /** This round verified or created `leadId`: no second check before writing to it. */
+  leadSeen?: LeadSeen;
 }
 
 export type WriteConversationResult = { kind: 'lead_gone' } | { kind: 'written'; activityId: number };

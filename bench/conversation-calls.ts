@@ -19,9 +19,14 @@ import { startDevServer } from '../src/dev/temporal-dev-server';
 import { conversationWebhook } from '../test/chaos/helpers/chaos';
 import { startHarness, type Harness } from '../test/helpers/harness';
 import type { ContactInput } from '../test/helpers/webhooks';
+import { saveResult } from './save-result';
 
 const { values } = parseArgs({
-  options: { conversations: { type: 'string', default: '20' }, messages: { type: 'string', default: '2000' } },
+  options: {
+    conversations: { type: 'string', default: '20' },
+    messages: { type: 'string', default: '2000' },
+    label: { type: 'string' },
+  },
 });
 const N = Number(values.conversations);
 const LONG = Number(values.messages);
@@ -105,14 +110,50 @@ async function main(): Promise<void> {
     for (const [name, samples] of Object.entries(steps))
       console.log(`- ${name}: ${samples[0]!.krayinCalls.join(', ')}`);
 
-    await longTranscript(h);
+    const long = await longTranscript(h);
+    saveResult(
+      'conversation-calls',
+      {
+        conversations: N,
+        debounceMs: 200,
+        steps: Object.fromEntries(
+          Object.entries(steps).map(([name, samples]) => {
+            const calls = samples.map((s) => s.krayin);
+            return [
+              name,
+              {
+                krayinCalls: { min: Math.min(...calls), mean: mean(calls), max: Math.max(...calls) },
+                firstSampleCalls: samples[0]!.krayinCalls,
+                chatwootCallsMean: mean(samples.map((s) => s.chatwoot)),
+                syncedMs: {
+                  p50: Number(
+                    pct(
+                      samples.map((s) => s.syncedMs),
+                      50,
+                    ),
+                  ),
+                  p95: Number(
+                    pct(
+                      samples.map((s) => s.syncedMs),
+                      95,
+                    ),
+                  ),
+                },
+              },
+            ];
+          }),
+        ),
+        longTranscript: long,
+      },
+      values.label,
+    );
   } finally {
     await h.close();
     await dev.stop();
   }
 }
 
-async function longTranscript(h: Harness): Promise<void> {
+async function longTranscript(h: Harness): Promise<Record<string, unknown>> {
   const contactId = 39_999;
   const conversationId = 49_999;
   await syncContact(h, contactId);
@@ -156,6 +197,15 @@ async function longTranscript(h: Harness): Promise<void> {
   console.log(
     `| process RSS / heap before -> peak | ${mb(before.rss)} -> ${mb(peakRss)} MiB / ${mb(before.heapUsed)} -> ${mb(peakHeap)} MiB |`,
   );
+  return {
+    messages: LONG,
+    chatwootPages: pages.length,
+    krayinCalls: sample.krayin,
+    krayinWrites: sample.krayinWrites,
+    commentBytes: Buffer.byteLength(comment, 'utf8'),
+    syncedMs: Math.round(sample.syncedMs),
+    peakRssMiB: Number(mb(peakRss)),
+  };
 }
 
 async function syncContact(h: Harness, id: number): Promise<void> {

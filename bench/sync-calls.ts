@@ -15,13 +15,18 @@ import { ensureTemporalBinary } from '../src/dev/temporal-binary';
 import { startDevServer } from '../src/dev/temporal-dev-server';
 import { startHarness, type Harness } from '../test/helpers/harness';
 import type { ContactInput } from '../test/helpers/webhooks';
+import { routeOf, saveResult } from './save-result';
 
-const { values } = parseArgs({ options: { contacts: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: { contacts: { type: 'string', default: '20' }, label: { type: 'string' } },
+});
 const N = Number(values.contacts);
 
 interface Sample {
   calls: number;
   lookups: number;
+  /** Every Krayin call of the sync ("METHOD /path", ids as {id}), reference lookups included. */
+  routes: string[];
   answerMs: number;
   syncedMs: number;
 }
@@ -69,6 +74,58 @@ async function main(): Promise<void> {
         `| ${name} | ${Math.min(...calls)} / ${mean(calls).toFixed(2)} / ${Math.max(...calls)} | ${sum(samples.map((s) => s.lookups))} | ${pct(answer, 50)} / ${pct(answer, 95)} | ${pct(synced, 50)} / ${pct(synced, 95)} |`,
       );
     }
+    console.log('\nKrayin calls of the first sample of each scenario (reference lookups included):\n');
+    for (const [name, samples] of Object.entries(results))
+      console.log(`- ${name}: ${samples[0]!.routes.join(', ') || 'none'}`);
+    saveResult(
+      'sync-calls',
+      {
+        contacts: N,
+        debounceMs: 200,
+        scenarios: Object.fromEntries(
+          Object.entries(results).map(([name, samples]) => {
+            const calls = samples.map((s) => s.calls);
+            return [
+              name,
+              {
+                calls: { min: Math.min(...calls), mean: mean(calls), max: Math.max(...calls) },
+                referenceLookups: sum(samples.map((s) => s.lookups)),
+                firstSampleCalls: samples[0]!.routes,
+                answerMs: {
+                  p50: Number(
+                    pct(
+                      samples.map((s) => s.answerMs),
+                      50,
+                    ),
+                  ),
+                  p95: Number(
+                    pct(
+                      samples.map((s) => s.answerMs),
+                      95,
+                    ),
+                  ),
+                },
+                syncedMs: {
+                  p50: Number(
+                    pct(
+                      samples.map((s) => s.syncedMs),
+                      50,
+                    ),
+                  ),
+                  p95: Number(
+                    pct(
+                      samples.map((s) => s.syncedMs),
+                      95,
+                    ),
+                  ),
+                },
+              },
+            ];
+          }),
+        ),
+      },
+      values.label,
+    );
   } finally {
     await h.close();
     await dev.stop();
@@ -90,7 +147,7 @@ async function measure(
   const syncedMs = performance.now() - t0;
   const calls = h.krayinCalls();
   const lookups = calls.filter((c) => c.path.startsWith('/settings/')).length;
-  return { calls: calls.length - lookups, lookups, answerMs, syncedMs };
+  return { calls: calls.length - lookups, lookups, routes: calls.map(routeOf), answerMs, syncedMs };
 }
 
 function contact(id: number, extra: Partial<ContactInput> = {}): ContactInput {

@@ -7,11 +7,12 @@
  * Workflow code (deterministic): every step is an activity; the decisions between them are plain code.
  */
 import { patched } from '@temporalio/workflow';
-import type { ContactRef } from '../activities/contracts';
+import type { ContactRef, LeadSeen } from '../activities/contracts';
 import type { ActivityProxies } from './activity-proxies';
 import type { ParkReason, SyncOutcome } from './api';
 import type { ContactSyncState, SyncWork } from './contact-state';
-import { syncConversationFlow } from './conversation-flow';
+import { syncConversationFlow, type ContactTarget } from './conversation-flow';
+import { CALL_CUTS_PATCH } from './patches';
 import { planContactSync, type Plan } from './plan-step';
 import { activitySummaries as say } from './ui-metadata';
 
@@ -52,7 +53,7 @@ export async function syncContact(
     conversationStarted: conversations.length > 0,
   });
   let outcome: Extract<SyncOutcome, { kind: 'synced' | 'unchanged' }>;
-  let contact: { personId: number; leadId: number | null };
+  let contact: ContactTarget;
   switch (plan.kind) {
     case 'unchanged':
       outcome = { kind: 'unchanged' };
@@ -60,9 +61,9 @@ export async function syncContact(
       state.onLinksSeen(plan.links);
       break;
     case 'sync': {
-      const synced = await writeToKrayin(ctx, plan, startedAt);
+      const { synced, leadSeen } = await writeToKrayin(ctx, plan, startedAt, conversations);
       outcome = synced;
-      contact = { personId: synced.personId, leadId: synced.leadId };
+      contact = { personId: synced.personId, leadId: synced.leadId, ...(leadSeen ? { leadSeen } : {}) };
       break;
     }
     case 'gone': {
@@ -145,14 +146,20 @@ async function handleGone({ acts, ref }: StepContext): Promise<{
 async function syncConversations(
   ctx: StepContext,
   state: ContactSyncState,
-  contact: { personId: number; leadId: number | null },
+  contact: ContactTarget,
   conversationIds: number[],
 ): Promise<number> {
   let synced = 0;
+  let target = contact;
   for (const conversationId of conversationIds.sort((a, b) => a - b)) {
-    const flow = await syncConversationFlow(ctx.acts, ctx.ref, conversationId, contact);
+    const flow = await syncConversationFlow(ctx.acts, ctx.ref, conversationId, target);
     if (flow.outcome === 'synced') synced++;
     if (flow.outcome === 'lead_gone') state.onLeadGone(conversationId);
+    // The next conversation knows the lead's stage only if this one left it where it was, or moved it.
+    if (target.leadSeen && (flow.stageMovedTo !== null || flow.stageChecked === false)) {
+      target = { ...target, leadSeen: { ...target.leadSeen, stageId: flow.stageMovedTo } };
+    }
+    if (flow.outcome === 'lead_gone') target = { personId: target.personId, leadId: target.leadId };
   }
   return synced;
 }
@@ -188,9 +195,15 @@ async function writeToKrayin(
   { acts, ref }: StepContext,
   plan: Extract<Plan, { kind: 'sync' }>,
   startedAt: string,
-): Promise<Extract<SyncOutcome, { kind: 'synced' }>> {
+  conversations: number[],
+): Promise<{ synced: Extract<SyncOutcome, { kind: 'synced' }>; leadSeen: LeadSeen | null }> {
   const { changed, links } = plan;
   const { contactId } = ref;
+  // Since CALL_CUTS_PATCH a lead created now starts in the stage this round's conversations call for,
+  // and what the round learns about the lead is handed to the conversation steps.
+  const cuts = patched(CALL_CUTS_PATCH);
+  const roundConversations = cuts && conversations.length > 0 ? { conversationIds: conversations } : {};
+  let leadSeen: LeadSeen | null = null;
   // Since VERIFY_LINKS_PATCH, every step that writes through a stored id verifies it first (the
   // activities check the record is still ours), so a lead about to be created makes the person (and
   // organization) be verified too, instead of trusting ids a restored Krayin may have handed out again.
@@ -199,10 +212,14 @@ async function writeToKrayin(
   const writePerson =
     links.personId === null || changed.person || changed.organization || (verifyLinks && leadToEnsure);
 
+  // Since CALL_CUTS_PATCH a linked organization that only needs verifying is verified by the person
+  // step (through the person it reads), instead of an organization read of its own.
+  const organizationViaPerson =
+    cuts && plan.organization !== null && !changed.organization && links.organizationId !== null && writePerson;
   let organizationId: number | null = null;
   if (plan.organization) {
     organizationId =
-      changed.organization || links.organizationId === null || (verifyLinks && writePerson)
+      !organizationViaPerson && (changed.organization || links.organizationId === null || (verifyLinks && writePerson))
         ? (
             await acts.krayin.syncOrganization.executeWithOptions(
               { summary: say.syncOrganization(contactId, links.organizationId) },
@@ -217,24 +234,36 @@ async function writeToKrayin(
   if (personId === null || writePerson) {
     const person = await acts.krayin.syncPerson.executeWithOptions(
       { summary: say.syncPerson(contactId, personId, plan.lead !== null && leadId === null) },
-      [{ ...ref, identity: plan.identity, person: plan.person, organizationId, lead: plan.lead }],
+      [
+        {
+          ...ref,
+          identity: plan.identity,
+          person: plan.person,
+          organizationId,
+          lead: plan.lead,
+          ...roundConversations,
+          ...(organizationViaPerson && plan.organization ? { organization: plan.organization } : {}),
+        },
+      ],
     );
     personId = person.personId;
+    if (organizationViaPerson && person.organizationId !== undefined) organizationId = person.organizationId;
     leadId = person.leadId ?? leadId;
+    if (cuts && person.leadId !== null && person.leadSeen) leadSeen = person.leadSeen;
   }
 
   if (!plan.lead) leadId = links.leadId;
   else if (leadId === null) {
     const lead = plan.lead;
-    leadId = (
-      await acts.krayin.ensureLead.executeWithOptions({ summary: say.ensureLead(contactId, personId) }, [
-        { ...ref, personId, lead },
-      ])
-    ).leadId;
+    const ensured = await acts.krayin.ensureLead.executeWithOptions({ summary: say.ensureLead(contactId, personId) }, [
+      { ...ref, personId, lead, ...roundConversations },
+    ]);
+    leadId = ensured.leadId;
+    if (cuts && ensured.leadSeen) leadSeen = ensured.leadSeen;
   }
 
   await acts.store.recordSynced.executeWithOptions({ summary: say.recordSynced(contactId, personId, leadId) }, [
     { ...ref, hash: plan.hash, personId, leadId, organizationId, startedAt },
   ]);
-  return { kind: 'synced', personId, leadId, organizationId };
+  return { synced: { kind: 'synced', personId, leadId, organizationId }, leadSeen: leadId !== null ? leadSeen : null };
 }

@@ -11,10 +11,11 @@
  * main queue, Krayin written on the connection's rate-limited Krayin queue.
  */
 import { patched } from '@temporalio/workflow';
-import type { ContactRef, ConversationObservation } from '../activities/contracts';
+import type { ContactRef, ConversationObservation, LeadSeen } from '../activities/contracts';
 import { decideStageMove } from '../src/rules/stage-move';
 import { detectTriggers } from '../src/rules/triggers';
 import type { ActivityProxies } from './activity-proxies';
+import { CALL_CUTS_PATCH } from './patches';
 import { activitySummaries as say } from './ui-metadata';
 
 /**
@@ -28,6 +29,16 @@ export interface ConversationFlowResult {
   conversationId: number;
   outcome: 'synced' | 'unchanged' | 'gone' | 'moved' | 'lead_gone';
   stageMovedTo: number | null;
+  /** False when the stage step ran without knowing the lead's stage afterwards (a move that did not happen). */
+  stageChecked?: boolean;
+}
+
+/** The contact's person and lead as the sync round left them, and what the round knows of the lead. */
+export interface ContactTarget {
+  personId: number;
+  leadId: number | null;
+  /** Set (since CALL_CUTS_PATCH) when this round verified or created the lead (contact-steps.ts). */
+  leadSeen?: LeadSeen;
 }
 
 type Contact = { personId: number; leadId: number | null };
@@ -36,21 +47,30 @@ export async function syncConversationFlow(
   acts: ActivityProxies,
   ref: ContactRef,
   conversationId: number,
-  contact: Contact,
+  target: ContactTarget,
 ): Promise<ConversationFlowResult> {
   const conv = { ...ref, conversationId };
+  const contact: Contact = { personId: target.personId, leadId: target.leadId };
+  const { leadSeen } = target;
   const split = patched(CONVERSATION_SPLIT_PATCH);
-  const seen = split ? await readThenWrite(acts, conv, contact) : await legacySync(acts, conv, contact);
+  const seen = split ? await readThenWrite(acts, conv, contact, leadSeen) : await legacySync(acts, conv, contact);
   if (seen.kind !== 'seen') return { conversationId, outcome: seen.kind, stageMovedTo: null };
   const { observation: result } = seen;
 
   const { leadId } = contact;
   let stageMovedTo: number | null = null;
-  const triggers = detectTriggers(result.previous, result.observed);
+  let stageChecked: boolean | undefined;
+  // Since CALL_CUTS_PATCH only triggers some rule reacts to are looked at: no stage read for the others.
+  const { stageTriggers } = result.follow;
+  const triggers = detectTriggers(result.previous, result.observed).filter(
+    (t) => stageTriggers === undefined || !patched(CALL_CUTS_PATCH) || stageTriggers.includes(t),
+  );
   if (leadId !== null && result.follow.stageRules && triggers.length > 0) {
+    // A stage this round created or read is passed on: the context step then reads nothing.
+    const known = leadSeen?.stageId != null ? { knownStageId: leadSeen.stageId } : {};
     const lead = await acts.krayin.leadStageContext.executeWithOptions(
       { summary: say.leadStageContext(leadId, triggers) },
-      [{ ...ref, leadId }],
+      [{ ...ref, leadId, ...known }],
     );
     const move = decideStageMove({
       currentStageId: lead.currentStageId,
@@ -69,10 +89,12 @@ export async function syncConversationFlow(
             fromStageId: lead.currentStageId,
             trigger: move.trigger,
             ruleIndex: move.ruleIndex,
+            ...(lead.checked ? { checked: true } : {}),
           },
         ],
       );
       if (moved) stageMovedTo = move.stageId;
+      else stageChecked = false;
     }
   }
 
@@ -98,7 +120,12 @@ export async function syncConversationFlow(
   await acts.store.recordConversation.executeWithOptions({ summary: say.recordConversation(conversationId) }, [
     { ...conv, observed: result.observed },
   ]);
-  return { conversationId, outcome: seen.written ? 'synced' : 'unchanged', stageMovedTo };
+  return {
+    conversationId,
+    outcome: seen.written ? 'synced' : 'unchanged',
+    stageMovedTo,
+    ...(stageChecked === undefined ? {} : { stageChecked }),
+  };
 }
 
 type Seen =
@@ -107,7 +134,12 @@ type Seen =
 type ConversationRefOf = ContactRef & { conversationId: number };
 
 /** Chatwoot read on the main queue; the Krayin write (only when the content changed) on the Krayin queue. */
-async function readThenWrite(acts: ActivityProxies, conv: ConversationRefOf, contact: Contact): Promise<Seen> {
+async function readThenWrite(
+  acts: ActivityProxies,
+  conv: ConversationRefOf,
+  contact: Contact,
+  leadSeen: LeadSeen | undefined,
+): Promise<Seen> {
   const read = await acts.chatwoot.readConversation.executeWithOptions(
     { summary: say.readConversation(conv.conversationId) },
     [{ ...conv, ...contact }],
@@ -118,7 +150,16 @@ async function readThenWrite(acts: ActivityProxies, conv: ConversationRefOf, con
   if (read.kind === 'unchanged') return { kind: 'seen', observation, written: false };
   const write = await acts.krayin.writeConversation.executeWithOptions(
     { summary: say.writeConversation(conv.conversationId, contact.leadId, contact.personId) },
-    [{ ...conv, ...contact, activity: read.activity, hash: read.hash, contactHashes: read.contactHashes }],
+    [
+      {
+        ...conv,
+        ...contact,
+        activity: read.activity,
+        hash: read.hash,
+        contactHashes: read.contactHashes,
+        ...(leadSeen && contact.leadId !== null ? { leadSeen } : {}),
+      },
+    ],
   );
   if (write.kind === 'lead_gone') return { kind: 'lead_gone' };
   return { kind: 'seen', observation, written: true };

@@ -158,11 +158,18 @@ export const NON_RETRYABLE: FailureTypeName[] = (Object.keys(FAILURES) as Failur
  * table's `delay`) overrides the backoff for that attempt.
  */
 
-/** Krayin writes and reads: back off up to 2 minutes between attempts while Krayin is down. */
+/**
+ * Krayin writes and reads: back off up to 10 s between attempts while Krayin is down. Short on purpose:
+ * failed attempts cost nothing against Krayin's rate limit (a refused connection, a 503 or a 429 never
+ * reached its throttle, and the budget gives their slots back), so the only cost of trying again is
+ * the work itself, while a long interval left syncs sleeping for up to that long after Krayin was back
+ * (81 s to recover from a 20 s outage with 2 minutes; docs/performance.md "Recovery after an outage").
+ * A throttled call waits for Krayin's window instead (the failure's own delay, FAILURES above).
+ */
 export const KRAYIN_RETRY: RetryPolicy = {
   initialInterval: '1s',
   backoffCoefficient: 2,
-  maximumInterval: '2m',
+  maximumInterval: '10s',
   nonRetryableErrorTypes: NON_RETRYABLE,
 };
 

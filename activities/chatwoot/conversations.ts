@@ -47,6 +47,7 @@ export function chatwootConversationActivities({ store, connections }: ChatwootA
         const observed = observedStateOf(snapshot) as ObservedConversation;
         const follow = {
           stageRules: conn.config.sync.stageRules.length > 0,
+          stageTriggers: [...new Set(conn.config.sync.stageRules.map((r) => r.on))],
           assigneeOwner: conn.config.sync.assigneeOwner,
           messageActivities: settings.messageActivities,
         };

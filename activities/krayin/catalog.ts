@@ -15,8 +15,12 @@ export function catalogActivities({ connections }: KrayinActivityDeps) {
     async fieldMapCatalog({ connectionId }: { connectionId: string }): Promise<AttributeCatalog> {
       return classified(async () => {
         const conn = connections.get(connectionId);
-        const catalog = await conn.lookups.attributeCatalog();
         const fieldMap = conn.config.sync.fieldMap;
+        const wanted: Record<keyof AttributeCatalog, string[]> = { persons: [], organizations: [], leads: [] };
+        for (const section of MAP_SECTIONS)
+          wanted[SECTION_ENTITY[section]].push(...customAttributeCodes(fieldMap, section));
+        // Preloaded at worker start: an attribute created in Krayin since then is a miss that reloads.
+        const catalog = await conn.lookups.attributeCatalogIncluding(wanted);
         const used: AttributeCatalog = { persons: [], organizations: [], leads: [] };
         for (const section of MAP_SECTIONS) {
           const entity = SECTION_ENTITY[section];

@@ -45,7 +45,10 @@ export function krayinConversationActivities(deps: KrayinActivityDeps) {
         // Linking an activity to a lead deleted in Krayin inserts the activity and then fails
         // (src/krayin/README.md §10): every retry would leave another one. And a lead or person whose id now
         // names someone else's record (Krayin restored) must not get our conversation. Check first.
+        // A lead this round verified or created (input.leadSeen) is not checked a second time.
+        const leadChecked = input.leadSeen !== undefined && leadId !== null;
         const targetGone = async () =>
+          !leadChecked &&
           !(await conversationTargetUsable(
             deps,
             conn,
@@ -67,7 +70,12 @@ export function krayinConversationActivities(deps: KrayinActivityDeps) {
         }
         if (activityId === null) {
           if (await targetGone()) return { kind: 'lead_gone' };
-          const found = await findOnTimeline(krayin, leadId, personId, marker);
+          // A lead created by this round holds nothing of ours yet, and a conversation the store never
+          // linked had no activity written by us: only a retry (an earlier attempt may have created it
+          // before it could record it) has to look for our marker first.
+          const nothingToFind =
+            input.leadSeen?.created === true && link?.activityId == null && Context.current().info.attempt === 1;
+          const found = nothingToFind ? null : await findOnTimeline(krayin, leadId, personId, marker);
           if (found) {
             // Found on the person's timeline only: attach it to the lead as well (Krayin adds links, never removes).
             const attach = leadId !== null && !found.onLead ? target : {};
@@ -135,14 +143,32 @@ export function krayinConversationActivities(deps: KrayinActivityDeps) {
       });
     },
 
-    async leadStageContext({ connectionId, leadId }: ContactRef & { leadId: number }): Promise<LeadStageContext> {
+    /**
+     * The lead's stage and what the rules need. One read, which also verifies the lead is still the
+     * contact's (so the move after it need not read again), unless this round created or read the
+     * lead already and passes its stage (`knownStageId`).
+     */
+    async leadStageContext({
+      connectionId,
+      contactId,
+      leadId,
+      knownStageId,
+    }: ContactRef & { leadId: number; knownStageId?: number }): Promise<LeadStageContext> {
       return classified(async () => {
         const conn = connections.get(connectionId);
+        const rules = conn.config.sync.stageRules;
+        if (knownStageId !== undefined) {
+          const pipelines = await conn.lookups.pipelinesIncluding(knownStageId);
+          return { currentStageId: knownStageId, pipelines, rules, checked: true };
+        }
         const lead = await conn.krayin.getLead(leadId);
+        const ours = lead !== null && (await leadWritable(deps, { connectionId, contactId }, lead));
+        const currentStageId = ours ? lead.lead_pipeline_stage_id : null;
         return {
-          currentStageId: lead?.lead_pipeline_stage_id ?? null,
-          pipelines: await conn.lookups.pipelinesIncluding(lead?.lead_pipeline_stage_id ?? null),
-          rules: conn.config.sync.stageRules,
+          currentStageId,
+          pipelines: await conn.lookups.pipelinesIncluding(currentStageId),
+          rules,
+          checked: ours,
         };
       });
     },
@@ -152,14 +178,25 @@ export function krayinConversationActivities(deps: KrayinActivityDeps) {
       const { connectionId, contactId, leadId, stageId, fromStageId, trigger, ruleIndex } = input;
       return classified(async () => {
         const { krayin } = connections.get(connectionId);
-        const lead = await krayin.getLead(leadId);
-        // Decided on the stage we read a moment ago: if someone moved the lead since, their move wins.
-        if (!lead || (lead.lead_pipeline_stage_id !== fromStageId && lead.lead_pipeline_stage_id !== stageId)) {
-          return { moved: false };
+        // `checked`: leadStageContext read the stage and verified the lead a moment ago (or this round
+        // created it there); reading again would only narrow, not close, the window in which sales
+        // could move it (Krayin has no conditional update). Unchecked (runs before the call cuts): read.
+        if (!input.checked) {
+          const lead = await krayin.getLead(leadId);
+          // Decided on the stage we read a moment ago: if someone moved the lead since, their move wins.
+          if (!lead || (lead.lead_pipeline_stage_id !== fromStageId && lead.lead_pipeline_stage_id !== stageId)) {
+            return { moved: false };
+          }
+          if (lead.lead_pipeline_stage_id === stageId) return { moved: false };
+          if (!(await leadWritable(deps, { connectionId, contactId }, lead))) return { moved: false };
         }
-        if (lead.lead_pipeline_stage_id === stageId) return { moved: false };
-        if (!(await leadWritable(deps, { connectionId, contactId }, lead))) return { moved: false };
-        await krayin.moveLeadStage(leadId, stageId);
+        try {
+          await krayin.moveLeadStage(leadId, stageId);
+        } catch (err) {
+          // Deleted since (or its pipeline changed, so the stage is not one of its pipeline's): no move.
+          if (err instanceof KrayinNotFoundError) return { moved: false };
+          throw err;
+        }
         await store.audit.append({
           connectionId,
           contactId,

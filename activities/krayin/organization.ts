@@ -13,43 +13,52 @@ import type { SyncOrganizationInput } from '../contracts';
 import type { KrayinActivityDeps } from '../deps';
 import { classified } from '../failures';
 import { reportLinkMismatch } from './link-mismatch';
+import { recordRefusedCreate, refusedEarlier } from './refused-create';
 
 export function organizationActivities(deps: KrayinActivityDeps) {
-  const { store, connections } = deps;
   return {
     async syncOrganization({
       connectionId,
       contactId,
       organization,
     }: SyncOrganizationInput): Promise<{ organizationId: number }> {
-      return classified(async () => {
-        const { krayin } = connections.get(connectionId);
-        const linkedId = await store.links.getOrganization(connectionId, organization.nameKey);
-        if (linkedId !== null) {
-          // Verify: an organization deleted in Krayin would make every person write fail with an FK error,
-          // and one that is now another company's would attach our person to it.
-          const linked = await krayin.getOrganization(linkedId);
-          if (linked && organizationIsOurs(linked, organization.nameKey)) return { organizationId: linkedId };
-          await store.links.deleteOrganization(connectionId, organization.nameKey);
-          if (linked)
-            await reportLinkMismatch(deps, connectionId, contactId, 'organization', { organizationId: linkedId });
-          else
-            await store.audit.append({ connectionId, contactId, action: 'organization.relink', detail: { linkedId } });
-        }
-
-        const found = await findOrCreate(krayin, organization);
-        await store.links.setOrganization(connectionId, organization.nameKey, found.org.id);
-        await store.links.upsertContact(connectionId, contactId, { organizationId: found.org.id });
-        await store.audit.append({
-          connectionId,
-          contactId,
-          action: found.created ? 'organization.created' : 'organization.linked',
-          detail: { organizationId: found.org.id },
-        });
-        return { organizationId: found.org.id };
-      });
+      return classified(async () => ({
+        organizationId: await ensureOrganization(deps, connectionId, contactId, organization),
+      }));
     },
   };
+}
+
+/** The contact's organization id: the linked one verified, else found by name or created (see above). */
+export async function ensureOrganization(
+  deps: KrayinActivityDeps,
+  connectionId: string,
+  contactId: number,
+  organization: DesiredOrganization,
+): Promise<number> {
+  const { store, connections } = deps;
+  const { krayin } = connections.get(connectionId);
+  const linkedId = await store.links.getOrganization(connectionId, organization.nameKey);
+  if (linkedId !== null) {
+    // Verify: an organization deleted in Krayin would make every person write fail with an FK error,
+    // and one that is now another company's would attach our person to it.
+    const linked = await krayin.getOrganization(linkedId);
+    if (linked && organizationIsOurs(linked, organization.nameKey)) return linkedId;
+    await store.links.deleteOrganization(connectionId, organization.nameKey);
+    if (linked) await reportLinkMismatch(deps, connectionId, contactId, 'organization', { organizationId: linkedId });
+    else await store.audit.append({ connectionId, contactId, action: 'organization.relink', detail: { linkedId } });
+  }
+
+  const found = await findOrCreate(krayin, organization);
+  await store.links.setOrganization(connectionId, organization.nameKey, found.org.id);
+  await store.links.upsertContact(connectionId, contactId, { organizationId: found.org.id });
+  await store.audit.append({
+    connectionId,
+    contactId,
+    action: found.created ? 'organization.created' : 'organization.linked',
+    detail: { organizationId: found.org.id },
+  });
+  return found.org.id;
 }
 
 async function findOrCreate(
@@ -58,12 +67,16 @@ async function findOrCreate(
 ): Promise<{ org: KrayinOrganization; created: boolean }> {
   const existing = await findOne(krayin, organization.name);
   if (existing) return { org: existing, created: false };
+  // A 422 an earlier attempt got is final: not sent twice (refused-create.ts).
+  const refused = refusedEarlier('POST /contacts/organizations');
+  if (refused) throw refused;
   try {
     const org = await krayin.createOrganization({ name: organization.name, attributes: organization.attributes });
     return { org, created: true };
   } catch (err) {
     const exists = err instanceof KrayinValidationError && err.isUniqueViolation();
     if (!exists && !(err instanceof KrayinAmbiguousError)) throw err;
+    if (exists) recordRefusedCreate(err);
     // The write may have happened (ambiguous) or someone else created it (unique): re-read decides.
     const again = await findOne(krayin, organization.name);
     if (again) return { org: again, created: false };

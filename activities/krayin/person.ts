@@ -13,13 +13,21 @@ import type { KrayinApi, KrayinPerson } from '../../src/krayin/api';
 import { KrayinAmbiguousError, KrayinValidationError } from '../../src/krayin/errors';
 import type { ContactIdentity } from '../../src/mapping/types';
 import { leadInputFor } from '../../src/sync/lead-input';
-import { identityHashes, identityHashSalt, personIsOurs, type PersonEvidence } from '../../src/sync/ownership';
+import {
+  identityHashes,
+  identityHashSalt,
+  organizationIsOurs,
+  personIsOurs,
+  type PersonEvidence,
+} from '../../src/sync/ownership';
 import { personInputFor, personNeedsUpdate } from '../../src/sync/person-input';
 import type { SyncPersonInput, SyncPersonResult } from '../contracts';
 import type { KrayinActivityDeps } from '../deps';
 import { classified } from '../failures';
-import { resolveLead } from './lead';
+import { newLeadTarget, resolveLead } from './lead';
+import { recordRefusedCreate, refusedEarlier } from './refused-create';
 import { reportLinkMismatch } from './link-mismatch';
+import { ensureOrganization } from './organization';
 
 export function personActivities(deps: KrayinActivityDeps) {
   const { store, connections } = deps;
@@ -57,12 +65,26 @@ export function personActivities(deps: KrayinActivityDeps) {
         existing ??= await findByIdentity(krayin, input.identity);
 
         const ownerId = await lookups.ownerId(conn.config.sync.lead.owner);
+        // The stored organization link, unless the person just read carries exactly that organization
+        // (Krayin embeds it: a verification for free), is verified or synced before it is written.
+        let organizationId = input.organizationId;
+        if (input.organization && organizationId !== null) {
+          const embedded = existing?.organization;
+          const verified = embedded?.id === organizationId && organizationIsOurs(embedded, input.organization.nameKey);
+          if (!verified) organizationId = await ensureOrganization(deps, connectionId, contactId, input.organization);
+        }
+        const withOrganization = input.organization ? { organizationId } : {};
         if (existing) return updateExisting(existing);
 
-        const personInput = personInputFor(input.person, null, input.organizationId, ownerId);
+        const personInput = personInputFor(input.person, null, organizationId, ownerId);
+        const endpoint = input.lead ? 'POST /leads' : 'POST /contacts/persons';
+        // An earlier attempt got a 422 for this create and then failed looking for what it collided
+        // with: the 422 is final, never sent twice (refused-create.ts).
+        const refused = refusedEarlier(endpoint);
+        if (refused) throw refused;
         try {
           if (input.lead) {
-            const target = await lookups.leadTarget(conn.config.sync.lead);
+            const { target, rule } = await newLeadTarget(deps, conn, connectionId, input.conversationIds ?? []);
             const lead = await krayin.createLead(leadInputFor(input.lead, target), personInput);
             const personId = lead.person?.id;
             if (personId === undefined)
@@ -70,19 +92,21 @@ export function personActivities(deps: KrayinActivityDeps) {
             await store.links.upsertContact(connectionId, contactId, { personId, leadId: lead.id });
             await rememberWritten(personId);
             await audit('person.created', { personId, viaLead: lead.id });
-            await audit('lead.created', { leadId: lead.id, personId });
-            return { personId, leadId: lead.id, created: true };
+            await audit('lead.created', { leadId: lead.id, personId, ...rule });
+            const leadSeen = { created: true, stageId: lead.lead_pipeline_stage_id ?? target.stageId };
+            return { personId, leadId: lead.id, created: true, leadSeen, ...withOrganization };
           }
           const person = await krayin.createPerson(personInput);
           await store.links.upsertContact(connectionId, contactId, { personId: person.id });
           await rememberWritten(person.id);
           await audit('person.created', { personId: person.id });
-          return { personId: person.id, leadId: null, created: true };
+          return { personId: person.id, leadId: null, created: true, ...withOrganization };
         } catch (err) {
           // Ambiguous: the write may have happened. Unique violation: the person exists under that
           // email or phone (a concurrent create, or a case variant Krayin's search missed). Re-read.
           const exists = err instanceof KrayinValidationError && err.isUniqueViolation();
           if (!exists && !(err instanceof KrayinAmbiguousError)) throw err;
+          if (exists) recordRefusedCreate(err);
           const again = await findByIdentity(krayin, input.identity);
           if (!again) throw err;
           return updateExisting(again);
@@ -93,16 +117,17 @@ export function personActivities(deps: KrayinActivityDeps) {
             await store.links.upsertContact(connectionId, contactId, { personId: person.id });
             await audit('person.linked', { personId: person.id });
           }
-          const update = personInputFor(input.person, person, input.organizationId, ownerId);
+          const update = personInputFor(input.person, person, organizationId, ownerId);
           if (personNeedsUpdate(person, update)) {
             await krayin.updatePerson(person.id, update);
             await audit('person.updated', { personId: person.id });
           }
           await rememberWritten(person.id);
           // A lead linked to the person we dropped is used only if it is this person's too.
-          const leadId =
-            relinked && link?.leadId && input.lead ? await resolveLead(deps, conn, input, person.id, input.lead) : null;
-          return { personId: person.id, leadId, created: false };
+          if (!(relinked && link?.leadId && input.lead))
+            return { personId: person.id, leadId: null, created: false, ...withOrganization };
+          const lead = await resolveLead(deps, conn, input, person.id, input.lead, input.conversationIds);
+          return { personId: person.id, leadId: lead.leadId, created: false, leadSeen: lead.seen, ...withOrganization };
         }
 
         /** Hashes of the identities this person now carries for us: they recognise it after an email change. */
@@ -132,10 +157,9 @@ function contactIdentities(input: SyncPersonInput): { emails: string[]; phones: 
 
 /** Exact email first; phone only when no email matched. Oldest match wins when Krayin has duplicates. */
 async function findByIdentity(krayin: KrayinApi, identity: ContactIdentity): Promise<KrayinPerson | null> {
-  const byEmail = await krayin.findPersonsByEmail(identity.email);
-  if (byEmail.length > 0) return oldest(byEmail);
-  if (!identity.phone) return null;
-  return oldest(await krayin.findPersonsByPhone(identity.phone));
+  // One search for both where Krayin allows it (a new contact with a phone used to cost two).
+  const { byEmail, byPhone } = await krayin.findPersonsByIdentity(identity.email, identity.phone ?? null);
+  return oldest(byEmail.length > 0 ? byEmail : byPhone);
 }
 
 function oldest(people: KrayinPerson[]): KrayinPerson | null {

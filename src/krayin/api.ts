@@ -116,6 +116,11 @@ export interface KrayinAttribute {
   options: { id: number; name: string }[];
 }
 
+export interface PersonsByIdentity {
+  byEmail: KrayinPerson[];
+  byPhone: KrayinPerson[];
+}
+
 /** Body for person create/update. Custom attribute codes go in `attributes` and are sent as top-level keys. */
 export interface PersonInput {
   name: string;
@@ -183,6 +188,11 @@ export interface KrayinApi {
   findPersonsByEmail(email: string): Promise<KrayinPerson[]>;
   /** Persons with a phone number equal to this one after normalisation (digits compared), post-filtered. */
   findPersonsByPhone(phoneE164: string): Promise<KrayinPerson[]>;
+  /**
+   * Both lookups of a new contact in one request where Krayin allows it: `byEmail` is complete;
+   * `byPhone` is complete whenever `byEmail` is empty (it may be left empty otherwise).
+   */
+  findPersonsByIdentity(email: string, phoneE164: string | null): Promise<PersonsByIdentity>;
   /** null when Krayin has no such person (Krayin answers a miss with 500 / empty 200, not 404). */
   getPerson(id: number): Promise<KrayinPerson | null>;
   createPerson(input: PersonInput): Promise<KrayinPerson>;

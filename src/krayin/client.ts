@@ -19,6 +19,7 @@ import type {
   LeadInput,
   OrganizationInput,
   PersonInput,
+  PersonsByIdentity,
 } from './api';
 import { activityBody, leadBody, organizationBody, personBody } from './bodies';
 import { decodeResponse, isShowMiss, type RawResponse } from './classify';
@@ -212,6 +213,36 @@ export class KrayinClient implements KrayinApi {
       if (!full) return rows.filter(accept).sort((a, b) => a.id - b.id);
     }
     return this.#findPersons('emails', emailSearchTerms(email), accept);
+  }
+
+  /**
+   * The persons with this email, and (only needed when none has it) those with this phone, in ONE
+   * search: prettus ORs the fields of `search=emails:..;contact_numbers:..` (src/krayin/README.md §6),
+   * and both post-filters run on the rows. A full answer (more rows may exist) or an email without a
+   * safe shape falls back to the separate searches, email first.
+   */
+  async findPersonsByIdentity(email: string, phoneE164: string | null): Promise<PersonsByIdentity> {
+    const shape = email.trim() === '' ? null : emailShapeTerm(email);
+    const phone = phoneE164 ? phoneSearch(phoneE164) : null;
+    if (shape !== null && phone !== null && phone.term !== '') {
+      const endpoint = 'GET /contacts/persons/search';
+      const search = `emails:${encodeURIComponent(shape)};contact_numbers:${encodeURIComponent(phone.term)}`;
+      const query = `search=${search}&searchFields=emails:like;contact_numbers:like&limit=${SEARCH_LIMIT}`;
+      const rows = await this.requestJson(
+        { method: 'GET', endpoint, path: `/contacts/persons/search?${query}` },
+        list(personSchema),
+      );
+      if (rows.length < SEARCH_LIMIT) {
+        const byId = (a: KrayinPerson, b: KrayinPerson) => a.id - b.id;
+        return {
+          byEmail: rows.filter((p) => personHasEmail(p, email)).sort(byId),
+          byPhone: rows.filter((p) => personHasPhone(p, phone)).sort(byId),
+        };
+      }
+    }
+    const byEmail = await this.findPersonsByEmail(email);
+    if (byEmail.length > 0 || !phoneE164) return { byEmail, byPhone: [] };
+    return { byEmail, byPhone: await this.findPersonsByPhone(phoneE164) };
   }
 
   async findPersonsByPhone(phoneE164: string): Promise<KrayinPerson[]> {

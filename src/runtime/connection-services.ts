@@ -16,6 +16,11 @@ import { sharedConnectionState } from '../ops/shared-connection-state';
 import type { Store } from '../store/types';
 import type { ConnectionRegistry } from '../sync/connections';
 import { createConnectionRegistry, krayinClientFor } from '../sync/create-registry';
+import { REFERENCE_TTL_MS } from '../sync/lookups';
+import { fieldMapNeedsCatalog } from '../mapping/field-map';
+
+/** Reference data is reloaded this often, before its cache entries expire (REFERENCE_TTL_MS). */
+const REFERENCE_REFRESH_MS = Math.floor(REFERENCE_TTL_MS * 0.8);
 
 export interface ConnectionServices {
   notifier: Notifier;
@@ -24,6 +29,11 @@ export interface ConnectionServices {
   connections: ConnectionRegistry;
   /** Worker side: probe a blocked Krayin token until it works again. */
   startHealthProbes(): void;
+  /**
+   * Worker side: load each connection's Krayin reference data now and refresh it on a slow timer, so
+   * no contact sync pays for pipelines, users or attributes (docs/performance.md).
+   */
+  startReferencePreload(): void;
   close(): Promise<void>;
 }
 
@@ -66,6 +76,17 @@ export function createConnectionServices(deps: {
   });
   // The probe uses its own client: the registry's clients refuse to call while blocked.
   const probes = new Map<string, KrayinClient>();
+  let preloadTimer: NodeJS.Timeout | null = null;
+  const preload = async () => {
+    for (const conn of connections.all()) {
+      try {
+        await conn.lookups.preload(conn.config.sync.lead, fieldMapNeedsCatalog(conn.config.sync.fieldMap));
+      } catch (err) {
+        // Krayin down or the token refused: the first sync loads what it needs (and reports why not).
+        log.warn({ err, connectionId: conn.config.id }, 'Krayin reference data not preloaded');
+      }
+    }
+  };
   return {
     notifier,
     health,
@@ -76,7 +97,14 @@ export function createConnectionServices(deps: {
         await probes.get(id)?.getCurrentUser();
       });
     },
+    startReferencePreload() {
+      if (preloadTimer) return;
+      void preload();
+      preloadTimer = setInterval(() => void preload(), REFERENCE_REFRESH_MS);
+      preloadTimer.unref();
+    },
     async close() {
+      if (preloadTimer) clearInterval(preloadTimer);
       health.stopProbes();
       await Promise.all([...probes.values()].map((p) => p.close()));
       await notifier.close();

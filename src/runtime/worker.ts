@@ -38,6 +38,7 @@ export interface WorkerRoleDeps {
 export async function startWorkerRole(d: WorkerRoleDeps): Promise<void> {
   const { config, services, log } = d;
   services.startHealthProbes();
+  services.startReferencePreload();
   const nativeConnection = await connectTemporalWorker(d.temporal);
   d.shutdown.add(() => nativeConnection.close());
   // A client too: the reconciliation Schedules are created or updated at start, and reconciliation

@@ -29,15 +29,23 @@ interface Cached<T> {
   at: number;
 }
 
+/**
+ * How long reference data is trusted. A worker refreshes it on a timer before that (preload), and a
+ * miss (a stage or user created in Krayin since) reloads at once, so a long TTL costs no freshness.
+ */
+export const REFERENCE_TTL_MS = 15 * 60_000;
+
 /** A list loaded this recently is not reloaded for a miss (see listWithRefresh). */
 const MIN_RELOAD_MS = 30_000;
 
 export class KrayinLookups {
   private readonly cache = new Map<string, Cached<unknown>>();
+  /** When each list was last reloaded because something was missing from it (see listWithRefresh). */
+  private readonly missReloadAt = new Map<string, number>();
 
   constructor(
     private readonly krayin: KrayinApi,
-    private readonly ttlMs = 5 * 60_000,
+    private readonly ttlMs = REFERENCE_TTL_MS,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -97,6 +105,20 @@ export class KrayinLookups {
     return !stage || (stage.code !== 'won' && stage.code !== 'lost');
   }
 
+  /**
+   * The catalog, reloaded first when an entity lacks one of the `wanted` codes (an attribute created in
+   * Krayin since it was loaded), at most once per MIN_RELOAD_MS for a code Krayin really lacks.
+   */
+  async attributeCatalogIncluding(wanted: Record<keyof AttributeCatalog, string[]>): Promise<AttributeCatalog> {
+    const load = async (entity: keyof AttributeCatalog) =>
+      this.listWithRefresh(
+        `attributes:${entity}`,
+        () => this.krayin.listAttributes(entity),
+        (attributes) => wanted[entity].every((code) => attributes.some((a) => a.code === code)),
+      );
+    return { persons: await load('persons'), organizations: await load('organizations'), leads: await load('leads') };
+  }
+
   async attributeCatalog(): Promise<AttributeCatalog> {
     const [persons, organizations, leads] = await Promise.all([
       this.get('attributes:persons', () => this.krayin.listAttributes('persons')),
@@ -133,6 +155,24 @@ export class KrayinLookups {
       () => this.krayin.listUsers(),
       (users) => wanted === null || users.some((u) => u.email.toLowerCase() === wanted),
     );
+  }
+
+  /**
+   * Loads the reference data a sync of this connection needs (pipelines and stages, sources, types,
+   * users; the attribute catalog when the field map names custom attributes) into the cache, so the
+   * first contact after start pays no lookups. Called at worker start and then on a slow timer
+   * (src/runtime/connection-services.ts), always before the entries expire. Settings that name
+   * something Krayin lacks are not an error here: the sync that needs them reports them.
+   */
+  async preload(lead: LeadSettings, withAttributes: boolean): Promise<void> {
+    await this.get('pipelines', () => this.krayin.listPipelines(), true);
+    await this.get('users', () => this.krayin.listUsers(), true);
+    if (lead.source !== undefined) await this.get('sources', () => this.krayin.listSources(), true);
+    if (lead.type !== undefined) await this.get('types', () => this.krayin.listTypes(), true);
+    if (withAttributes) {
+      for (const entity of ['persons', 'organizations', 'leads'] as const)
+        await this.get(`attributes:${entity}`, () => this.krayin.listAttributes(entity), true);
+    }
   }
 
   /** Forget everything (e.g. after a connection check or a config reload). */
@@ -194,8 +234,11 @@ export class KrayinLookups {
   private async listWithRefresh<T>(key: string, load: () => Promise<T>, complete: (v: T) => boolean): Promise<T> {
     const cached = await this.get(key, load);
     if (complete(cached)) return cached;
-    const loadedAt = (this.cache.get(key) as Cached<T> | undefined)?.at ?? 0;
-    if (this.now() - loadedAt < MIN_RELOAD_MS) return cached;
+    // Only reloads made for a miss count here: a list just preloaded at start (or on the timer) may
+    // already lack something created in Krayin since, and its first miss must reload.
+    const reloadedAt = this.missReloadAt.get(key) ?? 0;
+    if (this.now() - reloadedAt < MIN_RELOAD_MS) return cached;
+    this.missReloadAt.set(key, this.now());
     return this.get(key, load, true);
   }
 

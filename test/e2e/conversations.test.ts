@@ -367,7 +367,9 @@ describe('conversations, end to end', () => {
     expect(krayin.snapshot().leads[0]!.stage_code).toBe('negotiation');
     const audit = await h.store.audit.list('default', CONTACT, 100);
     const moves = audit.filter((a) => a.action === 'lead.stage_moved').reverse(); // audit lists newest first
-    expect(moves.map((a) => a.detail?.trigger)).toEqual(['conversation_created', 'label_added:vip']);
+    // The conversation_created rule chose the stage the lead was created in (no stage-edit call for it).
+    expect(audit.find((a) => a.action === 'lead.created')?.detail).toMatchObject({ trigger: 'conversation_created' });
+    expect(moves.map((a) => a.detail?.trigger)).toEqual(['label_added:vip']);
   });
 });
 

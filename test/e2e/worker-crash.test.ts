@@ -69,13 +69,13 @@ async function waitForPendingActivity(h: Harness, contactId: number, activityTyp
   }
 }
 
-/** The lead create is "in flight" once the fake has logged the searches that precede it. */
+/** The lead create is "in flight" once the fake has logged the search (email and phone) that precedes it. */
 async function waitForKrayinRequestStart(h: Harness): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (
     !h.krayin
       .requests()
-      .some((r) => r.path === '/contacts/persons/search' && r.query.searchFields?.startsWith('contact_numbers'))
+      .some((r) => r.path === '/contacts/persons/search' && r.query.searchFields?.includes('contact_numbers'))
   ) {
     if (Date.now() > deadline) throw new Error('the phone search never happened');
     await new Promise((r) => setTimeout(r, 20));

@@ -167,6 +167,28 @@ describe('persons', () => {
     expect(await k.findPersonsByPhone('+31699999999')).toEqual([]);
   });
 
+  it('finds by email and by phone in ONE search, each post-filtered as on its own', async () => {
+    const k = client();
+    const byPhone = await k.createPerson(
+      person('other@example.com', { contact_numbers: [{ value: '0612345678', label: 'home' }] }),
+    );
+    // A neighbour of the phone's digits and a neighbour of the email's shape: both filtered out.
+    await k.createPerson(person('c@example.com', { contact_numbers: [{ value: '+316123456789', label: 'work' }] }));
+    await k.createPerson(person('Jane.X@Example.org'));
+    fake.clearRequests();
+    expect(await k.findPersonsByIdentity('jane.x@example.com', '+31612345678')).toEqual({
+      byEmail: [],
+      byPhone: [expect.objectContaining({ id: byPhone.id })],
+    });
+    const byEmail = await k.createPerson(person('JANE.X@example.com'));
+    const both = await k.findPersonsByIdentity('jane.x@example.com', '+31612345678');
+    expect(ids(both.byEmail)).toEqual([byEmail.id]);
+    expect(ids(both.byPhone)).toEqual([byPhone.id]);
+    const searches = fake.requests().filter((r) => r.path === '/contacts/persons/search');
+    expect(searches).toHaveLength(2); // one per lookup, not one per field
+    expect(queryOf(searches[0]!).get('searchFields')).toBe('emails:like;contact_numbers:like');
+  });
+
   it('reports a duplicate email as a validation error with field errors, in both modes', async () => {
     const k = client();
     await k.createPerson(person('dup@example.com'));

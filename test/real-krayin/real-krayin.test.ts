@@ -10,6 +10,7 @@
 import {
   contactWithCompany,
   caseVariantPersonLinked,
+  emailOrPhoneSearchLinks,
   existingPersonLinked,
   uniqueAttributeParksOnlyThatContact,
   updateKeepsSalesAdditions,
@@ -55,6 +56,10 @@ describe('real Krayin, APP_DEBUG=true, UTC', () => {
 
   it('a person sales created with the email in other case is linked, never duplicated', async () => {
     await runOnBoth(krayin, caseVariantPersonLinked, contacts(true));
+  });
+
+  it('one search for email or phone links the person matching either, never duplicated', async () => {
+    await runOnBoth(krayin, emailOrPhoneSearchLinks, contacts(true));
   });
 
   it('an update keeps what sales added: owner, extra emails and phones', async () => {

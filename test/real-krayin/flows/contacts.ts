@@ -85,6 +85,38 @@ export const caseVariantPersonLinked: Flow = async (t) => {
   expect((await t.h.store.links.getContact('default', 9003))?.personId).toBe(existing.id);
 };
 
+/**
+ * The person lookup searches email and phone in ONE request (prettus ORs the two fields): a person with
+ * the contact's email but another phone, and one with the contact's phone but another email, are each
+ * found and linked, never duplicated (an AND would miss both).
+ */
+export const emailOrPhoneSearchLinks: Flow = async (t) => {
+  const [byEmail, byPhone] = await t.sales(async (api) => [
+    await api.createPerson({
+      name: 'Mail Match',
+      emails: [{ value: 'jane.9005@example.com', label: 'work' }],
+      contact_numbers: [{ value: '+4930333333', label: 'work' }],
+    }),
+    await api.createPerson({
+      name: 'Phone Match',
+      emails: [{ value: 'someone.else.9006@example.com', label: 'work' }],
+      contact_numbers: [{ value: '+4915199990006', label: 'work' }],
+    }),
+  ]);
+  // One after the other, so the call sequences of the fake and the real Krayin can be compared.
+  await t.h.sendContact('contact_created', contact(9005, { additional_attributes: {} }));
+  await t.h.waitFor(9005, (s) => s.syncStatus === 'synced' && s.status === 'idle', 60_000);
+  await t.h.sendContact(
+    'contact_created',
+    contact(9006, { phone_number: '+4915199990006', additional_attributes: {} }),
+  );
+  await t.h.waitFor(9006, (s) => s.syncStatus === 'synced' && s.status === 'idle', 60_000);
+  const k = await t.view();
+  expect(k.persons.map((p) => p.id).sort((a, b) => a - b)).toEqual([byEmail!.id, byPhone!.id].sort((a, b) => a - b));
+  expect((await t.h.store.links.getContact('default', 9005))?.personId).toBe(byEmail!.id);
+  expect((await t.h.store.links.getContact('default', 9006))?.personId).toBe(byPhone!.id);
+};
+
 /** Sales' additions on a synced person survive the next Chatwoot update: owner, extra email and phone. */
 export const updateKeepsSalesAdditions: Flow = async (t) => {
   const jane = contact(9004);
