@@ -25,6 +25,7 @@ import type { BackfillOutcome, InFlightContact, LinkKey } from '../workflows/bac
 import { settingsFingerprint } from './chatwoot/plan';
 import type { ChatwootActivityDeps, ChatwootSide, KrayinActivityDeps } from './deps';
 import { classified } from './failures';
+import { runWithKrayinPriority } from '../src/krayin/priority';
 
 export interface BackfillDeps extends ChatwootActivityDeps {
   /** The webhook path's dispatcher (src/temporal/dispatcher.ts): signalWithStart of the contact workflow. */
@@ -304,6 +305,16 @@ export function backfillKrayinActivities(deps: KrayinActivityDeps) {
       connectionId: string;
       contacts: LookupContact[];
     }): Promise<{ contactId: number; found: LinkKey | null }[]> {
+      // Background priority: a dry run's lookups take what live webhooks leave of the budget.
+      return runWithKrayinPriority('background', () => lookUp(input));
+    },
+  };
+
+  async function lookUp(input: {
+    connectionId: string;
+    contacts: LookupContact[];
+  }): Promise<{ contactId: number; found: LinkKey | null }[]> {
+    {
       return classified(async () => {
         const { krayin } = deps.connections.get(input.connectionId);
         const out: { contactId: number; found: LinkKey | null }[] = [];
@@ -316,6 +327,6 @@ export function backfillKrayinActivities(deps: KrayinActivityDeps) {
         }
         return out;
       });
-    },
-  };
+    }
+  }
 }

@@ -5,6 +5,7 @@
  */
 import { createChatwootActivities, type ChatwootActivities } from './chatwoot';
 import type { ActivityDeps } from './deps';
+import { withKrayinPriority } from '../src/krayin/priority';
 import { reconcileActivities, type ReconcileActivities } from './reconcile';
 import {
   backfillActivities,
@@ -47,7 +48,8 @@ export interface ActivitySets {
 
 export function createActivities(deps: ActivityDeps & { onBackfillOutcome?: BackfillDeps['onOutcome'] }): ActivitySets {
   return {
-    krayin: createKrayinActivities(deps),
+    // An input with priority 'background' (a backfill round) runs its Krayin calls at background priority.
+    krayin: withKrayinPriority(createKrayinActivities(deps)),
     legacyKrayinQueue: createLegacyKrayinQueueActivities(deps),
     chatwoot: createChatwootActivities(deps),
     store: createStoreActivities(deps),

@@ -85,6 +85,8 @@ export interface StoredKrayinBudget {
   blockedUntil: number;
   probe: 'none' | 'needed' | 'inflight';
   probeExpires: number;
+  /** While a live caller waits for a slot (ms since the epoch): background callers hold back. */
+  liveWaitingUntil?: number;
 }
 
 /** A versioned JSON document: writes name the version they read (compare-and-set). */

@@ -8,6 +8,7 @@ import { migration003 } from './003_conversation_observed_state';
 import { migration004 } from './004_held_events';
 import { migration005 } from './005_person_identity_hashes';
 import { migration006 } from './006_shared_connection_state';
+import { migration007 } from './007_krayin_budget_priority';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];
