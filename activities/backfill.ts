@@ -164,10 +164,7 @@ export function backfillActivities(deps: BackfillDeps) {
             continue;
           }
           await send(connectionId, contact.id, backfillDeliveryId(runKey, contact.id), BACKFILL_CONTACT_EVENT);
-          result.dispatched.push({
-            contactId: contact.id,
-            key: plan.identity?.phone && !plan.identity.email ? 'phone' : 'email',
-          });
+          result.dispatched.push({ contactId: contact.id });
         }
         for (const s of result.settled) told(connectionId, s.outcome, dryRun);
         return result;
@@ -199,7 +196,7 @@ export function backfillActivities(deps: BackfillDeps) {
         );
         for (const c of open) {
           const mine = entries.filter((e) => e.contactId === c.contactId);
-          let outcome = outcomeFromAudit(mine, c.key);
+          let outcome = outcomeFromAudit(mine);
           if (!outcome && mine.length === 0 && (c.rounds ?? 0) >= input.staleAfterRounds) {
             outcome = outcomeFromState(await store.syncState.get(connectionId, c.contactId));
           }

@@ -45,7 +45,7 @@ export interface BackfillCounts {
   skipped: number;
   invalid: number;
   failed: number;
-  /** Of `linked`: by which key. */
+  /** Of `linked`: by which key (a dry run always knows; a backfill when the sync's audit entry names it). */
   linkedByEmail: number;
   linkedByPhone: number;
   /** Contacts listed (the progress bar's "done" is the sum of the outcomes above). */
@@ -85,8 +85,6 @@ export const EXAMPLES_PER_OUTCOME = 20;
 /** A contact handed to its workflow whose outcome is not recorded yet. */
 export interface InFlightContact {
   contactId: number;
-  /** The contact has an email (the key an existing Krayin person is found by first) or only a phone. */
-  key: LinkKey;
   /** Settle calls this contact has waited through (after many, its stored state is read instead). */
   rounds?: number;
 }

@@ -59,10 +59,7 @@ export function settledBeforeDispatch(
  * first), or null while no sync has ended yet. The last `sync.*` entry ends it; the `person.*` entries
  * before it say whether the person was created, linked or updated.
  */
-export function outcomeFromAudit(
-  entries: Pick<AuditRecord, 'action' | 'detail'>[],
-  key: LinkKey,
-): ContactOutcome | null {
+export function outcomeFromAudit(entries: Pick<AuditRecord, 'action' | 'detail'>[]): ContactOutcome | null {
   let endIndex = -1;
   for (let i = entries.length - 1; i >= 0; i--) {
     if (entries[i]!.action.startsWith('sync.')) {
@@ -78,10 +75,11 @@ export function outcomeFromAudit(
       if (before.includes('person.created')) return { outcome: 'created', reason: 'new person' };
       const linked = entries.slice(0, endIndex).find((e) => e.action === 'person.linked');
       if (linked) {
-        // person.linked may name the key it matched by; else the first key the sync searches with.
+        // The key is counted only when the entry names it (activities/krayin/person.ts decides what it writes).
         const by = linked.detail?.by;
-        const linkKey: LinkKey = by === 'phone' || by === 'email' ? by : key;
-        return { outcome: 'linked', reason: `existing person by ${linkKey}`, linkKey };
+        if (by === 'phone' || by === 'email')
+          return { outcome: 'linked', reason: `existing person by ${by}`, linkKey: by };
+        return { outcome: 'linked', reason: 'existing person' };
       }
       return { outcome: 'updated', reason: before.includes('person.updated') ? 'person updated' : 'lead or links' };
     }

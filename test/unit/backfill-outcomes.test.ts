@@ -67,47 +67,48 @@ describe('outcomeFromAudit', () => {
   const e = (action: string, detail?: Record<string, unknown>) => ({ action, detail });
 
   it('no sync.* entry yet: not settled', () => {
-    expect(outcomeFromAudit([], 'email')).toBeNull();
-    expect(outcomeFromAudit([e('person.created', { personId: 1 })], 'email')).toBeNull();
+    expect(outcomeFromAudit([])).toBeNull();
+    expect(outcomeFromAudit([e('person.created', { personId: 1 })])).toBeNull();
   });
 
-  it('created, linked (by the key the entry names, else the contact’s first key), updated', () => {
-    expect(outcomeFromAudit([e('person.created'), e('lead.created'), e('sync.synced')], 'email')).toMatchObject({
+  it('created, linked (by the key the entry names), updated', () => {
+    expect(outcomeFromAudit([e('person.created'), e('lead.created'), e('sync.synced')])).toMatchObject({
       outcome: 'created',
     });
-    expect(outcomeFromAudit([e('person.linked'), e('sync.synced')], 'email')).toMatchObject({
+    // Without the key in the entry, linked is counted without one (never guessed).
+    expect(outcomeFromAudit([e('person.linked'), e('sync.synced')])).toEqual({
       outcome: 'linked',
-      linkKey: 'email',
+      reason: 'existing person',
     });
-    expect(outcomeFromAudit([e('person.linked', { by: 'phone' }), e('sync.synced')], 'email')).toMatchObject({
+    expect(outcomeFromAudit([e('person.linked', { by: 'phone' }), e('sync.synced')])).toMatchObject({
       outcome: 'linked',
       linkKey: 'phone',
     });
-    expect(outcomeFromAudit([e('person.updated'), e('sync.synced')], 'email')).toMatchObject({
+    expect(outcomeFromAudit([e('person.updated'), e('sync.synced')])).toMatchObject({
       outcome: 'updated',
     });
-    expect(outcomeFromAudit([e('sync.synced')], 'email')).toMatchObject({ outcome: 'updated' });
+    expect(outcomeFromAudit([e('sync.synced')])).toMatchObject({ outcome: 'updated' });
   });
 
   it('skipped, gone, parked on validation (invalid) or other reasons (failed)', () => {
-    expect(outcomeFromAudit([e('sync.skipped', { note: 'no email' })], 'email')).toEqual({
+    expect(outcomeFromAudit([e('sync.skipped', { note: 'no email' })])).toEqual({
       outcome: 'skipped',
       reason: 'no email',
     });
-    expect(outcomeFromAudit([e('sync.gone')], 'email')).toMatchObject({ outcome: 'skipped' });
-    expect(outcomeFromAudit([e('sync.parked', { kind: 'validation' })], 'email')).toMatchObject({
+    expect(outcomeFromAudit([e('sync.gone')])).toMatchObject({ outcome: 'skipped' });
+    expect(outcomeFromAudit([e('sync.parked', { kind: 'validation' })])).toMatchObject({
       outcome: 'invalid',
     });
-    expect(outcomeFromAudit([e('sync.parked', { kind: 'auth' })], 'email')).toMatchObject({ outcome: 'failed' });
-    expect(outcomeFromAudit([e('sync.failed', { kind: 'internal' })], 'email')).toMatchObject({
+    expect(outcomeFromAudit([e('sync.parked', { kind: 'auth' })])).toMatchObject({ outcome: 'failed' });
+    expect(outcomeFromAudit([e('sync.failed', { kind: 'internal' })])).toMatchObject({
       outcome: 'failed',
     });
   });
 
   it('a parked round then a later successful one: the last sync.* entry decides', () => {
-    expect(
-      outcomeFromAudit([e('sync.parked', { kind: 'auth' }), e('person.created'), e('sync.synced')], 'email'),
-    ).toMatchObject({ outcome: 'created' });
+    expect(outcomeFromAudit([e('sync.parked', { kind: 'auth' }), e('person.created'), e('sync.synced')])).toMatchObject(
+      { outcome: 'created' },
+    );
   });
 });
 
