@@ -137,10 +137,11 @@ export function backfillActivities(deps: BackfillDeps) {
           listed: listed.contacts.length,
           done: listed.contacts.length < CONTACTS_PAGE_SIZE,
         };
-        for (const contact of listed.contacts) {
+        // The page's contacts in parallel: store reads and hand-overs are independent per contact.
+        const one = async (contact: ChatwootApiContact): Promise<void> => {
           if (since !== null && contact.created_at < since) {
             result.outOfRange++;
-            continue;
+            return;
           }
           const [state, link, conversations] = await Promise.all([
             store.syncState.get(connectionId, contact.id),
@@ -151,7 +152,7 @@ export function backfillActivities(deps: BackfillDeps) {
           const before = settledBeforeDispatch(plan.planned, state, link);
           if (before !== 'dispatch') {
             result.settled.push({ contactId: contact.id, ...before });
-            continue;
+            return;
           }
           if (dryRun) {
             const p = plan.planned;
@@ -161,11 +162,16 @@ export function backfillActivities(deps: BackfillDeps) {
             else if (link?.personId != null)
               result.settled.push({ contactId: contact.id, outcome: 'updated', reason: 'already linked' });
             else result.lookups.push({ contactId: contact.id, ...plan.identity });
-            continue;
+            return;
           }
           await send(connectionId, contact.id, backfillDeliveryId(runKey, contact.id), BACKFILL_CONTACT_EVENT);
           result.dispatched.push({ contactId: contact.id });
-        }
+        };
+        await Promise.all(listed.contacts.map(one));
+        // Stable order (examples, lookups) whatever order the parallel work finished in.
+        result.settled.sort((a, b) => a.contactId - b.contactId);
+        result.lookups.sort((a, b) => a.contactId - b.contactId);
+        result.dispatched.sort((a, b) => a.contactId - b.contactId);
         for (const s of result.settled) told(connectionId, s.outcome, dryRun);
         return result;
       });
@@ -186,7 +192,7 @@ export function backfillActivities(deps: BackfillDeps) {
       const { connectionId, auditWatermark } = input;
       const deadline = Date.now() + input.waitMs;
       const settled = new Map<number, SettledContact>();
-      let lastChange = Date.now();
+      let firstSettledAt = 0;
       for (;;) {
         const open = input.inFlight.filter((c) => !settled.has(c.contactId));
         const entries = await store.audit.listAfter(
@@ -203,14 +209,14 @@ export function backfillActivities(deps: BackfillDeps) {
           if (outcome) {
             settled.set(c.contactId, { contactId: c.contactId, ...outcome });
             told(connectionId, outcome.outcome, false);
-            lastChange = Date.now();
+            firstSettledAt ||= Date.now();
           }
         }
         heartbeat();
         const allDone = settled.size === input.inFlight.length;
-        // Return early once some settled and the rest keep the window waiting (the workflow refills it).
-        const someAndQuiet = settled.size > 0 && Date.now() - lastChange > 500;
-        if (allDone || someAndQuiet || Date.now() >= deadline) return [...settled.values()];
+        // Return soon after the first outcomes, so the workflow refills the window while the rest sync.
+        const someAWhileAgo = firstSettledAt > 0 && Date.now() - firstSettledAt >= 300;
+        if (allDone || someAWhileAgo || Date.now() >= deadline) return [...settled.values()];
         await new Promise((r) => setTimeout(r, 200));
       }
     },
