@@ -119,6 +119,8 @@ export function backfillActivities(deps: BackfillDeps) {
       since?: string;
       dryRun: boolean;
       catalog?: AttributeCatalog;
+      /** The backfill's audit watermark (absent in a dry run, which records nothing). */
+      auditWatermark?: number;
     }): Promise<BackfillPageResult> {
       return classified(async () => {
         const { connectionId, page, runKey, dryRun } = input;
@@ -168,6 +170,19 @@ export function backfillActivities(deps: BackfillDeps) {
           result.dispatched.push({ contactId: contact.id });
         };
         await Promise.all(listed.contacts.map(one));
+        // A page read again after a crash finds contacts its first reading handed over already synced:
+        // their outcome is what their sync recorded after the watermark, not "unchanged".
+        if (input.auditWatermark !== undefined && result.settled.length > 0) {
+          const entries = await store.audit.listAfter(
+            connectionId,
+            result.settled.map((r) => r.contactId),
+            input.auditWatermark,
+          );
+          result.settled = result.settled.map((r) => {
+            const recorded = outcomeFromAudit(entries.filter((e) => e.contactId === r.contactId));
+            return recorded ? { contactId: r.contactId, ...recorded } : r;
+          });
+        }
         // Stable order (examples, lookups) whatever order the parallel work finished in.
         result.settled.sort((a, b) => a.contactId - b.contactId);
         result.lookups.sort((a, b) => a.contactId - b.contactId);

@@ -89,6 +89,7 @@ export async function backfill(input: BackfillInput): Promise<BackfillProgress> 
         page: cursor.page,
         runKey: cursor.runKey,
         dryRun,
+        ...(dryRun ? {} : { auditWatermark: cursor.auditWatermark }),
         ...(input.since === undefined ? {} : { since: input.since }),
         ...(catalog === undefined ? {} : { catalog }),
       });

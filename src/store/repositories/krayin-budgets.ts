@@ -64,6 +64,7 @@ function toBudget(row: Row): StoredKrayinBudget {
     blockedUntil: row.blocked_until,
     probe,
     probeExpires: row.probe_expires,
-    liveWaitingUntil: row.live_waiting_until,
+    // Absent unless set: a budget no live caller ever waited on reads as before the column existed.
+    ...(row.live_waiting_until > 0 ? { liveWaitingUntil: row.live_waiting_until } : {}),
   };
 }
