@@ -63,7 +63,7 @@ describe.each(storeEngines().map((engine) => [engine.name, engine] as const))('b
     const a = throttle(c, 3);
     const b = throttle(c, 3);
     // The window is full of live calls; the next live caller is refused and leaves its marker.
-    for (let i = 0; i < 3; i++) await a.acquire('GET /x');
+    for (let i = 0; i < 3; i++) await a.settle(await a.acquire('GET /x'), { kind: 'counted' });
     await expect(a.acquire('GET /x')).rejects.toMatchObject({ retryAfterSeconds: 60 });
     const state = await t.store.krayinBudgets.update(c, (s, now) => ({ state: s, result: { s, now } }));
     expect(state.s.liveWaitingUntil).toBeGreaterThan(state.now + 55_000);
