@@ -18,6 +18,8 @@ import type { ParkReason } from '../workflows/api';
 export interface ContactRef {
   connectionId: string;
   contactId: number;
+  /** 'background': a round made only of backfill events; its Krayin calls leave live traffic the budget's reserve. */
+  priority?: 'background';
 }
 
 /** Which parts of the mapped state differ from what was last written. */

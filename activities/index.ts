@@ -5,7 +5,15 @@
  */
 import { createChatwootActivities, type ChatwootActivities } from './chatwoot';
 import type { ActivityDeps } from './deps';
+import { withKrayinPriority } from '../src/krayin/priority';
 import { reconcileActivities, type ReconcileActivities } from './reconcile';
+import {
+  backfillActivities,
+  backfillKrayinActivities,
+  type BackfillActivities,
+  type BackfillDeps,
+  type BackfillKrayinActivities,
+} from './backfill';
 import {
   createKrayinActivities,
   createLegacyKrayinQueueActivities,
@@ -32,21 +40,36 @@ export interface ActivitySets {
   settings: SettingsActivities;
   /** Main queue: the reconciliation's Chatwoot reads and store checks (only with a dispatcher to hand differences to). */
   reconcile: ReconcileActivities | Record<string, never>;
+  /** Main queue: the backfill's Chatwoot reads, hand-overs and outcome reads (only with a dispatcher). */
+  backfill: BackfillActivities | Record<string, never>;
+  /** Krayin queue: the backfill dry run's person lookups. */
+  backfillKrayin: BackfillKrayinActivities;
 }
 
-export function createActivities(deps: ActivityDeps): ActivitySets {
+export function createActivities(deps: ActivityDeps & { onBackfillOutcome?: BackfillDeps['onOutcome'] }): ActivitySets {
   return {
-    krayin: createKrayinActivities(deps),
+    // An input with priority 'background' (a backfill round) runs its Krayin calls at background priority.
+    krayin: withKrayinPriority(createKrayinActivities(deps)),
     legacyKrayinQueue: createLegacyKrayinQueueActivities(deps),
     chatwoot: createChatwootActivities(deps),
     store: createStoreActivities(deps),
     settings: createSettingsActivities(deps),
     reconcile: deps.dispatcher ? reconcileActivities({ ...deps, dispatcher: deps.dispatcher }) : {},
+    backfill: deps.dispatcher
+      ? backfillActivities({
+          ...deps,
+          dispatcher: deps.dispatcher,
+          ...(deps.onBackfillOutcome ? { onOutcome: deps.onBackfillOutcome } : {}),
+        })
+      : {},
+    backfillKrayin: backfillKrayinActivities(deps),
   };
 }
 
 export type { ActivityDeps } from './deps';
 export type {
+  BackfillActivities,
+  BackfillKrayinActivities,
   ChatwootActivities,
   KrayinActivities,
   LegacyKrayinQueueActivities,

@@ -8,6 +8,7 @@
  *   check    check every connection (Krayin and Chatwoot reachable, configured references exist); exit 1 on problems
  *   status, replay, retry-parked, disable, enable, catch-up: operator commands against a running service (cli-admin.ts)
  *   reconcile  start a reconciliation pass now and follow it (src/reconcile/cli.ts)
+ *   backfill   bring existing Chatwoot contacts into Krayin, with a progress bar (src/backfill/cli.ts)
  */
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from './config';
@@ -17,6 +18,7 @@ import { checkConnection, formatReports, type ConnectionReport } from './check/c
 import type { AppConfig } from './config/schema';
 import { DEMO_LINE, startDemoIfUnconfigured, trafficLine } from './demo';
 import { runReconcileCommand } from './reconcile/cli';
+import { runBackfillCommand } from './backfill/cli';
 import { ROLE_PARTS, startService, type Role } from './runtime';
 import { describeTemporalConnection } from './temporal/connection-options';
 import { createConnectionRegistry } from './sync/create-registry';
@@ -31,6 +33,8 @@ const USAGE = `usage: chatwoot-krayin-sync <command>
   disable [--connection <id>] | enable [--connection <id>]
   catch-up [--connection <id>] [--discard]   deliver (or drop) the webhooks held while disabled
   reconcile [--connection <id>] [--full]     run a reconciliation pass now and follow it (docs/reconciliation.md)
+  backfill [--connection <id>] [--since YYYY-MM-DD] [--conversations] [--dry-run] | --status | --cancel
+                                 bring existing contacts into Krayin (docs/backfill.md)
 
 Configuration comes from environment variables (or CONFIG_FILE): see docs/configuration.md.`;
 
@@ -49,6 +53,14 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'reconcile') {
     const config = readConfig();
     return config ? runReconcileCommand(argv.slice(1), config) : EX_CONFIG;
+  }
+  if (command === 'backfill') {
+    const config = readConfig();
+    if (!config) return EX_CONFIG;
+    // Ctrl-C detaches: the backfill runs in the service, not in this process.
+    const detach = new AbortController();
+    process.on('SIGINT', () => detach.abort());
+    return runBackfillCommand(argv.slice(1), config, { detach: detach.signal });
   }
   if (isAdminCommand(command)) {
     if (fs.existsSync('.env')) process.loadEnvFile('.env');

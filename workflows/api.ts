@@ -92,6 +92,8 @@ export interface CarriedState {
   dirtyConversations?: number[];
   /** Krayin records last seen linked, for the Temporal UI's current details (optional: older runs carried none). */
   krayinIds?: { personId: number | null; leadId: number | null; organizationId: number | null };
+  /** Pending work includes more than backfill events (optional: older runs carried none; then pending = live). */
+  livePending?: boolean;
 }
 
 export interface ContactSyncInput {

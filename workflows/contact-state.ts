@@ -17,10 +17,20 @@ export type KrayinIds = CurrentDetailsInput['krayin'];
 export type Phase = ContactSyncStatus['status'];
 export type SyncStatus = ContactSyncStatus['syncStatus'];
 
+/**
+ * Events a backfill hands over (activities/backfill.ts: backfill_contact, backfill_conversation). A round
+ * made only of these is background work: its Krayin calls take what live traffic leaves of the budget.
+ */
+export function isBackfillEvent(event: string): boolean {
+  return event.startsWith('backfill_');
+}
+
 /** What one sync round works on, taken from the state when the burst has settled. */
 export interface SyncWork {
   /** A retry signal asked for this round: write even if nothing changed. */
   force: boolean;
+  /** Every event of this round came from a backfill (no webhook, no retry): Krayin calls at background priority. */
+  background: boolean;
   /** Conversations with news (display ids); they sync after the contact. */
   conversations: number[];
 }
@@ -44,6 +54,8 @@ export class ContactSyncState {
     private duplicatesIgnored: number,
     private readonly dirtyConversations: Set<number>,
     private krayin: KrayinIds,
+    /** Pending work includes a webhook, a retry or a lead-gone resync (not only backfill events). */
+    private livePending: boolean,
   ) {}
 
   /** A new run: fresh, or continuing the previous run's state after continue-as-new. */
@@ -64,6 +76,8 @@ export class ContactSyncState {
       new Set(carried?.dirtyConversations ?? []),
       // Runs before krayinIds was carried derive them from the last outcome.
       carried?.krayinIds ?? krayinIdsOf(lastOutcome),
+      // Runs before the flag was carried: any carried pending work counts as live.
+      carried?.livePending ?? carried?.pending ?? false,
     );
   }
 
@@ -81,6 +95,7 @@ export class ContactSyncState {
       duplicatesIgnored: this.duplicatesIgnored,
       dirtyConversations: [...this.dirtyConversations],
       krayinIds: this.krayin,
+      livePending: this.livePending,
     };
   }
 
@@ -91,6 +106,7 @@ export class ContactSyncState {
       return false;
     }
     this.eventsReceived++;
+    if (!isBackfillEvent(event.event)) this.livePending = true;
     if (event.conversationId !== undefined) this.dirtyConversations.add(event.conversationId);
     this.pending = true;
     this.lastEventAt = now;
@@ -100,6 +116,7 @@ export class ContactSyncState {
   /** Someone asked to sync now, even without new data (resumes a parked or failed contact). */
   onRetry(now: number): void {
     this.retryRequested = true;
+    this.livePending = true;
     this.pending = true;
     this.lastEventAt = now;
   }
@@ -111,8 +128,13 @@ export class ContactSyncState {
 
   /** The burst has settled: take what the round works on (later events are the next round's work). */
   takeWork(): SyncWork {
-    const work = { force: this.retryRequested, conversations: [...this.dirtyConversations] };
+    const work = {
+      force: this.retryRequested,
+      background: this.pending && !this.livePending,
+      conversations: [...this.dirtyConversations],
+    };
     this.pending = false;
+    this.livePending = false;
     this.retryRequested = false;
     this.dirtyConversations.clear();
     return work;
@@ -124,6 +146,7 @@ export class ContactSyncState {
    */
   onLeadGone(conversationId: number): void {
     this.dirtyConversations.add(conversationId);
+    this.livePending = true;
     this.pending = true;
   }
 

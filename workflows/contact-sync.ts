@@ -16,6 +16,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   setCurrentDetails,
   setHandler,
   sleep,
@@ -29,6 +30,9 @@ import { park, remember, syncContact, type StepContext } from './contact-steps';
 import { parkOutcomeOf } from './failures';
 import { currentSettings } from './live-settings';
 import { currentDetails, debounceTimerSummary, idleCloseTimerSummary } from './ui-metadata';
+
+/** Rounds made only of backfill events run their Krayin calls at background priority. */
+const BACKFILL_PRIORITY_PATCH = 'backfill-background-priority';
 
 export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome | null> {
   const { connectionId, contactId } = input;
@@ -96,8 +100,14 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
   /** One round; a failure an activity could not retry away parks the contact (or marks it failed). */
   async function syncOnce(work: SyncWork): Promise<SyncOutcome> {
     const startedAt = new Date().toISOString();
+    // A round made only of backfill events says so in its activities' input: its Krayin calls take what
+    // live traffic leaves of the budget (src/krayin/budget-rules.ts). patched: a new marker command.
+    const ctx: StepContext =
+      work.background && patched(BACKFILL_PRIORITY_PATCH)
+        ? { ...steps, ref: { ...steps.ref, priority: 'background' } }
+        : steps;
     try {
-      return await syncContact(steps, state, work, startedAt);
+      return await syncContact(ctx, state, work, startedAt);
     } catch (err) {
       await remember(steps, work.conversations);
       const { reason, status } = parkOutcomeOf(err);

@@ -24,6 +24,11 @@ export type CountedCall = readonly [ticket: string, countedUntil: number];
 
 export interface BudgetState {
   calls: CountedCall[];
+  /**
+   * A live caller was refused a slot and waits until about then (ms since the epoch): background callers
+   * take nothing before it, so a backfill never makes a live webhook wait longer. Absent: 0.
+   */
+  liveWaitingUntil?: number;
   /** After a 429: nothing is sent before this (ms since the epoch). */
   blockedUntil: number;
   /** After a pause, one call goes first; the others wait until its answer (or until it expires). */
@@ -45,19 +50,57 @@ export interface BudgetLimits {
 /** How often a caller looks again while another replica's probe is out. */
 export const PROBE_POLL_MS = 250;
 
+/**
+ * Who a call is for. `live`: a webhook's sync (the whole window). `background`: a round made only of
+ * backfill events, which takes what live traffic leaves: never the last `backgroundReserve` slots, and
+ * nothing while a live caller waits.
+ */
+export type CallPriority = 'live' | 'background';
+
+/** Slots of the window background calls leave free: 10% (at least 1), so a pure backfill still uses >= 90%. */
+export function backgroundReserve(limit: number): number {
+  return Math.max(1, Math.ceil(limit * 0.1));
+}
+
+/** How long a refused live caller's marker outlives its wait: covers its retry (a poll, a Temporal retry). */
+export const LIVE_WAIT_GRACE_MS = 2_000;
+
 export type TakeResult =
   { granted: true; probe: boolean; state: BudgetState } | { granted: false; waitMs: number; state: BudgetState };
 
 /** Takes a slot for `ticket` at `now`, or says how long to wait for one. */
-export function takeSlot(state: BudgetState, now: number, limits: BudgetLimits, ticket: string): TakeResult {
+export function takeSlot(
+  state: BudgetState,
+  now: number,
+  limits: BudgetLimits,
+  ticket: string,
+  priority: CallPriority = 'live',
+): TakeResult {
   const calls = state.calls.filter(([, until]) => until > now - limits.windowMs);
   const pruned: BudgetState = { ...state, calls };
-  if (now < state.blockedUntil) return { granted: false, waitMs: state.blockedUntil - now, state: pruned };
+  const refuse = (waitMs: number): TakeResult => {
+    if (priority === 'background') return { granted: false, waitMs, state: pruned };
+    // A live caller waits: background callers hold back until it has had its turn.
+    const until = Math.max(pruned.liveWaitingUntil ?? 0, now + waitMs + LIVE_WAIT_GRACE_MS);
+    return { granted: false, waitMs, state: { ...pruned, liveWaitingUntil: until } };
+  };
+  if (now < state.blockedUntil) return refuse(state.blockedUntil - now);
   const probeOut = state.probe === 'inflight' && state.probeExpires > now;
-  if (probeOut) return { granted: false, waitMs: Math.min(PROBE_POLL_MS, state.probeExpires - now), state: pruned };
+  if (probeOut) return refuse(Math.min(PROBE_POLL_MS, state.probeExpires - now));
+  if (priority === 'background') {
+    const liveWaiting = (state.liveWaitingUntil ?? 0) - now;
+    if (liveWaiting > 0) return refuse(liveWaiting);
+    // A limit too small for a reserve still lets one background call through at a time.
+    const cap = Math.max(1, limits.limit - backgroundReserve(limits.limit));
+    if (calls.length >= cap) {
+      const untils = calls.map(([, until]) => until).sort((a, b) => a - b);
+      const freeing = untils[calls.length - cap]!;
+      return refuse(Math.max(1, freeing + limits.windowMs - now));
+    }
+  }
   if (calls.length >= limits.limit) {
     const oldest = Math.min(...calls.map(([, until]) => until));
-    return { granted: false, waitMs: Math.max(1, oldest + limits.windowMs - now), state: pruned };
+    return refuse(Math.max(1, oldest + limits.windowMs - now));
   }
   // 'needed', or an 'inflight' probe whose caller never answered (its process died): this call probes.
   const probe = state.probe !== 'none';
@@ -95,6 +138,7 @@ export function settleSlot(
   if (count.kind === 'rate_limited') {
     return {
       calls,
+      ...(state.liveWaitingUntil ? { liveWaitingUntil: state.liveWaitingUntil } : {}),
       blockedUntil: Math.max(state.blockedUntil, now + count.retryAfterMs),
       probe: 'needed',
       probeExpires: 0,

@@ -11,8 +11,10 @@
  * (Temporal's nextRetryDelay), instead of holding a worker slot and its timeout.
  */
 import { randomUUID } from 'node:crypto';
+import { currentKrayinPriority } from './priority';
 import {
   EMPTY_BUDGET,
+  type CallPriority,
   settleSlot,
   takeSlot,
   type BudgetLimits,
@@ -100,7 +102,8 @@ export class RequestThrottle {
    * Waits for a slot (or throws KrayinRateLimitedError when the wait would be too long), then takes it.
    * Hand the ticket back to settle() once the answer is in.
    */
-  acquire(endpoint: string): Promise<ThrottleTicket> {
+  acquire(endpoint: string, priority: CallPriority = currentKrayinPriority()): Promise<ThrottleTicket> {
+    if (priority === 'background') return this.#takeBackground(endpoint);
     const turn = this.#queue.then(() => this.#take(endpoint));
     this.#queue = turn.catch(() => undefined);
     return turn;
@@ -123,6 +126,29 @@ export class RequestThrottle {
         const r = takeSlot(state, now, this.#limits, id);
         return { state: r.state, result: r };
       });
+      if (taken.granted) return { id, probe: taken.probe };
+      const left = deadline - this.#now();
+      if (taken.waitMs > left) throw this.#budgetError(endpoint, taken.waitMs);
+      await this.#sleep(taken.waitMs);
+    }
+  }
+
+  /**
+   * A background call tries once per turn of the local queue and waits OUTSIDE it, so live callers of
+   * this process are never queued behind a backfill's wait.
+   */
+  async #takeBackground(endpoint: string): Promise<ThrottleTicket> {
+    const deadline = this.#now() + this.#maxWaitMs;
+    const id = randomUUID();
+    for (;;) {
+      const turn = this.#queue.then(() =>
+        this.#state.update<TakeResult>(this.#connectionId, (state, now) => {
+          const r = takeSlot(state, now, this.#limits, id, 'background');
+          return { state: r.state, result: r };
+        }),
+      );
+      this.#queue = turn.catch(() => undefined);
+      const taken = await turn;
       if (taken.granted) return { id, probe: taken.probe };
       const left = deadline - this.#now();
       if (taken.waitMs > left) throw this.#budgetError(endpoint, taken.waitMs);

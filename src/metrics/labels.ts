@@ -132,6 +132,7 @@ export const rules = {
   webhookOutcome: { allow: new Set<string>(WEBHOOK_OUTCOMES) },
   syncOutcome: { allow: new Set<string>(SYNC_OUTCOMES) },
   recordType: { allow: new Set(['person', 'organization', 'lead', 'activity']) },
+  backfillOutcome: { allow: new Set(['created', 'linked', 'updated', 'unchanged', 'skipped', 'invalid', 'failed']) },
   status: { allow: new Set(['network']), pattern: HTTP_STATUS_PATTERN },
 } satisfies Record<string, LabelRule>;
 

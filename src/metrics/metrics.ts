@@ -70,6 +70,8 @@ export interface Metrics {
   krayinCall(o: KrayinCallObservation): void;
   /** A stored link named a Krayin record that belongs to someone else now (it was not written to). */
   linkMismatch(connection: string, record: 'person' | 'organization' | 'lead' | 'activity'): void;
+  /** One contact's backfill outcome (created, linked, ...); `dryRun`: what would happen. */
+  backfillContact(connection: string, outcome: string, dryRun: boolean): void;
   /** An `onCall` hook for one connection's KrayinClient. */
   krayinCallObserver(connection: string): (call: KrayinCallInfo) => void;
   /** Prometheus text exposition. */
@@ -145,6 +147,12 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     labelNames: ['connection', 'record'] as const,
     registers,
   });
+  const backfillContacts = new Counter({
+    name: `${METRIC_PREFIX}backfill_contacts_total`,
+    help: 'Contacts a backfill finished, by outcome (created, linked, updated, unchanged, skipped, invalid, failed); dry_run="true": planned only.',
+    labelNames: ['connection', 'outcome', 'dry_run'] as const,
+    registers,
+  });
   const collectErrors = new Counter({
     name: `${METRIC_PREFIX}metrics_collect_errors_total`,
     help: 'Scrape-time collectors that failed or timed out (their gauges are then absent).',
@@ -205,6 +213,14 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     krayinCall,
     linkMismatch: (conn, record) =>
       guard(() => linkMismatches.inc({ connection: connection(conn), record: safeLabel(record, rules.recordType) })),
+    backfillContact: (conn, outcome, dryRun) =>
+      guard(() =>
+        backfillContacts.inc({
+          connection: connection(conn),
+          outcome: safeLabel(outcome, rules.backfillOutcome),
+          dry_run: dryRun ? 'true' : 'false',
+        }),
+      ),
     krayinCallObserver: (conn) => (call) =>
       krayinCall({
         connection: conn,

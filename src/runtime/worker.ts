@@ -82,6 +82,7 @@ function activitiesFor(d: WorkerRoleDeps, dispatcher: TemporalDispatcher) {
     store: d.store,
     connections: services.connections,
     dispatcher,
+    onBackfillOutcome: (connection, outcome, dryRun) => metrics.backfillContact(connection, outcome, dryRun),
     observer: {
       sync: (connection, outcome, durationSeconds) => {
         metrics.sync({ connection, outcome, ...(durationSeconds === undefined ? {} : { durationSeconds }) });

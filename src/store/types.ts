@@ -85,6 +85,8 @@ export interface StoredKrayinBudget {
   blockedUntil: number;
   probe: 'none' | 'needed' | 'inflight';
   probeExpires: number;
+  /** While a live caller waits for a slot (ms since the epoch): background callers hold back. */
+  liveWaitingUntil?: number;
 }
 
 /** A versioned JSON document: writes name the version they read (compare-and-set). */
@@ -233,6 +235,10 @@ export interface Store {
     append(entry: AuditEntry): Promise<void>;
     /** Newest first; limit defaults to 50. */
     list(connectionId: string, contactId: number, limit?: number): Promise<AuditRecord[]>;
+    /** Highest id so far (0 when empty): later entries have higher ids (the backfill's watermark). */
+    maxId(): Promise<number>;
+    /** Entries of these contacts with an id above `afterId`, oldest first (how a backfill reads outcomes). */
+    listAfter(connectionId: string, contactIds: number[], afterId: number): Promise<AuditRecord[]>;
   };
 
   conversations: {

@@ -77,10 +77,10 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
 
 /** What the main queue's worker runs: Chatwoot reads, store writes, the settings local activity, reconciliation. */
 export function mainQueueActivities(sets: ActivitySets) {
-  return { ...sets.chatwoot, ...sets.store, ...sets.settings, ...sets.reconcile };
+  return { ...sets.chatwoot, ...sets.store, ...sets.settings, ...sets.reconcile, ...sets.backfill };
 }
 
 /** What each Krayin queue's worker runs: the Krayin set (and the legacy activities old runs still schedule there). */
 export function krayinQueueActivities(sets: ActivitySets) {
-  return { ...sets.krayin, ...sets.legacyKrayinQueue };
+  return { ...sets.krayin, ...sets.legacyKrayinQueue, ...sets.backfillKrayin };
 }

@@ -48,6 +48,8 @@ const STORE = [
   'relinkMergedContact',
 ];
 const SETTINGS = ['connectionSettings'];
+/** The backfill dry run's person lookups (activities/backfill.ts): on the Krayin queue, within its budget. */
+const BACKFILL_ON_KRAYIN_QUEUE = ['backfillFindPersons'];
 
 describe('activity sets per task queue', () => {
   // Building the sets only binds their dependencies; these tests call nothing that touches the store
@@ -82,7 +84,9 @@ describe('activity sets per task queue', () => {
   it('the main queue registers the Chatwoot, store and settings sets; the Krayin queue the Krayin set', () => {
     const sets = createActivities(deps);
     expect(Object.keys(mainQueueActivities(sets)).sort()).toEqual([...CHATWOOT, ...STORE, ...SETTINGS].sort());
-    expect(Object.keys(krayinQueueActivities(sets)).sort()).toEqual([...KRAYIN, ...LEGACY_ON_KRAYIN_QUEUE].sort());
+    expect(Object.keys(krayinQueueActivities(sets)).sort()).toEqual(
+      [...KRAYIN, ...LEGACY_ON_KRAYIN_QUEUE, ...BACKFILL_ON_KRAYIN_QUEUE].sort(),
+    );
   });
 });
 

@@ -46,9 +46,38 @@ describe('ContactSyncState', () => {
     s.onRetry(4);
     expect(s.lastEventAt).toBe(4);
     expect(s.details().pendingConversations).toEqual([5, 3]);
-    expect(s.takeWork()).toEqual({ force: true, conversations: [5, 3] });
+    expect(s.takeWork()).toEqual({ force: true, background: false, conversations: [5, 3] });
     expect(s.hasWork()).toBe(false);
-    expect(s.takeWork()).toEqual({ force: false, conversations: [] });
+    expect(s.takeWork()).toEqual({ force: false, background: false, conversations: [] });
+  });
+
+  it('a round made only of backfill events is background work; a webhook or a retry makes it live', () => {
+    const backfill = (deliveryId: string, conversationId?: number): ContactEvent => ({
+      ...event(deliveryId, conversationId),
+      event: conversationId === undefined ? 'backfill_contact' : 'backfill_conversation',
+    });
+    const s = ContactSyncState.fromCarried(ref);
+    s.onEvent(backfill('b1'), 1);
+    s.onEvent(backfill('b2', 8), 2);
+    expect(s.takeWork()).toMatchObject({ background: true, conversations: [8] });
+
+    s.onEvent(backfill('b3'), 3);
+    s.onEvent(event('live1'), 4);
+    expect(s.takeWork().background).toBe(false);
+    // The next round starts over: background again if only backfill events come.
+    s.onEvent(backfill('b4'), 5);
+    expect(s.takeWork().background).toBe(true);
+
+    s.onEvent(backfill('b5'), 6);
+    s.onRetry(7);
+    expect(s.takeWork().background).toBe(false);
+
+    // Carried across continue-as-new; a run carried by older code with pending work counts as live.
+    s.onEvent(event('live2'), 8);
+    const next = ContactSyncState.fromCarried(ref, JSON.parse(JSON.stringify(s.toCarried())));
+    expect(next.takeWork().background).toBe(false);
+    const old = ContactSyncState.fromCarried(ref, { ...s.toCarried(), livePending: undefined });
+    expect(old.takeWork().background).toBe(false);
   });
 
   it('a conversation whose lead is gone is work for the next round', () => {
@@ -107,7 +136,7 @@ describe('ContactSyncState', () => {
     expect(next.toCarried()).toEqual(carried);
     expect(next.status()).toEqual({ ...s.status(), status: 'idle' });
     expect(next.onEvent(event('d1'), 6)).toBe(false);
-    expect(next.takeWork()).toEqual({ force: true, conversations: [4] });
+    expect(next.takeWork()).toEqual({ force: true, background: false, conversations: [4] });
   });
 
   it('a run carried by older code (no krayinIds, no dirty conversations) derives them', () => {

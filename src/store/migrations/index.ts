@@ -9,6 +9,7 @@ import { migration004 } from './004_held_events';
 import { migration005 } from './005_person_identity_hashes';
 import { migration006 } from './006_shared_connection_state';
 import { migration007 } from './007_inbound_events';
+import { migration008 } from './008_krayin_budget_priority';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ];

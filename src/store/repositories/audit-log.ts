@@ -43,5 +43,21 @@ export function auditLogRepository(db: Db): Store['audit'] {
       );
       return rows.map(toAuditRecord);
     },
+
+    async maxId() {
+      const { rows } = await db.query<{ id: unknown }>('SELECT coalesce(max(id), 0) AS id FROM audit_log');
+      return toId(rows[0]!.id, 'id');
+    },
+
+    async listAfter(connectionId, contactIds, afterId) {
+      if (contactIds.length === 0) return [];
+      const { rows } = await db.query<AuditRow>(
+        `SELECT id, connection_id, chatwoot_contact_id, action, detail, at FROM audit_log
+         WHERE connection_id = $1 AND chatwoot_contact_id = ANY($2::bigint[]) AND id > $3
+         ORDER BY id`,
+        [connectionId, contactIds, afterId],
+      );
+      return rows.map(toAuditRecord);
+    },
   };
 }

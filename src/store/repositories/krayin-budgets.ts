@@ -11,6 +11,7 @@ interface Row {
   blocked_until: number;
   probe: string;
   probe_expires: number;
+  live_waiting_until: number;
   now_ms: number;
 }
 
@@ -25,6 +26,7 @@ export function krayinBudgetsRepository(db: Db): Store['krayinBudgets'] {
         );
         const { rows } = await tx.query<Row>(
           `SELECT calls, blocked_until::float8 AS blocked_until, probe, probe_expires::float8 AS probe_expires,
+                  live_waiting_until::float8 AS live_waiting_until,
                   floor(extract(epoch FROM clock_timestamp()) * 1000)::float8 AS now_ms
            FROM krayin_budgets WHERE connection_id = $1 FOR UPDATE`,
           [connectionId],
@@ -33,9 +35,16 @@ export function krayinBudgetsRepository(db: Db): Store['krayinBudgets'] {
         const { state, result } = fn(toBudget(row), row.now_ms);
         await tx.query(
           `UPDATE krayin_budgets SET calls = $2::jsonb, blocked_until = $3, probe = $4, probe_expires = $5,
-                  updated_at = now()
+                  live_waiting_until = $6, updated_at = now()
            WHERE connection_id = $1`,
-          [connectionId, JSON.stringify(state.calls), state.blockedUntil, state.probe, state.probeExpires],
+          [
+            connectionId,
+            JSON.stringify(state.calls),
+            state.blockedUntil,
+            state.probe,
+            state.probeExpires,
+            Math.round(state.liveWaitingUntil ?? 0),
+          ],
         );
         return result;
       }),
@@ -50,5 +59,12 @@ function toBudget(row: Row): StoredKrayinBudget {
       )
     : [];
   const probe = row.probe === 'needed' || row.probe === 'inflight' ? row.probe : 'none';
-  return { calls, blockedUntil: row.blocked_until, probe, probeExpires: row.probe_expires };
+  return {
+    calls,
+    blockedUntil: row.blocked_until,
+    probe,
+    probeExpires: row.probe_expires,
+    // Absent unless set: a budget no live caller ever waited on reads as before the column existed.
+    ...(row.live_waiting_until > 0 ? { liveWaitingUntil: row.live_waiting_until } : {}),
+  };
 }
