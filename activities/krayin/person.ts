@@ -44,6 +44,8 @@ export function personActivities(deps: KrayinActivityDeps) {
         const ours = contactIdentities(input);
         const salt = identityHashSalt(connectionId, contactId);
         let existing: KrayinPerson | null = null;
+        /** Which identity key found `existing` by search (absent when it is the stored link). */
+        let foundBy: IdentityKey | undefined;
         // The stored person link was dropped (deleted in Krayin, or no longer ours): its lead is suspect too.
         let relinked = false;
         if (link?.personId) {
@@ -62,7 +64,11 @@ export function personActivities(deps: KrayinActivityDeps) {
             relinked = true;
           }
         }
-        existing ??= await findByIdentity(krayin, input.identity);
+        if (!existing) {
+          const found = await findByIdentity(krayin, input.identity);
+          existing = found?.person ?? null;
+          foundBy = found?.by;
+        }
 
         const ownerId = await lookups.ownerId(conn.config.sync.lead.owner);
         // The stored organization link, unless the person just read carries exactly that organization
@@ -74,7 +80,7 @@ export function personActivities(deps: KrayinActivityDeps) {
           if (!verified) organizationId = await ensureOrganization(deps, connectionId, contactId, input.organization);
         }
         const withOrganization = input.organization ? { organizationId } : {};
-        if (existing) return updateExisting(existing);
+        if (existing) return updateExisting(existing, foundBy);
 
         const personInput = personInputFor(input.person, null, organizationId, ownerId);
         const endpoint = input.lead ? 'POST /leads' : 'POST /contacts/persons';
@@ -109,13 +115,14 @@ export function personActivities(deps: KrayinActivityDeps) {
           if (exists) recordRefusedCreate(err);
           const again = await findByIdentity(krayin, input.identity);
           if (!again) throw err;
-          return updateExisting(again);
+          return updateExisting(again.person, again.by);
         }
 
-        async function updateExisting(person: KrayinPerson): Promise<SyncPersonResult> {
+        async function updateExisting(person: KrayinPerson, by?: IdentityKey): Promise<SyncPersonResult> {
           if (link?.personId !== person.id) {
             await store.links.upsertContact(connectionId, contactId, { personId: person.id });
-            await audit('person.linked', { personId: person.id });
+            // `by` names the key (never its value): the backfill counts links by key.
+            await audit('person.linked', { personId: person.id, ...(by ? { by } : {}) });
           }
           const update = personInputFor(input.person, person, organizationId, ownerId);
           if (personNeedsUpdate(person, update)) {
@@ -156,10 +163,19 @@ function contactIdentities(input: SyncPersonInput): { emails: string[]; phones: 
 }
 
 /** Exact email first; phone only when no email matched. Oldest match wins when Krayin has duplicates. */
-async function findByIdentity(krayin: KrayinApi, identity: ContactIdentity): Promise<KrayinPerson | null> {
+type IdentityKey = 'email' | 'phone';
+
+/** The oldest person with the contact's email, else with its phone, and which key found it. */
+async function findByIdentity(
+  krayin: KrayinApi,
+  identity: ContactIdentity,
+): Promise<{ person: KrayinPerson; by: IdentityKey } | null> {
   // One search for both where Krayin allows it (a new contact with a phone used to cost two).
   const { byEmail, byPhone } = await krayin.findPersonsByIdentity(identity.email, identity.phone ?? null);
-  return oldest(byEmail.length > 0 ? byEmail : byPhone);
+  const byEmailPerson = oldest(byEmail);
+  if (byEmailPerson) return { person: byEmailPerson, by: 'email' };
+  const byPhonePerson = oldest(byPhone);
+  return byPhonePerson ? { person: byPhonePerson, by: 'phone' } : null;
 }
 
 function oldest(people: KrayinPerson[]): KrayinPerson | null {

@@ -258,7 +258,7 @@ function report(out: Out, p: BackfillProgress): void {
       }
     : {
         created: 'created in Krayin',
-        linked: 'linked to an existing Krayin person',
+        linked: `linked to an existing Krayin person (by email ${c.linkedByEmail}, by phone ${c.linkedByPhone})`,
         updated: 'updated',
         unchanged: 'already in sync',
         skipped: 'skipped (no email, or by policy)',

@@ -123,6 +123,8 @@ describe('backfill, end to end', () => {
     const lines = await backfill(h, []);
     expect(lines[0]).toMatch(/^Started the backfill of "default" \(workflow backfill:/);
     expect(finalCounts(lines)).toEqual({ created: 6, linked: 2, skipped: 1, done: 9, total: 9 });
+    // The sync's audit entry names the key that found the existing person.
+    expect(lines.join('\n')).toMatch(/by email 1, by phone 1/);
 
     for (let id = 5001; id <= 5006; id++) expect(personsWith(h, `bea.${id}@example.com`)).toHaveLength(1);
     expect(personsWith(h, 'bea.5008@example.com').map((p) => p.id)).toEqual([existingByEmail]);
@@ -136,7 +138,11 @@ describe('backfill, end to end', () => {
     const memo = (await h.client.workflow.getHandle(workflowId).describe()).memo as {
       backfill: { done: number; total: number; counts: Record<string, number> };
     };
-    expect(memo.backfill).toMatchObject({ done: 9, total: 9, counts: { created: 6, linked: 2, skipped: 1 } });
+    expect(memo.backfill).toMatchObject({
+      done: 9,
+      total: 9,
+      counts: { created: 6, linked: 2, linkedByEmail: 1, linkedByPhone: 1, skipped: 1 },
+    });
   });
 
   it('a second backfill finds everything in sync: no hand-over, 0 Krayin calls', async () => {
