@@ -7,8 +7,10 @@
  * event again after restart with the same delivery id, which the contact workflow ignores as a
  * duplicate (workflows/contact-state.ts keeps the delivery ids it has seen, workflows/delivery-deduper.ts).
  *
- * One forwarder drains at a time across ingest replicas (a lease row in the store, renewed every
- * round); the others wait and take over when the holder stops renewing.
+ * One forwarder drains at a time across ingest replicas (a lease row in the store, renewed a third
+ * into its life, also in the middle of a long round, e.g. while Temporal answers slowly); the others
+ * wait and take over when the holder stops renewing. A holder that lost the lease mid-round stops
+ * signalling at once, so two replicas never forward the same contact's events side by side.
  */
 import { randomUUID } from 'node:crypto';
 import type { ConnectionConfig } from '../config/schema';
@@ -49,6 +51,10 @@ export class InboundForwarder {
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private woken = false;
+  /** When this holder last claimed or renewed the lease (0: not held). */
+  private leaseRenewedAt = 0;
+  /** A renewal in flight, shared by the round's lanes. */
+  private renewing: Promise<boolean> | null = null;
   /** Events handed to Temporal and failed attempts since start (benchmark, tests). */
   readonly stats = { forwarded: 0, failures: 0, rounds: 0 };
 
@@ -78,22 +84,16 @@ export class InboundForwarder {
   }
 
   private async run(): Promise<void> {
-    const leaseMs = this.opts.leaseMs ?? 30_000;
+    const leaseMs = this.leaseMs();
     let backoffMs = 0;
     let warned = false;
-    let leaseRenewedAt = 0;
     while (!this.stopped) {
       this.woken = false;
       let result: RoundResult;
       try {
-        // Renewed a third into its life, not every round: an idle forwarder writes nothing.
-        if (Date.now() - leaseRenewedAt > leaseMs / 3) {
-          if (!(await this.opts.inbound.claimLease(FORWARDER_LEASE, this.holder, leaseMs))) {
-            leaseRenewedAt = 0;
-            await this.sleep(leaseMs / 3);
-            continue;
-          }
-          leaseRenewedAt = Date.now();
+        if (!(await this.holdLease(this.leaseRenewedAt))) {
+          await this.sleep(leaseMs / 3);
+          continue;
         }
         result = await this.round();
       } catch (err) {
@@ -118,12 +118,20 @@ export class InboundForwarder {
   /** One round (exposed for tests): forwards up to `batchSize` events. Call with the lease held. */
   async round(): Promise<RoundResult> {
     this.stats.rounds += 1;
+    const roundStartedAt = Date.now();
     const events = await this.opts.inbound.oldest([...this.connections.keys()], this.opts.batchSize ?? 1_000);
     if (events.length === 0) return { forwarded: 0, failed: 0 };
     const done: number[] = [];
     let failed = 0;
+    let leaseLost = false;
     await forEachLimited(byContact(events), this.opts.concurrency, async (contactEvents) => {
       for (const e of contactEvents) {
+        // A long round renews the lease as it goes; once lost, nothing more is signalled (what is left
+        // stays in the log for the new holder, in order).
+        if (leaseLost || !(await this.holdLease(Math.max(this.leaseRenewedAt, roundStartedAt)))) {
+          leaseLost = true;
+          return;
+        }
         try {
           await this.opts.temporal.dispatch(contactEvent(e), this.connections.get(e.connectionId)!);
           done.push(e.seq);
@@ -138,6 +146,29 @@ export class InboundForwarder {
     this.stats.failures += failed;
     this.opts.onForwarded?.(done.length);
     return { forwarded: done.length, failed };
+  }
+
+  private leaseMs(): number {
+    return this.opts.leaseMs ?? 30_000;
+  }
+
+  /**
+   * true while this forwarder holds the lease: renewed when more than a third of it has passed since
+   * `since` (not every round: an idle forwarder writes nothing). Concurrent callers share one renewal.
+   */
+  private async holdLease(since: number): Promise<boolean> {
+    const leaseMs = this.leaseMs();
+    if (Date.now() - since <= leaseMs / 3) return true;
+    this.renewing ??= this.opts.inbound
+      .claimLease(FORWARDER_LEASE, this.holder, leaseMs)
+      .then((held) => {
+        this.leaseRenewedAt = held ? Date.now() : 0;
+        return held;
+      })
+      .finally(() => {
+        this.renewing = null;
+      });
+    return this.renewing;
   }
 
   private sleep(ms: number): Promise<void> {

@@ -14,7 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { appConfigSchema, type ConnectionConfig } from '../../src/config/schema';
 import { BatchedDeliveryRecorder } from '../../src/inbound/batched-deliveries';
-import { InboundForwarder } from '../../src/inbound/forwarder';
+import { FORWARDER_LEASE, InboundForwarder } from '../../src/inbound/forwarder';
 import { InboundLogDispatcher } from '../../src/inbound/log-dispatcher';
 import type { ContactEvent, IngestLogger } from '../../src/ingest/types';
 import { TemporalDispatcher } from '../../src/temporal/dispatcher';
@@ -176,6 +176,43 @@ describe.each(storeEngines().map((e) => [e.name, e] as const))('inbound log on %
     await new Promise((r) => setTimeout(r, 20));
     // Expired: anyone may take it.
     expect(await t.store.inbound.claimLease('inbound-forwarder', first.holder, 60_000)).toBe(true);
+  });
+
+  it('a long round renews the lease as it goes, and stops signalling the moment another holder has it', async () => {
+    const contact = nextContact++;
+    const events = Array.from({ length: 6 }, (_, i) => event(contact, i));
+    for (const e of events) await t.store.inbound.append([e]);
+    const other = forwarder();
+    const temporal = new TemporalDispatcher(client, taskQueue);
+    let calls = 0;
+    const slow = forwarder({
+      leaseMs: 150,
+      concurrency: 1,
+      temporal: {
+        async dispatch(e, conn) {
+          calls += 1;
+          // Temporal answering slowly: each signal outlasts a third of the lease, so every next one
+          // renews it first. The renewals keep the other replica out...
+          await new Promise((r) => setTimeout(r, 60));
+          if (calls === 2) expect(await t.store.inbound.claimLease(FORWARDER_LEASE, other.holder, 60_000)).toBe(false);
+          // ...until this one stalls past the lease's end and the other replica takes over.
+          if (calls === 3) {
+            await new Promise((r) => setTimeout(r, 200));
+            expect(await t.store.inbound.claimLease(FORWARDER_LEASE, other.holder, 60_000)).toBe(true);
+          }
+          await temporal.dispatch(e, conn);
+        },
+      },
+    });
+    expect(await t.store.inbound.claimLease(FORWARDER_LEASE, slow.holder, 150)).toBe(true);
+    expect(await slow.round()).toEqual({ forwarded: 3, failed: 0 });
+    expect(calls).toBe(3);
+    // The rest waits in the log, in order, for the lease holder.
+    expect((await t.store.inbound.oldest([CONNECTION], 100)).map((r) => r.deliveryId)).toEqual(
+      events.slice(3).map((e) => e.deliveryId),
+    );
+    expect((await other.round()).forwarded).toBe(3);
+    expect(await signalledDeliveries(contact)).toEqual(events.map((e) => e.deliveryId));
   });
 
   it('over the bound: dispatch refuses with inbound_log_full until the forwarder made room', async () => {
