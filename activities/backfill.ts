@@ -9,11 +9,9 @@ import type { ChatwootApiContact } from '../src/chatwoot/api-schemas';
 import { CONTACTS_PAGE_SIZE, CONVERSATIONS_PAGE_SIZE } from '../src/chatwoot/api-client';
 import type { EventDispatcher } from '../src/ingest/types';
 import type { AttributeCatalog } from '../src/mapping/attributes';
-import { mapContact } from '../src/mapping/contact';
 import { fieldMapNeedsCatalog } from '../src/mapping/field-map';
 import { ConnectionSwitches } from '../src/ops/connection-switches';
-import { conversationHasNews, type PlannedContact } from '../src/reconcile/compare';
-import { encodeSectionHashes, sectionHashes } from '../src/sync/section-hashes';
+import { conversationHasNews } from '../src/reconcile/compare';
 import {
   outcomeFromAudit,
   outcomeFromState,
@@ -22,8 +20,8 @@ import {
   type ContactOutcome,
 } from '../src/backfill/outcomes';
 import type { BackfillOutcome, InFlightContact, LinkKey } from '../workflows/backfill-api';
-import { settingsFingerprint } from './chatwoot/plan';
-import type { ChatwootActivityDeps, ChatwootSide, KrayinActivityDeps } from './deps';
+import { handOverThrough, planListedContact } from './listed-contacts';
+import type { ChatwootActivityDeps, KrayinActivityDeps } from './deps';
 import { classified } from './failures';
 import { runWithKrayinPriority } from '../src/krayin/priority';
 
@@ -76,18 +74,7 @@ export function backfillActivities(deps: BackfillDeps) {
     }
   };
 
-  const send = (connectionId: string, contactId: number, deliveryId: string, event: string, conversationId?: number) =>
-    dispatcher.dispatch(
-      {
-        connectionId,
-        contactId,
-        deliveryId,
-        event,
-        receivedAt: now().toISOString(),
-        ...(conversationId === undefined ? {} : { conversationId }),
-      },
-      connections.get(connectionId).config,
-    );
+  const send = handOverThrough(dispatcher, connections, now);
 
   return {
     /**
@@ -150,7 +137,7 @@ export function backfillActivities(deps: BackfillDeps) {
             store.links.getContact(connectionId, contact.id),
             store.conversations.listByContact(connectionId, contact.id),
           ]);
-          const plan = planned(conn, contact, conversations.length > 0, link?.leadId != null, input.catalog);
+          const plan = planListedContact(conn, contact, conversations.length > 0, link?.leadId != null, input.catalog);
           const before = settledBeforeDispatch(plan.planned, state, link);
           if (before !== 'dispatch') {
             result.settled.push({ contactId: contact.id, ...before });
@@ -287,27 +274,6 @@ export function backfillActivities(deps: BackfillDeps) {
         detail: { ...input.counts },
       });
     },
-  };
-}
-
-/** The same hash the plan activity stores (activities/chatwoot/plan.ts), from the listed contact: no extra read. */
-function planned(
-  conn: ChatwootSide,
-  contact: ChatwootApiContact,
-  hasConversations: boolean,
-  leadLinked: boolean,
-  catalog: AttributeCatalog | undefined,
-): { planned: PlannedContact; identity: { email: string; phone: string | null } | null } {
-  const sync = conn.config.sync;
-  const mapped = mapContact(contact, sync, catalog, { timezone: conn.config.krayin.timezone });
-  if (mapped.kind === 'skip') return { planned: { kind: 'skip', note: mapped.note }, identity: null };
-  if (mapped.kind !== 'sync') return { planned: { kind: 'invalid' }, identity: null };
-  const leadDue = sync.leadPolicy !== 'first_conversation' || hasConversations || leadLinked;
-  const plan = leadDue ? mapped : { ...mapped, lead: null };
-  const hash = encodeSectionHashes(sectionHashes(plan, settingsFingerprint(sync)));
-  return {
-    planned: { kind: 'sync', hash, leadExpected: plan.lead !== null },
-    identity: { email: plan.identity.email, phone: plan.identity.phone },
   };
 }
 

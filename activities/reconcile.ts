@@ -5,10 +5,8 @@
  * None of them calls Krayin: the queue each belongs to is noted on it (chatwoot = main queue reads,
  * store = store-only).
  */
-import type { ChatwootApiContact } from '../src/chatwoot/api-schemas';
 import type { ConnectionConfig } from '../src/config/schema';
 import type { EventDispatcher } from '../src/ingest/types';
-import { mapContact } from '../src/mapping/contact';
 import { ConnectionSwitches } from '../src/ops/connection-switches';
 import { CONTACTS_PAGE_SIZE, CONVERSATIONS_PAGE_SIZE } from '../src/chatwoot/api-client';
 import type { ReconcileCounts, ReconcileMode } from '../workflows/reconcile-api';
@@ -19,14 +17,12 @@ import {
   missingLinkedIds,
   readCheckpoint,
   RECONCILE_CURSOR,
-  type PlannedContact,
   type ReconcileCheckpoint,
 } from '../src/reconcile/compare';
-import { encodeSectionHashes, sectionHashes } from '../src/sync/section-hashes';
 import type { KrayinRecordKind } from '../src/reconcile/krayin-deletions';
-import type { ChatwootActivityDeps, ChatwootSide } from './deps';
+import type { ChatwootActivityDeps } from './deps';
 import { classified } from './failures';
-import { settingsFingerprint } from './chatwoot/plan';
+import { handOverThrough, planListedContact } from './listed-contacts';
 import { fieldMapNeedsCatalog } from '../src/mapping/field-map';
 import type { AttributeCatalog } from '../src/mapping/attributes';
 
@@ -74,37 +70,7 @@ export function reconcileActivities(deps: ReconcileDeps) {
   const now = deps.now ?? (() => new Date());
   const switches = new ConnectionSwitches(store);
 
-  /** Hands one difference to the contact's workflow; the delivery id makes a re-sent page a duplicate. */
-  const send = (connectionId: string, contactId: number, deliveryId: string, event: string, conversationId?: number) =>
-    dispatcher.dispatch(
-      {
-        connectionId,
-        contactId,
-        deliveryId,
-        event,
-        receivedAt: now().toISOString(),
-        ...(conversationId === undefined ? {} : { conversationId }),
-      },
-      connections.get(connectionId).config,
-    );
-
-  /** The same hash the plan activity stores (activities/chatwoot/plan.ts), from the listed contact: no extra read. */
-  async function planned(
-    conn: ChatwootSide,
-    contact: ChatwootApiContact,
-    hasConversations: boolean,
-    leadLinked: boolean,
-    catalog: AttributeCatalog | undefined,
-  ) {
-    const sync = conn.config.sync;
-    const mapped = mapContact(contact, sync, catalog, { timezone: conn.config.krayin.timezone });
-    if (mapped.kind === 'skip') return { kind: 'skip', note: mapped.note } satisfies PlannedContact;
-    if (mapped.kind !== 'sync') return { kind: 'invalid' } satisfies PlannedContact;
-    const leadDue = sync.leadPolicy !== 'first_conversation' || hasConversations || leadLinked;
-    const plan = leadDue ? mapped : { ...mapped, lead: null };
-    const hash = encodeSectionHashes(sectionHashes(plan, settingsFingerprint(sync)));
-    return { kind: 'sync', hash, leadExpected: plan.lead !== null } satisfies PlannedContact;
-  }
+  const send = handOverThrough(dispatcher, connections, now);
 
   /** A linked contact Chatwoot answers 404 for: ON_CHATWOOT_DELETE (keep = audit, the contact's workflow records it gone). */
   async function handleGone(config: ConnectionConfig, contactId: number, runKey: string): Promise<boolean> {
@@ -164,7 +130,7 @@ export function reconcileActivities(deps: ReconcileDeps) {
             store.conversations.listByContact(connectionId, contact.id),
           ]);
           const verdict = compareContact(
-            await planned(conn, contact, conversations.length > 0, link?.leadId != null, input.catalog),
+            planListedContact(conn, contact, conversations.length > 0, link?.leadId != null, input.catalog).planned,
             state,
             link,
           );
