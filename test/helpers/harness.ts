@@ -228,11 +228,25 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       }
     });
 
-    const post = (rawBody: Buffer | string, o: SendOptions = {}) =>
-      postWebhook(ingestUrl, CONNECTION, rawBody, {
+    // With INGEST_MODE=log a 2xx means "committed to the inbound log"; the forwarder hands it to
+    // Temporal a moment later. A test that then queries the contact's workflow must not read the run
+    // that was there before the event (a query answers from a closed run too), so `post` returns once
+    // the log is drained, as a webhook's effect is observed in production: after it reached Temporal.
+    const handedToTemporal = async (): Promise<void> => {
+      const deadline = Date.now() + 30_000;
+      while ((await store.inbound.count()) > 0) {
+        if (Date.now() > deadline) throw new Error('the inbound log was not handed to Temporal within 30 s');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const post = async (rawBody: Buffer | string, o: SendOptions = {}) => {
+      const res = await postWebhook(ingestUrl, CONNECTION, rawBody, {
         secret: WEBHOOK_SECRET,
         ...(o.deliveryId ? { deliveryId: o.deliveryId } : {}),
       });
+      if (res.status >= 200 && res.status < 300 && config.ingest.mode === 'log') await handedToTemporal();
+      return res;
+    };
     const handle = (contactId: number) => client.workflow.getHandle(contactWorkflowId(CONNECTION, contactId));
     const status = (contactId: number) => handle(contactId).query(statusQuery);
 
