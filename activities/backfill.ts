@@ -20,6 +20,7 @@ import {
   type ContactOutcome,
 } from '../src/backfill/outcomes';
 import type { BackfillOutcome, InFlightContact, LinkKey } from '../workflows/backfill-api';
+import { CountedOnce, backfillRunKey } from '../src/backfill/counted-once';
 import { handOverThrough, planListedContact } from './listed-contacts';
 import type { ChatwootActivityDeps, KrayinActivityDeps } from './deps';
 import { classified } from './failures';
@@ -30,6 +31,8 @@ export interface BackfillDeps extends ChatwootActivityDeps {
   dispatcher: EventDispatcher;
   /** Told about every contact's outcome (metrics). Must not throw. */
   onOutcome?: (connectionId: string, outcome: BackfillOutcome, dryRun: boolean) => void;
+  /** Which outcomes were counted already (default: one per activity set, i.e. per worker process). */
+  countedOnce?: CountedOnce;
 }
 
 export type SettledContact = ContactOutcome & { contactId: number };
@@ -66,9 +69,11 @@ export function backfillActivities(deps: BackfillDeps) {
   const { store, connections, dispatcher } = deps;
   const now = deps.now ?? (() => new Date());
   const switches = new ConnectionSwitches(store);
-  const told = (connectionId: string, outcome: BackfillOutcome, dryRun: boolean) => {
+  // One count per run and contact, however often a retried activity reports it (src/backfill/counted-once.ts).
+  const counted = deps.countedOnce ?? new CountedOnce();
+  const told = (connectionId: string, run: string, contactId: number, outcome: BackfillOutcome, dryRun: boolean) => {
     try {
-      deps.onOutcome?.(connectionId, outcome, dryRun);
+      if (counted.first(connectionId, run, contactId)) deps.onOutcome?.(connectionId, outcome, dryRun);
     } catch {
       // metrics must never fail a backfill
     }
@@ -174,7 +179,8 @@ export function backfillActivities(deps: BackfillDeps) {
         result.settled.sort((a, b) => a.contactId - b.contactId);
         result.lookups.sort((a, b) => a.contactId - b.contactId);
         result.dispatched.sort((a, b) => a.contactId - b.contactId);
-        for (const s of result.settled) told(connectionId, s.outcome, dryRun);
+        const run = backfillRunKey(dryRun, runKey, input.auditWatermark);
+        for (const s of result.settled) told(connectionId, run, s.contactId, s.outcome, dryRun);
         return result;
       });
     },
@@ -210,7 +216,7 @@ export function backfillActivities(deps: BackfillDeps) {
           }
           if (outcome) {
             settled.set(c.contactId, { contactId: c.contactId, ...outcome });
-            told(connectionId, outcome.outcome, false);
+            told(connectionId, backfillRunKey(false, '', auditWatermark), c.contactId, outcome.outcome, false);
             firstSettledAt ||= Date.now();
           }
         }

@@ -8,7 +8,7 @@
 import type { ConnectionConfig } from '../config/schema';
 import type { ContactEvent, EventDispatcher } from '../ingest/types';
 import type { Store } from '../store/types';
-import { IngestUnavailableError } from './errors';
+import { InboundStoreError, IngestUnavailableError } from './errors';
 import { GroupCommit } from './group-commit';
 
 export interface InboundLogDispatcherOptions {
@@ -64,7 +64,12 @@ export class InboundLogDispatcher implements EventDispatcher {
       throw new Error(`event of connection "${e.connectionId}" dispatched as "${connection.id}"`);
     }
     if (this.waiting >= this.opts.maxEvents) throw new IngestUnavailableError('inbound_log_full');
-    await this.commits.submit(e);
+    try {
+      await this.commits.submit(e);
+    } catch (err) {
+      // Named, so the operator's alert says the store failed (not Temporal, which is not involved here).
+      throw new InboundStoreError(err);
+    }
   }
 
   private async refreshCount(): Promise<void> {

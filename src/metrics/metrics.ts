@@ -28,7 +28,9 @@ export interface MetricsOptions {
   connections?: readonly string[];
   /** Counts parked syncs per connection; called on every scrape. */
   collectParked?: () => Promise<ParkedCount[]>;
-  /** A scrape does not wait longer than this for `collectParked`. Default 5000. */
+  /** Counts the inbound log's waiting events (INGEST_MODE=log), all connections; called on every scrape. */
+  collectInboundLog?: () => Promise<number>;
+  /** A scrape does not wait longer than this for a collector (`collectParked`, `collectInboundLog`). Default 5000. */
   collectTimeoutMs?: number;
   /** Reasons beyond WEBHOOK_REASONS that may appear as labels. */
   extraReasons?: readonly string[];
@@ -72,6 +74,8 @@ export interface Metrics {
   linkMismatch(connection: string, record: 'person' | 'organization' | 'lead' | 'activity'): void;
   /** One contact's backfill outcome (created, linked, ...); `dryRun`: what would happen. */
   backfillContact(connection: string, outcome: string, dryRun: boolean): void;
+  /** The inbound log's forwarder handed `n` events to Temporal (and removed them from the log). */
+  inboundForwarded(n: number): void;
   /** An `onCall` hook for one connection's KrayinClient. */
   krayinCallObserver(connection: string): (call: KrayinCallInfo) => void;
   /** Prometheus text exposition. */
@@ -155,13 +159,37 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   });
   const collectErrors = new Counter({
     name: `${METRIC_PREFIX}metrics_collect_errors_total`,
-    help: 'Scrape-time collectors that failed or timed out (their gauges are then absent).',
+    help: 'Scrape-time collectors that failed or timed out (their gauges are then absent, or NaN without labels).',
     labelNames: ['collector'] as const,
     registers,
   });
+  const inboundForwarded = new Counter({
+    name: `${METRIC_PREFIX}inbound_forwarded_total`,
+    help: 'Events of the inbound log (INGEST_MODE=log) handed to Temporal by this process.',
+    registers,
+  });
+  const timeoutMs = opts.collectTimeoutMs ?? 5_000;
+  if (opts.collectInboundLog) {
+    const collectInboundLog = opts.collectInboundLog;
+    new Gauge({
+      name: `${METRIC_PREFIX}inbound_log_events`,
+      help: 'Accepted webhooks waiting in the inbound log (INGEST_MODE=log) to be handed to Temporal, all connections.',
+      registers,
+      async collect() {
+        try {
+          const waiting = await withTimeout(collectInboundLog(), timeoutMs);
+          if (Number.isFinite(waiting) && waiting >= 0) this.set(waiting);
+          else throw new Error('not a count');
+        } catch {
+          // NaN, not 0: a gauge without labels cannot be absent, and 0 would read as "nothing waiting".
+          this.set(Number.NaN);
+          collectErrors.inc({ collector: 'inbound_log_events' });
+        }
+      },
+    });
+  }
   if (opts.collectParked) {
     const collectParked = opts.collectParked;
-    const timeoutMs = opts.collectTimeoutMs ?? 5_000;
     new Gauge({
       name: `${METRIC_PREFIX}parked_syncs`,
       help: 'Contact syncs currently parked (waiting for an operator or new data), per connection.',
@@ -221,6 +249,10 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
           dry_run: dryRun ? 'true' : 'false',
         }),
       ),
+    inboundForwarded: (n) =>
+      guard(() => {
+        if (Number.isFinite(n) && n > 0) inboundForwarded.inc(n);
+      }),
     krayinCallObserver: (conn) => (call) =>
       krayinCall({
         connection: conn,

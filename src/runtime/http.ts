@@ -60,7 +60,14 @@ export async function startHttpRole(d: HttpRoleDeps): Promise<number> {
   const dispatcher = new TemporalDispatcher(client, config.temporal.taskQueue);
   const switches = new ConnectionSwitches(store);
   await reportHeldEvents(d);
-  const ingestDispatch = await startIngestDispatch({ config, store, temporal: dispatcher, log, shutdown: d.shutdown });
+  const ingestDispatch = await startIngestDispatch({
+    config,
+    store,
+    temporal: dispatcher,
+    log,
+    shutdown: d.shutdown,
+    metrics: d.metrics,
+  });
 
   const app = express();
   app.disable('x-powered-by');

@@ -12,6 +12,7 @@ import { InboundForwarder } from '../inbound/forwarder';
 import { InboundLogDispatcher } from '../inbound/log-dispatcher';
 import type { EventDispatcher } from '../ingest/types';
 import type { Logger } from '../logging';
+import type { Metrics } from '../metrics/metrics';
 import type { Store } from '../store/types';
 import type { ShutdownSteps } from './shutdown';
 
@@ -28,6 +29,8 @@ export async function startIngestDispatch(d: {
   temporal: EventDispatcher;
   log: Logger;
   shutdown: ShutdownSteps;
+  /** Counts what the forwarder hands to Temporal (cks_inbound_forwarded_total). */
+  metrics?: Pick<Metrics, 'inboundForwarded'>;
 }): Promise<IngestDispatch> {
   const settings = d.config.ingest;
   // The forwarder also drains in direct mode: events a previous run in log mode accepted must not wait
@@ -38,7 +41,10 @@ export async function startIngestDispatch(d: {
     connections: d.config.connections,
     logger: d.log,
     concurrency: settings.forwardConcurrency,
-    onForwarded: (n) => logDispatcher?.forwarded(n),
+    onForwarded: (n) => {
+      logDispatcher?.forwarded(n);
+      d.metrics?.inboundForwarded(n);
+    },
   });
   const logDispatcher =
     settings.mode === 'log'

@@ -14,5 +14,7 @@ export function createServiceMetrics(config: AppConfig, store: Store): Metrics {
         count: rows.find((r) => r.connectionId === c.id && r.status === 'parked')?.count ?? 0,
       }));
     },
+    // Read in every process that serves metrics: the log is in the shared store, whoever forwards it.
+    collectInboundLog: () => store.inbound.count(),
   });
 }

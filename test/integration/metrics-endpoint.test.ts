@@ -11,13 +11,18 @@ const PII = ['ana.lima@example.net', '+55 11 91234-5678', 'Ana Lima'];
 let metrics: Metrics;
 let open: RunningServer;
 let guarded: RunningServer;
+let inboundWaiting = 0;
 let parked = [
   { connectionId: 'default', count: 2 },
   { connectionId: 'acme', count: 0 },
 ];
 
 beforeAll(async () => {
-  metrics = createMetrics({ connections: ['default', 'acme'], collectParked: async () => parked });
+  metrics = createMetrics({
+    connections: ['default', 'acme'],
+    collectParked: async () => parked,
+    collectInboundLog: async () => inboundWaiting,
+  });
   const openApp = express();
   openApp.use(createMetricsRouter(metrics));
   open = await listen(openApp);
@@ -58,6 +63,9 @@ describe('GET /metrics', () => {
       cks_krayin_call_duration_seconds: 'histogram',
       cks_metrics_collect_errors_total: 'counter',
       cks_parked_syncs: 'gauge',
+      cks_inbound_forwarded_total: 'counter',
+      cks_inbound_log_events: 'gauge',
+      cks_backfill_contacts_total: 'counter',
     });
     expect(types.get('process_cpu_user_seconds_total')).toBe('counter');
     expect(types.get('nodejs_eventloop_lag_seconds')).toBe('gauge');
@@ -106,6 +114,25 @@ describe('GET /metrics', () => {
     expect(
       sampleValue(after, 'cks_sync_duration_seconds_bucket', { connection: 'acme', outcome: 'unchanged', le: '0.5' }),
     ).toBe(1);
+  });
+
+  it('reads the inbound log backlog on each scrape and counts forwarded events', async () => {
+    expect(sampleValue(await scrapeParsed(), 'cks_inbound_log_events', {})).toBe(0);
+    inboundWaiting = 7;
+    metrics.inboundForwarded(3);
+    metrics.inboundForwarded(0);
+    const e = await scrapeParsed();
+    expect(sampleValue(e, 'cks_inbound_log_events', {})).toBe(7);
+    expect(sampleValue(e, 'cks_inbound_forwarded_total', {})).toBe(3);
+
+    // The store does not answer: unknown (NaN), not "nothing waiting", and the collector error is counted
+    // (the counter is rendered alongside, so it shows from the next scrape).
+    const failed = sampleValue(e, 'cks_metrics_collect_errors_total', { collector: 'inbound_log_events' }) ?? 0;
+    inboundWaiting = Number.NaN;
+    expect(sampleValue(await scrapeParsed(), 'cks_inbound_log_events', {})).toBeNaN();
+    const next = await scrapeParsed();
+    expect(sampleValue(next, 'cks_metrics_collect_errors_total', { collector: 'inbound_log_events' })).toBe(failed + 1);
+    inboundWaiting = 0;
   });
 
   it('queries the parked count on each scrape', async () => {
