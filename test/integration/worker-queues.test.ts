@@ -53,6 +53,9 @@ describe('workers per task queue', () => {
         'recordConversation',
         'rememberConversations',
         'connectionSettings',
+        // A contact deleted in Chatwoot: was it merged into another (Chatwoot reads), then the links move (store).
+        'findMergeTarget',
+        'relinkMergedContact',
       ].sort(),
     );
   });
@@ -72,6 +75,10 @@ describe('workers per task queue', () => {
         'syncConversation',
         'syncMessageActivities',
         'assignLeadOwner',
+        // ON_CHATWOOT_DELETE's Krayin write, the reconciliation's Krayin id pages, the backfill dry run's lookups.
+        'applyChatwootDeletePolicy',
+        'krayinLinkedMissing',
+        'backfillFindPersons',
       ].sort(),
     );
     expect(set.workers[1]!.options.maxTaskQueueActivitiesPerSecond).toBeUndefined();
