@@ -1,7 +1,8 @@
 /** held_events: webhooks of a disabled connection, kept for `catch-up` (ids and event names only). */
 import type { Db } from '../db';
-import type { HeldEvent, Store } from '../types';
-import { jsonParam, toId } from './row-values';
+import type { Store } from '../types';
+import { jsonParam } from './row-values';
+import { eventColumn, fromStoredEventRow, type StoredEventRow } from './stored-events';
 
 const HOLD = `INSERT INTO held_events (connection_id, delivery_id, chatwoot_contact_id, event)
 VALUES ($1, $2, $3, $4::jsonb)
@@ -14,38 +15,10 @@ FROM held_events WHERE connection_id = $1`;
 const OLDEST = `SELECT seq, connection_id, delivery_id, chatwoot_contact_id, event FROM held_events
 WHERE connection_id = $1 ORDER BY seq LIMIT $2`;
 
-interface Row {
-  seq: unknown;
-  connection_id: string;
-  delivery_id: string;
-  chatwoot_contact_id: unknown;
-  event: { event?: unknown; receivedAt?: unknown; conversationId?: unknown; messageId?: unknown };
-}
-
-function toHeldEvent(row: Row): HeldEvent {
-  const e = row.event;
-  return {
-    seq: toId(row.seq, 'seq'),
-    connectionId: row.connection_id,
-    deliveryId: row.delivery_id,
-    contactId: toId(row.chatwoot_contact_id, 'chatwoot_contact_id'),
-    event: String(e.event),
-    receivedAt: String(e.receivedAt),
-    ...(typeof e.conversationId === 'number' ? { conversationId: e.conversationId } : {}),
-    ...(typeof e.messageId === 'number' ? { messageId: e.messageId } : {}),
-  };
-}
-
 export function heldEventsRepository(db: Db): Store['heldEvents'] {
   return {
     async hold(e) {
-      const event = {
-        event: e.event,
-        receivedAt: e.receivedAt,
-        ...(e.conversationId === undefined ? {} : { conversationId: e.conversationId }),
-        ...(e.messageId === undefined ? {} : { messageId: e.messageId }),
-      };
-      const { rows } = await db.query(HOLD, [e.connectionId, e.deliveryId, e.contactId, jsonParam(event)]);
+      const { rows } = await db.query(HOLD, [e.connectionId, e.deliveryId, e.contactId, jsonParam(eventColumn(e))]);
       return rows.length === 1;
     },
 
@@ -55,8 +28,8 @@ export function heldEventsRepository(db: Db): Store['heldEvents'] {
     },
 
     async oldest(connectionId, limit) {
-      const { rows } = await db.query<Row>(OLDEST, [connectionId, limit]);
-      return rows.map(toHeldEvent);
+      const { rows } = await db.query<StoredEventRow>(OLDEST, [connectionId, limit]);
+      return rows.map(fromStoredEventRow);
     },
 
     async remove(connectionId, seqs) {

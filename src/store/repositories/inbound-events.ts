@@ -3,8 +3,8 @@
  * group commits; the forwarder reads the oldest, hands them to Temporal and removes them.
  */
 import type { Db } from '../db';
-import type { InboundEvent, Store } from '../types';
-import { toId } from './row-values';
+import type { Store } from '../types';
+import { eventColumn, fromStoredEventRow, type StoredEventRow } from './stored-events';
 
 // One statement for a whole batch: one round trip and one commit (one WAL flush on Postgres) however
 // many webhooks arrived together. WITH ORDINALITY + ORDER BY keeps `seq` in the order of the batch.
@@ -24,28 +24,6 @@ ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED
 WHERE inbound_forwarder_lease.holder = EXCLUDED.holder OR inbound_forwarder_lease.expires_at < now()
 RETURNING holder`;
 
-interface Row {
-  seq: unknown;
-  connection_id: string;
-  delivery_id: string;
-  chatwoot_contact_id: unknown;
-  event: { event?: unknown; receivedAt?: unknown; conversationId?: unknown; messageId?: unknown };
-}
-
-function toInboundEvent(row: Row): InboundEvent {
-  const e = row.event;
-  return {
-    seq: toId(row.seq, 'seq'),
-    connectionId: row.connection_id,
-    deliveryId: row.delivery_id,
-    contactId: toId(row.chatwoot_contact_id, 'chatwoot_contact_id'),
-    event: String(e.event),
-    receivedAt: String(e.receivedAt),
-    ...(typeof e.conversationId === 'number' ? { conversationId: e.conversationId } : {}),
-    ...(typeof e.messageId === 'number' ? { messageId: e.messageId } : {}),
-  };
-}
-
 export function inboundEventsRepository(db: Db): Store['inbound'] {
   return {
     async append(events) {
@@ -54,21 +32,14 @@ export function inboundEventsRepository(db: Db): Store['inbound'] {
         events.map((e) => e.connectionId),
         events.map((e) => e.deliveryId),
         events.map((e) => e.contactId),
-        events.map((e) =>
-          JSON.stringify({
-            event: e.event,
-            receivedAt: e.receivedAt,
-            ...(e.conversationId === undefined ? {} : { conversationId: e.conversationId }),
-            ...(e.messageId === undefined ? {} : { messageId: e.messageId }),
-          }),
-        ),
+        events.map((e) => JSON.stringify(eventColumn(e))),
       ]);
     },
 
     async oldest(connectionIds, limit) {
       if (connectionIds.length === 0) return [];
-      const { rows } = await db.query<Row>(OLDEST, [connectionIds, limit]);
-      return rows.map(toInboundEvent);
+      const { rows } = await db.query<StoredEventRow>(OLDEST, [connectionIds, limit]);
+      return rows.map(fromStoredEventRow);
     },
 
     async remove(seqs) {
