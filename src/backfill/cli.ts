@@ -7,14 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
-import {
-  Client,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  type WorkflowHandle,
-} from '@temporalio/client';
-import { encryptedDataConverter } from '../codec/data-converter';
-import { createEncryptionCodec } from '../codec/encryption-codec';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { AppConfig } from '../config/schema';
 import { ConnectionIdKey } from '../../workflows/search-attributes';
 import {
@@ -26,8 +19,7 @@ import {
   type BackfillProgress,
 } from '../../workflows/backfill-api';
 import { backfill } from '../../workflows/backfill';
-import { connectTemporalClient } from '../temporal/connect';
-import { temporalConnectionOptions } from '../temporal/connection-options';
+import { commandConnection, openCliClient } from '../temporal/cli-client';
 import { sinceEpochSec } from './outcomes';
 
 interface Out {
@@ -78,25 +70,16 @@ export async function runBackfillCommand(
     out.error(`backfill: ${err instanceof Error ? err.message : String(err)}`);
     return 2;
   }
-  const connectionId = args.connection ?? (config.connections.length === 1 ? config.connections[0]!.id : undefined);
-  if (!connectionId || !config.connections.some((c) => c.id === connectionId)) {
-    out.error(
-      `backfill: --connection must name a configured connection (${config.connections.map((c) => c.id).join(', ')})`,
-    );
+  const target = commandConnection('backfill', config, args.connection);
+  if ('error' in target) {
+    out.error(target.error);
     return 2;
   }
+  const { connectionId } = target;
   const dryRun = args['dry-run'];
 
-  const address = config.temporal.address ?? `127.0.0.1:${config.temporal.port}`;
-  const connection = await connectTemporalClient(temporalConnectionOptions(config.temporal, address));
+  const { client, close } = await openCliClient(config);
   try {
-    const client = new Client({
-      connection,
-      namespace: config.temporal.namespace,
-      ...(config.codec.encryption
-        ? { dataConverter: encryptedDataConverter(createEncryptionCodec(config.codec.encryption)) }
-        : {}),
-    });
     const workflowId = backfillCommandWorkflowId(connectionId, config.temporal.taskQueue, dryRun);
     const handle = client.workflow.getHandle(workflowId);
 
@@ -152,7 +135,7 @@ export async function runBackfillCommand(
     report(out, followed);
     return 0;
   } finally {
-    await connection.close();
+    await close();
   }
 }
 

@@ -5,9 +5,7 @@
  * second `reconcile` while one runs follows the running one. Ctrl-C stops following, not the pass.
  */
 import { parseArgs } from 'node:util';
-import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { encryptedDataConverter } from '../codec/data-converter';
-import { createEncryptionCodec } from '../codec/encryption-codec';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { AppConfig } from '../config/schema';
 import { ConnectionIdKey } from '../../workflows/search-attributes';
 import {
@@ -18,8 +16,7 @@ import {
   type ReconcileProgress,
 } from '../../workflows/reconcile-api';
 import { reconcile } from '../../workflows/reconcile';
-import { connectTemporalClient } from '../temporal/connect';
-import { temporalConnectionOptions } from '../temporal/connection-options';
+import { commandConnection, openCliClient } from '../temporal/cli-client';
 
 interface Out {
   log(line: string): void;
@@ -49,26 +46,16 @@ export async function runReconcileCommand(
     out.error(err instanceof Error ? err.message : String(err));
     return 2;
   }
-  const connectionId = args.connection ?? (config.connections.length === 1 ? config.connections[0]!.id : undefined);
-  if (!connectionId || !config.connections.some((c) => c.id === connectionId)) {
-    out.error(
-      `reconcile: --connection must name a configured connection (${config.connections.map((c) => c.id).join(', ')})`,
-    );
+  const target = commandConnection('reconcile', config, args.connection);
+  if ('error' in target) {
+    out.error(target.error);
     return 2;
   }
+  const { connectionId } = target;
   const mode: ReconcileMode = args.full ? 'full' : 'incremental';
 
-  // The same connection settings as the service (TLS, mTLS, API key: src/temporal/connection-options.ts).
-  const address = config.temporal.address ?? `127.0.0.1:${config.temporal.port}`;
-  const connection = await connectTemporalClient(temporalConnectionOptions(config.temporal, address));
+  const { client, close } = await openCliClient(config);
   try {
-    const client = new Client({
-      connection,
-      namespace: config.temporal.namespace,
-      ...(config.codec.encryption
-        ? { dataConverter: encryptedDataConverter(createEncryptionCodec(config.codec.encryption)) }
-        : {}),
-    });
     const workflowId = manualReconcileWorkflowId(connectionId, mode, config.temporal.taskQueue);
     const input: ReconcileInput = { connectionId, mode };
     try {
@@ -114,7 +101,7 @@ export async function runReconcileCommand(
     out.log(`Done. ${formatProgress(final)}`);
     return 0;
   } finally {
-    await connection.close();
+    await close();
   }
 }
 
