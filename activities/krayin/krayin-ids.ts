@@ -1,8 +1,9 @@
 /**
  * The full pass's Krayin-side deletion check, Krayin queue (its reads count against the connection's
- * budget): one page of Krayin's person or lead ids, in id order, diffed against the ids the store links;
- * each suspect is confirmed with a GET, so a record is reported missing only when Krayin no longer has it.
- * Cost per pass: ceil(records / 500) index reads per kind, plus one GET per deleted record.
+ * budget): one page of Krayin's person, lead or organization ids, in id order, diffed against the ids
+ * the store links; each suspect is confirmed with a GET, so a record is reported missing only when
+ * Krayin no longer has it. Cost per pass: ceil(records / 500) index reads per kind, plus one GET per
+ * deleted record.
  */
 import type { KrayinApi } from '../../src/krayin/api';
 import {
@@ -62,5 +63,7 @@ function getRecord(krayin: KrayinApi, kind: KrayinRecordKind, id: number): Promi
       return krayin.getPerson(id);
     case 'lead':
       return krayin.getLead(id);
+    case 'organization':
+      return krayin.getOrganization(id);
   }
 }

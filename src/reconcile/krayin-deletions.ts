@@ -1,11 +1,12 @@
 /**
- * Krayin-side deletions (a person or lead that sales deleted; Krayin keeps no tombstone, src/krayin/README.md
- * §7): the full pass pages Krayin's own id lists in id order and diffs each page's id window against the
- * ids the store links. Pure rules; the reads are activities (activities/krayin/krayin-ids.ts).
+ * Krayin-side deletions (a person, lead or organization that sales deleted; Krayin keeps no tombstone,
+ * src/krayin/README.md §7): the full pass pages Krayin's own id lists in id order and diffs each page's
+ * id window against the ids the store links. Pure rules; the reads are activities
+ * (activities/krayin/krayin-ids.ts).
  */
 import type { KrayinIndexedRecords } from '../krayin/api';
 
-export type KrayinRecordKind = 'person' | 'lead';
+export type KrayinRecordKind = 'person' | 'lead' | 'organization';
 
 /** Index rows per Krayin request. Krayin has no cap on `limit`; 500 ids keep one answer well under 1 MB. */
 export const KRAYIN_IDS_PAGE_SIZE = 500;
@@ -14,6 +15,7 @@ export const KRAYIN_IDS_PAGE_SIZE = 500;
 export const KRAYIN_INDEX: Record<KrayinRecordKind, KrayinIndexedRecords> = {
   person: 'persons',
   lead: 'leads',
+  organization: 'organizations',
 };
 
 /**
