@@ -26,6 +26,9 @@ import { handOverThrough, planListedContact } from './listed-contacts';
 import { fieldMapNeedsCatalog } from '../src/mapping/field-map';
 import type { AttributeCatalog } from '../src/mapping/attributes';
 
+/** The contact_links key of each Krayin record kind. */
+const LINK_KEY = { person: 'personId', lead: 'leadId', organization: 'organizationId' } as const;
+
 /** The note recordGone leaves (activities/outcomes.ts): such a contact was handled already. */
 const GONE_NOTE = 'contact deleted or merged in Chatwoot';
 
@@ -88,6 +91,31 @@ export function reconcileActivities(deps: ReconcileDeps) {
       detail: { policy: config.sync.reconcile.onChatwootDelete },
     });
     return true;
+  }
+
+  function linkedTo(connectionId: string, kind: KrayinRecordKind, id: number) {
+    switch (kind) {
+      case 'person':
+        return store.links.findContactsByPerson(connectionId, id);
+      case 'lead':
+        return store.links.findContactsByLead(connectionId, id);
+      case 'organization':
+        return store.links.findContactsByOrganization(connectionId, id);
+    }
+  }
+
+  /** Krayin deleted a person's or lead's activities with it: their conversations are written again. */
+  async function forgetActivitiesOf(
+    connectionId: string,
+    contactId: number,
+    kind: 'person' | 'lead',
+    id: number,
+  ): Promise<void> {
+    for (const c of await store.conversations.listByContact(connectionId, contactId)) {
+      if ((kind === 'person' ? c.personId : c.leadId) === id) {
+        await store.conversations.upsert(connectionId, c.conversationId, { activityId: null });
+      }
+    }
   }
 
   return {
@@ -214,8 +242,11 @@ export function reconcileActivities(deps: ReconcileDeps) {
     /**
      * Queue: store. Krayin records sales deleted (confirmed on the Krayin queue by krayinLinkedMissing):
      * as the lead-gone path does, the link is dropped (and the conversation activities Krayin deleted with
-     * the record are forgotten), and the contact goes to its workflow, whose next sync finds or re-creates
-     * the record. The signal goes through the webhook dispatcher, so it never races a live event.
+     * a person or lead are forgotten), and the contact goes to its workflow, whose next sync finds or
+     * re-creates the record. An organization's persons lost it in Krayin too (FK SET NULL, without a
+     * change to their updated_at): the contact's hash is cleared, so its next sync re-creates (or finds)
+     * the organization and re-attaches the person. The signal goes through the webhook dispatcher, so
+     * it never races a live event.
      */
     async reconcileKrayinMissing(input: {
       connectionId: string;
@@ -226,21 +257,12 @@ export function reconcileActivities(deps: ReconcileDeps) {
       const { connectionId, kind, ids, runKey } = input;
       let krayinDeletedFound = 0;
       for (const id of ids) {
-        const contacts =
-          kind === 'person'
-            ? await store.links.findContactsByPerson(connectionId, id)
-            : await store.links.findContactsByLead(connectionId, id);
-        for (const link of contacts) {
-          await store.links.upsertContact(
-            connectionId,
-            link.contactId,
-            kind === 'person' ? { personId: null } : { leadId: null },
-          );
-          for (const c of await store.conversations.listByContact(connectionId, link.contactId)) {
-            if ((kind === 'person' ? c.personId : c.leadId) === id) {
-              await store.conversations.upsert(connectionId, c.conversationId, { activityId: null });
-            }
-          }
+        if (kind === 'organization') await store.links.deleteOrganizationLinksTo(connectionId, id);
+        for (const link of await linkedTo(connectionId, kind, id)) {
+          // The hash first: a crash before the signal then leaves a contact the next pass sees as changed.
+          if (kind === 'organization') await store.syncState.clearHash(connectionId, link.contactId);
+          await store.links.upsertContact(connectionId, link.contactId, { [LINK_KEY[kind]]: null });
+          if (kind !== 'organization') await forgetActivitiesOf(connectionId, link.contactId, kind, id);
           await store.audit.append({
             connectionId,
             contactId: link.contactId,

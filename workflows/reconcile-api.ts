@@ -36,7 +36,10 @@ export interface ReconcileCounts {
   parkedLeft: number;
   /** Linked contacts Chatwoot answered 404 for (deleted or merged), handled by ON_CHATWOOT_DELETE. */
   goneFound: number;
-  /** Full pass: contacts whose linked Krayin person or lead sales deleted (links dropped, re-synced). */
+  /**
+   * Full pass: contacts whose linked Krayin person, lead or organization sales deleted (links dropped,
+   * re-synced).
+   */
   krayinDeletedFound: number;
 }
 
@@ -68,7 +71,7 @@ export interface ReconcileCursor {
   runKey: string;
   counts: ReconcileCounts;
   /** Full pass, phase `krayin`: which Krayin id list is paged, and the highest id covered so far. */
-  krayin?: { kind: 'person' | 'lead'; afterId: number };
+  krayin?: { kind: 'person' | 'lead' | 'organization'; afterId: number };
 }
 
 export interface ReconcileInput {

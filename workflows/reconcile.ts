@@ -5,9 +5,9 @@
  * cost no Krayin call: this workflow never reaches Krayin at all.
  *
  *   contacts (full: all, by created_at, with the deletion check; incremental: created since the last pass)
- *   -> deletions (full: linked ids after the last listed one) -> krayin (full: persons and leads sales
- *   deleted in Krayin, from Krayin's id pages on the Krayin queue) -> conversations (activity since the
- *   last pass; full: all) -> record the pass as the next checkpoint
+ *   -> deletions (full: linked ids after the last listed one) -> krayin (full: persons, leads and
+ *   organizations sales deleted in Krayin, from Krayin's id pages on the Krayin queue) -> conversations
+ *   (activity since the last pass; full: all) -> record the pass as the next checkpoint
  *
  * Resumable: the cursor (phase, page, counts) is carried across continue-as-new every few pages, so a
  * pass over 100,000 contacts keeps a short history and a restarted worker resumes at the page it was on.
@@ -37,6 +37,11 @@ const LINKED_PER_CALL = 50;
  * deletions (phase `krayin`); runs recorded before went straight to the conversations.
  */
 const KRAYIN_DELETIONS_PATCH = 'reconcile-krayin-deletions';
+/**
+ * reconcile-krayin-org-deletions: the krayin phase pages Krayin's organization ids after the leads;
+ * runs recorded before went from the leads to the conversations.
+ */
+const KRAYIN_ORG_DELETIONS_PATCH = 'reconcile-krayin-org-deletions';
 
 const acts = proxyActivities<ReconcileActivities>({
   startToCloseTimeout: '5m',
@@ -54,7 +59,7 @@ function krayinCatalog(connectionId: string) {
   }).fieldMapCatalog({ connectionId });
 }
 
-/** One page of Krayin's person or lead ids diffed against our links, on the connection's Krayin queue. */
+/** One page of Krayin's person, lead or organization ids diffed against our links, on the Krayin queue. */
 function krayinIds(connectionId: string) {
   return proxyActivities<Pick<KrayinActivities, 'krayinLinkedMissing'>>({
     taskQueue: krayinTaskQueue(workflowInfo().taskQueue, connectionId),
@@ -127,6 +132,8 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileProgres
         }
         if (!r.done) cursor = { ...cursor, page: cursor.page + 1, krayin: { kind: k.kind, afterId: r.maxId } };
         else if (k.kind === 'person') cursor = { ...cursor, page: 1, krayin: { kind: 'lead', afterId: 0 } };
+        else if (k.kind === 'lead' && patched(KRAYIN_ORG_DELETIONS_PATCH))
+          cursor = { ...cursor, page: 1, krayin: { kind: 'organization', afterId: 0 } };
         else cursor = { ...cursor, phase: 'conversations', page: 1, krayin: undefined };
         break;
       }

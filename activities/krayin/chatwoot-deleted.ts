@@ -10,12 +10,12 @@
  * on the hashes of what we last wrote to that person (the link verification's rule, src/sync/ownership.ts).
  * Safe to retry: a deleted person reads back as missing (nothing to do), a tag is attached once.
  */
+import type { KrayinApi } from '../../src/krayin/api';
 import { CHATWOOT_DELETED_TAG, deleteAction, type DeleteAction } from '../../src/reconcile/gone';
 import { identityHashSalt, personIsOurs } from '../../src/sync/ownership';
 import type { ContactRef } from '../contracts';
 import type { KrayinActivityDeps } from '../deps';
 import { classified } from '../failures';
-import { attachTag, deletePerson, ensureTag, rawKrayin } from './raw';
 
 export interface ChatwootDeletedResult {
   policy: 'keep' | 'tag' | 'delete_person';
@@ -61,11 +61,10 @@ export function chatwootDeletedActivities(deps: KrayinActivityDeps) {
             await audit('chatwoot_deleted.untouched', { policy, why: action.why, personId: link.personId });
             return { ...base, action: 'none', why: action.why };
           case 'tag': {
-            const raw = rawKrayin(conn.krayin);
-            const tagId = await ensureTag(raw, CHATWOOT_DELETED_TAG);
-            await attachTag(raw, { type: 'person', id: action.personId }, tagId);
+            const tagId = await ensureTag(conn.krayin, CHATWOOT_DELETED_TAG);
+            await conn.krayin.attachTag({ type: 'person', id: action.personId }, tagId);
             const leadId = action.leadId !== null && leads.some((l) => l.id === action.leadId) ? action.leadId : null;
-            if (leadId !== null) await attachTag(raw, { type: 'lead', id: leadId }, tagId);
+            if (leadId !== null) await conn.krayin.attachTag({ type: 'lead', id: leadId }, tagId);
             await audit('chatwoot_deleted.tagged', {
               policy,
               personId: action.personId,
@@ -76,7 +75,7 @@ export function chatwootDeletedActivities(deps: KrayinActivityDeps) {
             return { ...base, action: 'tag', leadId, ...(action.instead ? { why: action.instead } : {}) };
           }
           case 'delete_person': {
-            await deletePerson(rawKrayin(conn.krayin), action.personId);
+            await conn.krayin.deletePerson(action.personId);
             // The person and its activities are gone in Krayin: forget what pointed at them.
             await store.links.upsertContact(connectionId, contactId, { personId: null, leadId: null });
             for (const c of await store.conversations.listByContact(connectionId, contactId)) {
@@ -89,4 +88,19 @@ export function chatwootDeletedActivities(deps: KrayinActivityDeps) {
       });
     },
   };
+}
+
+/** The id of the tag with exactly this name, created when Krayin has none (tag names are unique). */
+async function ensureTag(krayin: KrayinApi, name: string): Promise<number> {
+  const find = async () => (await krayin.findTagsByName(name))[0]?.id ?? null;
+  const existing = await find();
+  if (existing !== null) return existing;
+  try {
+    return (await krayin.createTag(name)).id;
+  } catch (err) {
+    // A concurrent create won ("The name has already been taken."): read it back.
+    const again = await find();
+    if (again === null) throw err;
+    return again;
+  }
 }

@@ -1,10 +1,11 @@
 /**
  * The full pass's Krayin-side deletion check, Krayin queue (its reads count against the connection's
- * budget): one page of Krayin's person or lead ids, in id order, diffed against the ids the store links;
- * each suspect is confirmed with a GET, so a record is reported missing only when Krayin no longer has it.
- * Cost per pass: ceil(records / 500) index reads per kind, plus one GET per deleted record.
+ * budget): one page of Krayin's person, lead or organization ids, in id order, diffed against the ids
+ * the store links; each suspect is confirmed with a GET, so a record is reported missing only when
+ * Krayin no longer has it. Cost per pass: ceil(records / 500) index reads per kind, plus one GET per
+ * deleted record.
  */
-import { z } from 'zod';
+import type { KrayinApi } from '../../src/krayin/api';
 import {
   KRAYIN_IDS_PAGE_SIZE,
   KRAYIN_INDEX,
@@ -14,12 +15,6 @@ import {
 } from '../../src/reconcile/krayin-deletions';
 import type { KrayinActivityDeps } from '../deps';
 import { classified } from '../failures';
-import { rawKrayin } from './raw';
-
-const idPage = z.object({
-  data: z.array(z.looseObject({ id: z.number().int() })),
-  meta: z.looseObject({ current_page: z.number().int(), last_page: z.number().int() }),
-});
 
 export interface KrayinIdsPageInput {
   connectionId: string;
@@ -46,22 +41,29 @@ export function krayinIdsActivities({ store, connections }: KrayinActivityDeps) 
       return classified(async () => {
         const { connectionId, kind, page, afterId } = input;
         const conn = connections.get(connectionId);
-        const { path, endpoint } = KRAYIN_INDEX[kind];
-        const listed = await rawKrayin(conn.krayin).requestJson(
-          { method: 'GET', endpoint, path: `${path}?sort=id&order=asc&limit=${KRAYIN_IDS_PAGE_SIZE}&page=${page}` },
-          idPage,
-        );
-        const ids = listed.data.map((r) => r.id);
-        const lastPage = ids.length === 0 || listed.meta.current_page >= listed.meta.last_page;
+        const listed = await conn.krayin.listIdPage(KRAYIN_INDEX[kind], page, KRAYIN_IDS_PAGE_SIZE);
+        const ids = listed.ids;
+        const lastPage = ids.length === 0 || listed.last;
         const { upTo, maxId } = pageWindow(afterId, ids, lastPage);
         const linked = await store.links.listLinkedKrayinIds(connectionId, kind, afterId, upTo, LINKED_PER_WINDOW);
         const missing: number[] = [];
         for (const id of suspectIds(linked, ids)) {
-          const still = kind === 'person' ? await conn.krayin.getPerson(id) : await conn.krayin.getLead(id);
-          if (still === null) missing.push(id);
+          if ((await getRecord(conn.krayin, kind, id)) === null) missing.push(id);
         }
         return { missing, done: lastPage, maxId };
       });
     },
   };
+}
+
+/** The record as Krayin has it now; null when it is gone. */
+function getRecord(krayin: KrayinApi, kind: KrayinRecordKind, id: number): Promise<unknown> {
+  switch (kind) {
+    case 'person':
+      return krayin.getPerson(id);
+    case 'lead':
+      return krayin.getLead(id);
+    case 'organization':
+      return krayin.getOrganization(id);
+  }
 }

@@ -116,6 +116,22 @@ export interface KrayinAttribute {
   options: { id: number; name: string }[];
 }
 
+/** A Krayin tag (settings/tags): names are unique. */
+export interface KrayinTag {
+  id: number;
+  name: string;
+}
+
+/** The index routes whose ids a full reconciliation pages through (src/reconcile/krayin-deletions.ts). */
+export type KrayinIndexedRecords = 'persons' | 'leads' | 'organizations';
+
+/** One page of an index route, ids only, in id order. */
+export interface KrayinIdPage {
+  ids: number[];
+  /** Krayin reports no page after this one (`meta.current_page >= meta.last_page`). */
+  last: boolean;
+}
+
 export interface PersonsByIdentity {
   byEmail: KrayinPerson[];
   byPhone: KrayinPerson[];
@@ -198,6 +214,8 @@ export interface KrayinApi {
   createPerson(input: PersonInput): Promise<KrayinPerson>;
   /** Throws KrayinNotFoundError when the person no longer exists. Response may be stale (Krayin quirk). */
   updatePerson(id: number, input: PersonInput): Promise<KrayinPerson>;
+  /** Hard delete. Krayin refuses (500) while a lead refers to the person: the caller checks first. */
+  deletePerson(id: number): Promise<void>;
 
   // -- organizations
   /** Exact, case-insensitive name match; correct for names containing commas. */
@@ -216,6 +234,18 @@ export interface KrayinApi {
   updateLead(id: number, input: LeadInput): Promise<KrayinLead>;
   /** Stage-only move through PUT /leads/stage/edit/{id}: wipes no other field. */
   moveLeadStage(id: number, stageId: number): Promise<KrayinLead>;
+
+  // -- tags
+  /** Tags named exactly `name` (case-sensitive post-filter of Krayin's exact `?name=` filter). */
+  findTagsByName(name: string): Promise<KrayinTag[]>;
+  /** Throws KrayinValidationError (unique) when the name is taken. */
+  createTag(name: string): Promise<KrayinTag>;
+  /** Krayin attaches a tag only once, so a repeat is harmless. */
+  attachTag(record: { type: 'person' | 'lead'; id: number }, tagId: number): Promise<void>;
+
+  // -- id pages (the full reconciliation's Krayin-side deletion check)
+  /** Page `page` (1-based) of an index route sorted by id ascending, `limit` rows, ids only. */
+  listIdPage(records: KrayinIndexedRecords, page: number, limit: number): Promise<KrayinIdPage>;
 
   // -- activities
   createActivity(input: ActivityInput): Promise<KrayinActivity>;

@@ -10,11 +10,14 @@ import type {
   KrayinActivity,
   KrayinApi,
   KrayinAttribute,
+  KrayinIdPage,
+  KrayinIndexedRecords,
   KrayinLead,
   KrayinNamed,
   KrayinOrganization,
   KrayinPerson,
   KrayinPipeline,
+  KrayinTag,
   KrayinUser,
   LeadInput,
   OrganizationInput,
@@ -30,16 +33,19 @@ import type { RequestThrottle } from './throttle';
 import { collectPages, pagePath } from './paging';
 import {
   activitySchema,
+  anyJson,
   attributeSchema,
+  idOnlySchema,
   item,
   leadSchema,
   leadWithProductsSchema,
   list,
   namedSchema,
   organizationSchema,
-  page,
+  page as pageOf,
   personSchema,
   pipelineSchema,
+  tagSchema,
   userSchema,
 } from './schemas';
 import {
@@ -80,6 +86,13 @@ export const SEARCH_LIMIT = 100;
 const ACTIVITY_HEADERS = {
   // A meeting that overlaps another answers 302 + HTML without this header, 400 + JSON with it.
   'x-requested-with': 'XMLHttpRequest',
+};
+
+/** The index route of each record kind a full reconciliation pages by id. */
+const INDEX_ROUTES: Record<KrayinIndexedRecords, { endpoint: string; path: string }> = {
+  persons: { endpoint: 'GET /contacts/persons', path: '/contacts/persons' },
+  leads: { endpoint: 'GET /leads', path: '/leads' },
+  organizations: { endpoint: 'GET /contacts/organizations', path: '/contacts/organizations' },
 };
 
 function assertId(endpoint: string, field: string, id: number): void {
@@ -129,7 +142,7 @@ export class KrayinClient implements KrayinApi {
   }
 
   #pages<T extends { id: number }>(endpoint: string, path: string, query: string, schema: ZodType<T>): Promise<T[]> {
-    const pageSchema = page(schema);
+    const pageSchema = pageOf(schema);
     return collectPages(endpoint, (p) =>
       this.requestJson({ method: 'GET', endpoint, path: pagePath(path, query, p) }, pageSchema),
     );
@@ -282,6 +295,13 @@ export class KrayinClient implements KrayinApi {
     return this.requestJson({ method: 'PUT', endpoint, path: `/contacts/persons/${id}`, body }, item(personSchema));
   }
 
+  /** 200 `{message}`; the answer's content is not needed (a refused delete is a 500, classified as usual). */
+  async deletePerson(id: number): Promise<void> {
+    const endpoint = 'DELETE /contacts/persons/{id}';
+    assertId(endpoint, 'id', id);
+    await this.requestJson({ method: 'DELETE', endpoint, path: `/contacts/persons/${id}` }, anyJson);
+  }
+
   // -- organizations
 
   async findOrganizationsByName(name: string): Promise<KrayinOrganization[]> {
@@ -383,6 +403,45 @@ export class KrayinClient implements KrayinApi {
     assertId(endpoint, 'lead_pipeline_stage_id', stageId);
     const body = { lead_pipeline_stage_id: stageId };
     return this.requestJson({ method: 'PUT', endpoint, path: `/leads/stage/edit/${id}`, body }, item(leadSchema));
+  }
+
+  // -- tags
+
+  /**
+   * Index filters are exact (src/krayin/README.md §5) and tag names unique, so one short page holds the
+   * match; a comma in the name splits Krayin's filter into an IN list, which the exact post-filter undoes.
+   */
+  async findTagsByName(name: string): Promise<KrayinTag[]> {
+    const endpoint = 'GET /settings/tags';
+    const path = `/settings/tags?name=${encodeURIComponent(name)}&limit=10`;
+    const rows = await this.requestJson({ method: 'GET', endpoint, path }, list(tagSchema));
+    return rows.filter((t) => t.name === name);
+  }
+
+  /** POST /settings/tags answers `{data: TagResource, message}`. */
+  async createTag(name: string): Promise<KrayinTag> {
+    const endpoint = 'POST /settings/tags';
+    return this.requestJson({ method: 'POST', endpoint, path: '/settings/tags', body: { name } }, item(tagSchema));
+  }
+
+  async attachTag(record: { type: 'person' | 'lead'; id: number }, tagId: number): Promise<void> {
+    const endpoint = record.type === 'person' ? 'POST /contacts/persons/{id}/tags' : 'POST /leads/{id}/tags';
+    assertId(endpoint, 'id', record.id);
+    assertId(endpoint, 'tag_id', tagId);
+    const path = record.type === 'person' ? `/contacts/persons/${record.id}/tags` : `/leads/${record.id}/tags`;
+    await this.requestJson({ method: 'POST', endpoint, path, body: { tag_id: tagId } }, anyJson);
+  }
+
+  // -- id pages
+
+  /** `?sort=id&order=asc`: each page is an id window, so the caller can diff it against its own ids. */
+  async listIdPage(records: KrayinIndexedRecords, page: number, limit: number): Promise<KrayinIdPage> {
+    const { endpoint, path } = INDEX_ROUTES[records];
+    const listed = await this.requestJson(
+      { method: 'GET', endpoint, path: `${path}?sort=id&order=asc&limit=${limit}&page=${page}` },
+      pageOf(idOnlySchema),
+    );
+    return { ids: listed.data.map((r) => r.id), last: listed.meta.current_page >= listed.meta.last_page };
   }
 
   // -- activities

@@ -13,6 +13,7 @@ import type {
   KrayinOrganization,
   KrayinPerson,
   KrayinPipeline,
+  KrayinTag,
   KrayinUser,
 } from './api';
 
@@ -173,6 +174,12 @@ export const pipelineSchema = z.object({
 }) satisfies z.ZodType<KrayinPipeline>;
 
 export const namedSchema = z.object({ id, name: z.string() }) satisfies z.ZodType<KrayinNamed>;
+
+/** TagResource: only id and name are read (color, user and timestamps are dropped). */
+export const tagSchema = z.object({ id, name: z.string() }) satisfies z.ZodType<KrayinTag>;
+
+/** Any index row, read for its id only (the full reconciliation's id pages). */
+export const idOnlySchema = z.object({ id });
 
 export const attributeSchema = z.object({
   id,

@@ -1,18 +1,21 @@
 /**
- * Krayin-side deletions (a person or lead that sales deleted; Krayin keeps no tombstone, src/krayin/README.md
- * §7): the full pass pages Krayin's own id lists in id order and diffs each page's id window against the
- * ids the store links. Pure rules; the reads are activities (activities/krayin/krayin-ids.ts).
+ * Krayin-side deletions (a person, lead or organization that sales deleted; Krayin keeps no tombstone,
+ * src/krayin/README.md §7): the full pass pages Krayin's own id lists in id order and diffs each page's
+ * id window against the ids the store links. Pure rules; the reads are activities
+ * (activities/krayin/krayin-ids.ts).
  */
+import type { KrayinIndexedRecords } from '../krayin/api';
 
-export type KrayinRecordKind = 'person' | 'lead';
+export type KrayinRecordKind = 'person' | 'lead' | 'organization';
 
 /** Index rows per Krayin request. Krayin has no cap on `limit`; 500 ids keep one answer well under 1 MB. */
 export const KRAYIN_IDS_PAGE_SIZE = 500;
 
-/** The index route of each kind (sorted by id ascending, so a page is an id window). */
-export const KRAYIN_INDEX: Record<KrayinRecordKind, { path: string; endpoint: string }> = {
-  person: { path: '/contacts/persons', endpoint: 'GET /contacts/persons' },
-  lead: { path: '/leads', endpoint: 'GET /leads' },
+/** The Krayin index each kind is paged from (sorted by id ascending, so a page is an id window). */
+export const KRAYIN_INDEX: Record<KrayinRecordKind, KrayinIndexedRecords> = {
+  person: 'persons',
+  lead: 'leads',
+  organization: 'organizations',
 };
 
 /**

@@ -157,10 +157,17 @@ export interface Store {
     getOrganization(connectionId: string, nameKey: string): Promise<number | null>;
     setOrganization(connectionId: string, nameKey: string, organizationId: number): Promise<void>;
     deleteOrganization(connectionId: string, nameKey: string): Promise<void>;
+    /**
+     * Drops every name link to this Krayin organization (deleted in Krayin): the next sync of a contact of
+     * that company finds or creates it again instead of verifying a dead id. Resolves how many were dropped.
+     */
+    deleteOrganizationLinksTo(connectionId: string, organizationId: number): Promise<number>;
     /** Contacts linked to a Krayin person (several Chatwoot contacts may share one), by contact id. */
     findContactsByPerson(connectionId: string, personId: number): Promise<ContactLink[]>;
     /** Contacts linked to a Krayin lead, by contact id. */
     findContactsByLead(connectionId: string, leadId: number): Promise<ContactLink[]>;
+    /** Contacts linked to a Krayin organization (every contact of that company), by contact id. */
+    findContactsByOrganization(connectionId: string, organizationId: number): Promise<ContactLink[]>;
     /**
      * Ids of contacts linked to a Krayin person, ascending, in (afterId, upToId] (upToId null: no upper
      * bound), at most `limit`: the reconciliation's deletion check pages through them.
@@ -172,12 +179,13 @@ export interface Store {
       limit: number,
     ): Promise<number[]>;
     /**
-     * Krayin person or lead ids some contact links, ascending and distinct, in (afterId, upToId] (upToId
-     * null: no upper bound), at most `limit`: the full pass diffs them against Krayin's own id pages.
+     * Krayin person, lead or organization ids some contact links, ascending and distinct, in (afterId,
+     * upToId] (upToId null: no upper bound), at most `limit`: the full pass diffs them against Krayin's
+     * own id pages.
      */
     listLinkedKrayinIds(
       connectionId: string,
-      kind: 'person' | 'lead',
+      kind: 'person' | 'lead' | 'organization',
       afterId: number,
       upToId: number | null,
       limit: number,

@@ -2,7 +2,8 @@
  * Deleted and merged contacts, end to end (issue 11 §1, "Deletions and merges"): a contact deleted in
  * Chatwoot follows ON_CHATWOOT_DELETE (keep / tag / delete_person) after a full reconcile; a contact merged
  * into another is relinked, never duplicated, and the delete policy leaves its person alone; a merge
- * into a contact linked to another Krayin person is parked for an operator. Real Temporal dev server,
+ * into a contact linked to another Krayin person is parked for an operator; a person, lead or
+ * organization sales deleted in Krayin is found by the next full pass and re-created once. Real Temporal dev server,
  * real store, the fakes over HTTP, the reconcile CLI command. The policy is read live: each test sets it
  * on the running service's connection config.
  */
@@ -53,8 +54,10 @@ async function waitForGone(h: Harness, contactId: number): Promise<void> {
   });
 }
 
-/** What a full pass costs in Krayin when nothing was deleted there: one id page of persons, one of leads. */
-const ID_PAGES = ['GET /contacts/persons', 'GET /leads'];
+/** What a full pass costs in Krayin when nothing was deleted there: one id page of persons, leads, organizations. */
+const ID_PAGES = ['GET /contacts/persons', 'GET /leads', 'GET /contacts/organizations'];
+
+const ORG_COMPANY = { company_name: 'Vanished Widgets AG' };
 
 /** A sales user's delete in Krayin, through its API. */
 async function deleteInKrayin(h: Harness, path: string): Promise<void> {
@@ -76,27 +79,29 @@ describe('deleted and merged contacts, end to end', () => {
     h = await startHarness();
     // With a conversation (so a lead, first_conversation policy): 6001, 6003, 6010, 6020; without: 6002, 6004.
     for (const id of [6001, 6002, 6003, 6004, 6010, 6020, 6021, 6030, 6031]) h.chatwoot.upsertContact(contact(id));
+    // Two contacts of one company (one organization in Krayin); 6040 talks to us, so it has a lead too.
+    for (const id of [6040, 6041]) h.chatwoot.upsertContact(contact(id, { additional_attributes: ORG_COMPANY }));
     // The merge survivor without an email yet: skipped until the merge gives it one.
     h.chatwoot.upsertContact(contact(6011, { email: null, phone_number: '+4915112346011' }));
     let conversation = 700;
-    for (const id of [6001, 6003, 6010, 6020, 6031]) {
+    for (const id of [6001, 6003, 6010, 6020, 6031, 6040]) {
       h.chatwoot.upsertConversation({ id: ++conversation, contactId: id, inboxId: 3 });
       h.chatwoot.addMessage(conversation, { message_type: 'incoming', content: 'Hello' });
     }
     await reconcileFull(h);
-    for (const id of [6001, 6002, 6003, 6004, 6010, 6020, 6021, 6030, 6031]) {
+    for (const id of [6001, 6002, 6003, 6004, 6010, 6020, 6021, 6030, 6031, 6040, 6041]) {
       await waitUntil(async () => (await h.store.syncState.get('default', id))?.status === 'synced');
       const link = await h.store.links.getContact('default', id);
       person.set(id, link!.personId!);
     }
-    for (const id of [6001, 6003, 6010, 6020, 6031]) {
+    for (const id of [6001, 6003, 6010, 6020, 6031, 6040]) {
       await waitUntil(async () => (await h.store.links.getContact('default', id))?.leadId != null);
     }
     // Their conversations' activities written too, so later tests count only their own Krayin calls.
-    for (const c of [701, 702, 703, 704, 705]) {
+    for (const c of [701, 702, 703, 704, 705, 706]) {
       await waitUntil(async () => (await h.store.conversations.get('default', c))?.activityId != null);
     }
-    await waitUntil(async () => (await h.status(6020)).status === 'idle');
+    for (const id of [6020, 6040, 6041]) await waitUntil(async () => (await h.status(id)).status === 'idle');
   }, 120_000);
   afterAll(async () => {
     await h?.close();
@@ -255,5 +260,77 @@ describe('deleted and merged contacts, end to end', () => {
       JSON.stringify(a.additional ?? {}).includes('"conversation":705'),
     );
     expect(activity).toHaveLength(1);
+  });
+  it('an organization deleted in Krayin by sales is re-created once, with every person of it attached again', async () => {
+    const before = await Promise.all([6040, 6041].map(async (id) => (await h.store.links.getContact('default', id))!));
+    const oldOrg = before[0]!.organizationId!;
+    expect(before.map((l) => l.organizationId)).toEqual([oldOrg, oldOrg]);
+    const leadOf6040 = before[0]!.leadId!;
+    const itsPersons = () =>
+      h.krayin.snapshot().persons.filter((p) => p.id === person.get(6040) || p.id === person.get(6041));
+    const stamps = itsPersons().map((p) => p.updated_at);
+    await deleteInKrayin(h, `/contacts/organizations/${oldOrg}`);
+    // Krayin itself unlinks the persons (FK SET NULL), without touching their updated_at: no
+    // updated_at-based read of Krayin would notice.
+    expect(itsPersons().map((p) => [p.organization_id, p.updated_at])).toEqual(stamps.map((u) => [null, u]));
+
+    h.krayin.clearRequests();
+    expect(await reconcileFull(h)).toMatch(/deleted in Krayin 2/);
+    // The pass itself: its three id pages (sorted by id, unlike the sync's name lookups) and one GET
+    // confirming the suspect. The contacts' syncs after it cost what a changed company would.
+    const passCalls = h
+      .krayinCalls()
+      .filter((c) => c.query.sort === 'id' || c.path === `/contacts/organizations/${oldOrg}`)
+      .map((c) => `${c.method} ${c.path}`);
+    expect(passCalls).toEqual([...ID_PAGES, `GET /contacts/organizations/${oldOrg}`]);
+
+    await waitUntil(async () => {
+      const links = await Promise.all([6040, 6041].map((id) => h.store.links.getContact('default', id)));
+      return links.every((l) => l?.organizationId != null && l.organizationId !== oldOrg);
+    });
+    for (const id of [6040, 6041]) await waitUntil(async () => (await h.status(id)).status === 'idle');
+
+    // The syncs after it: per contact, find the company by name, create it, read the person, write it (the
+    // contact that loses the create race gets Krayin's duplicate-name 422 and reads the name again).
+    // Nothing touches a lead or an activity.
+    const syncCalls = h
+      .krayinCalls()
+      .filter((c) => c.query.sort !== 'id' && c.path !== `/contacts/organizations/${oldOrg}`)
+      .map((c) => `${c.method} ${c.path.replace(/\/\d+$/, '/{id}')} ${c.status}`);
+    const count = (call: string) => syncCalls.filter((c) => c === call).length;
+    expect([count('POST /contacts/organizations 200'), count('PUT /contacts/persons/{id} 200')]).toEqual([1, 2]);
+    const allowed = [
+      'GET /contacts/organizations 200',
+      'POST /contacts/organizations 200',
+      'POST /contacts/organizations 422',
+      'GET /contacts/organizations/{id} 200',
+      'GET /contacts/persons/{id} 200',
+      'PUT /contacts/persons/{id} 200',
+    ];
+    expect(syncCalls.filter((c) => !allowed.includes(c))).toEqual([]);
+    expect(syncCalls.length).toBeLessThanOrEqual(9);
+
+    const snapshot = h.krayin.snapshot();
+    const orgs = snapshot.organizations.filter((o) => o.name === ORG_COMPANY.company_name);
+    expect(orgs).toHaveLength(1);
+    const newOrg = orgs[0]!.id;
+    expect(newOrg).not.toBe(oldOrg);
+    for (const id of [6040, 6041]) {
+      const link = (await h.store.links.getContact('default', id))!;
+      expect(link).toMatchObject({ personId: person.get(id), organizationId: newOrg });
+      // 0 duplicates: the same person, now attached to the new organization.
+      const persons = personsWith(h, `dee.${id}@example.com`);
+      expect(persons.map((p) => [p.id, p.organization_id])).toEqual([[person.get(id), newOrg]]);
+      expect((await auditOf(h, id)).find((a) => a.action === 'reconcile.krayin_deleted')?.detail).toEqual({
+        kind: 'organization',
+        krayinId: oldOrg,
+      });
+    }
+    // The lead and its conversation activity were not touched.
+    expect((await h.store.links.getContact('default', 6040))?.leadId).toBe(leadOf6040);
+    expect(snapshot.leads.filter((l) => l.person_id === person.get(6040)).map((l) => l.id)).toEqual([leadOf6040]);
+    expect((await h.store.conversations.get('default', 706))?.activityId).not.toBeNull();
+    // Found once: the next pass has nothing to report.
+    expect(await reconcileFull(h)).not.toMatch(/deleted in Krayin/);
   });
 });

@@ -59,7 +59,7 @@ function personsWith(h: Harness, email: string) {
 }
 
 /** What a full pass reads from Krayin itself (the Krayin-side deletion check), with up to 500 records of each. */
-const FULL_PASS_ID_PAGES = ['GET /contacts/persons', 'GET /leads'];
+const FULL_PASS_ID_PAGES = ['GET /contacts/persons', 'GET /leads', 'GET /contacts/organizations'];
 
 const idle = (s: { status: string; syncStatus: string }) => s.status === 'idle' && s.syncStatus !== 'pending';
 
@@ -203,16 +203,16 @@ describe('reconciliation over many pages', () => {
       args: [{ connectionId: 'default', mode: 'full', stepsPerRun: 2 }],
     });
     const result = (await handle.result()) as ReconcileProgress;
-    // 4 contact pages (15+15+15+5), 1 deletion check, 2 Krayin id pages (persons, leads), 1 conversation
-    // page: 8 steps, 2 per run.
+    // 4 contact pages (15+15+15+5), 1 deletion check, 3 Krayin id pages (persons, leads, organizations),
+    // 1 conversation page: 9 steps, 2 per run.
     expect(result).toMatchObject({ phase: 'done', counts: { pages: 5, contactsSeen: 50, contactsSent: 50 } });
     const first = await h.client.workflow.getHandle(workflowId, handle.firstExecutionRunId).describe();
     expect(first.status.name).toBe('CONTINUED_AS_NEW');
-    // Visibility is eventually consistent: wait for the four runs of the pass to be listed.
+    // Visibility is eventually consistent: wait for the five runs of the pass to be listed.
     await waitUntil(async () => {
       let runs = 0;
       for await (const _ of h.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) runs++;
-      return runs === 4;
+      return runs === 5;
     });
 
     for (const id of [4000, 4049])

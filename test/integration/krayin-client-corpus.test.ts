@@ -302,6 +302,8 @@ function route(method: string, fullPath: string, rawBody: unknown): Route {
       return m('createPerson', (c) => c.createPerson(personInput(b)));
     case 'PUT /contacts/persons/{id}':
       return m('updatePerson', (c) => c.updatePerson(id, personInput(b)));
+    case 'DELETE /contacts/persons/{id}':
+      return m('deletePerson', (c) => c.deletePerson(id));
     case 'GET /contacts/persons/{id}/activities':
       return m('listPersonActivities', (c) => c.listPersonActivities(id));
     case 'GET /contacts/organizations':

@@ -30,6 +30,13 @@ const UPSERT_CONTACT = buildPatchUpsertSql(
   CONTACT_COLUMNS,
 );
 
+/** The contact_links column of each Krayin record kind listLinkedKrayinIds pages through. */
+const LINKED_ID_COLUMN = {
+  person: 'krayin_person_id',
+  lead: 'krayin_lead_id',
+  organization: 'krayin_organization_id',
+} as const;
+
 function toContactLink(row: ContactLinkRow): ContactLink {
   return {
     connectionId: row.connection_id,
@@ -80,6 +87,15 @@ export function contactLinksRepository(db: Db): Store['links'] {
       return rows.map(toContactLink);
     },
 
+    async findContactsByOrganization(connectionId, organizationId) {
+      const { rows } = await db.query<ContactLinkRow>(
+        `SELECT ${CONTACT_COLUMNS} FROM contact_links
+         WHERE connection_id = $1 AND krayin_organization_id = $2 ORDER BY chatwoot_contact_id`,
+        [connectionId, organizationId],
+      );
+      return rows.map(toContactLink);
+    },
+
     async listLinkedContactIds(connectionId, afterId, upToId, limit) {
       const { rows } = await db.query<{ chatwoot_contact_id: unknown }>(
         `SELECT chatwoot_contact_id FROM contact_links
@@ -92,8 +108,9 @@ export function contactLinksRepository(db: Db): Store['links'] {
     },
 
     async listLinkedKrayinIds(connectionId, kind, afterId, upToId, limit) {
-      // A fixed column per kind (never interpolated from input); both have a partial index.
-      const column = kind === 'person' ? 'krayin_person_id' : 'krayin_lead_id';
+      // A fixed column per kind (never interpolated from input). Persons and leads have a partial index;
+      // organizations none: their query reads the connection's rows once per 500 organizations.
+      const column = LINKED_ID_COLUMN[kind];
       const { rows } = await db.query<{ id: unknown }>(
         `SELECT DISTINCT ${column} AS id FROM contact_links
          WHERE connection_id = $1 AND ${column} IS NOT NULL AND ${column} > $2
@@ -126,6 +143,14 @@ export function contactLinksRepository(db: Db): Store['links'] {
         connectionId,
         nameKey,
       ]);
+    },
+
+    async deleteOrganizationLinksTo(connectionId, organizationId) {
+      const { rows } = await db.query<{ name_key: string }>(
+        'DELETE FROM organization_links WHERE connection_id = $1 AND krayin_organization_id = $2 RETURNING name_key',
+        [connectionId, organizationId],
+      );
+      return rows.length;
     },
   };
 }
