@@ -5,7 +5,9 @@
  * trailing signal sent when the window ends, so the last change of a burst is always followed by a poll.
  *
  * Krayin calls its webhooks synchronously with no timeout (../shared/krayin-api.md §5): the leading send is
- * bounded by `timeoutMs`, and coalesced hints never wait at all.
+ * bounded by `timeoutMs`, and coalesced hints never wait at all. After a failed send, hints fail at once
+ * for `failureBackoffMs` (one Krayin save in that period waits for a Temporal that is down, not every one),
+ * and a trailing send is tried when that period is over.
  */
 import type { PollHint } from '../../workflows/krayin-poll-api';
 
@@ -16,6 +18,8 @@ export interface HintCoalescerOptions {
   windowMs: number;
   /** The leading send fails with HintTimeoutError after this long. */
   timeoutMs: number;
+  /** After a failed send, hints are refused at once (HintUnavailableError) for this long. */
+  failureBackoffMs: number;
   /** A trailing send failed (nobody waits for it: logged; the poll's own interval catches up). */
   onTrailingError?: (connectionId: string, err: unknown) => void;
   now?: () => number;
@@ -30,10 +34,20 @@ export class HintTimeoutError extends Error {
   }
 }
 
+/** A send failed moments ago: this hint is not tried now (it is kept for a trailing send). */
+export class HintUnavailableError extends Error {
+  constructor() {
+    super('the last poll signal failed moments ago; not trying again yet');
+    this.name = 'HintUnavailableError';
+  }
+}
+
 interface ConnectionHints {
   /** When the last signal started (successful or not, so a failing Temporal is not hammered). */
   lastStartAt: number;
   inFlight: boolean;
+  /** Until then a hint is refused at once: the last send failed. */
+  failedUntil: number;
   /** Hints waiting for the trailing signal, merged. */
   pending: PollHint | null;
   timer: NodeJS.Timeout | null;
@@ -61,6 +75,11 @@ export class HintCoalescer {
   /** Resolves with what happened to the hint; rejects when its (leading) signal failed or timed out. */
   async offer(connectionId: string, hint: PollHint): Promise<HintOutcome> {
     const c = this.#state(connectionId);
+    if (this.#now() < c.failedUntil) {
+      c.pending = mergeHints(c.pending, hint);
+      this.#scheduleTrailing(connectionId, c);
+      throw new HintUnavailableError();
+    }
     if (c.inFlight || this.#now() - c.lastStartAt < this.#opts.windowMs) {
       c.pending = mergeHints(c.pending, hint);
       this.#scheduleTrailing(connectionId, c);
@@ -83,7 +102,7 @@ export class HintCoalescer {
   #state(connectionId: string): ConnectionHints {
     let c = this.#connections.get(connectionId);
     if (!c) {
-      c = { lastStartAt: Number.NEGATIVE_INFINITY, inFlight: false, pending: null, timer: null };
+      c = { lastStartAt: Number.NEGATIVE_INFINITY, inFlight: false, failedUntil: 0, pending: null, timer: null };
       this.#connections.set(connectionId, c);
     }
     return c;
@@ -94,16 +113,20 @@ export class HintCoalescer {
     c.lastStartAt = this.#now();
     try {
       await withTimeout(this.#send(connectionId, hint), this.#opts.timeoutMs);
+      c.failedUntil = 0;
+    } catch (err) {
+      c.failedUntil = this.#now() + this.#opts.failureBackoffMs;
+      throw err;
     } finally {
       c.inFlight = false;
       if (c.pending) this.#scheduleTrailing(connectionId, c);
     }
   }
 
-  /** One timer per connection, due when the window since the last start has passed. */
+  /** One timer per connection, due when the window since the last start (and any failure backoff) is over. */
   #scheduleTrailing(connectionId: string, c: ConnectionHints): void {
     if (this.#closed || c.timer || c.inFlight) return;
-    const delay = Math.max(0, c.lastStartAt + this.#opts.windowMs - this.#now());
+    const delay = Math.max(0, c.lastStartAt + this.#opts.windowMs - this.#now(), c.failedUntil - this.#now());
     c.timer = setTimeout(() => {
       c.timer = null;
       const hint = c.pending;

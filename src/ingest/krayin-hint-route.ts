@@ -14,7 +14,7 @@ import { tokensEqual } from '../codec/bearer-auth';
 import { krayinHintsEnabled } from '../config/krayin-hooks';
 import type { ConnectionConfig } from '../config/schema';
 import type { PollHint } from '../../workflows/krayin-poll-api';
-import { HintCoalescer } from './hint-coalescer';
+import { HintCoalescer, HintUnavailableError } from './hint-coalescer';
 import { reject } from './responses';
 import type { IngestCounters, IngestDeps, IngestLogger } from './types';
 
@@ -25,6 +25,8 @@ export const HINT_BODY_LIMIT = 16 * 1024;
 export const HINT_COALESCE_MS = 1_000;
 /** How long Krayin's request may wait for Temporal on the first hint of a quiet period. */
 export const HINT_SIGNAL_TIMEOUT_MS = 2_000;
+/** After a failed signal, hints are answered 503 at once for this long (then one trailing try). */
+export const HINT_FAILURE_BACKOFF_MS = 10_000;
 
 /** Asks a connection's Krayin poll to run now (src/temporal/krayin-poll-hints.ts). */
 export interface KrayinPollHints {
@@ -49,6 +51,7 @@ export function krayinHintRouter(ctx: HintRouteContext): Router {
     ? new HintCoalescer((id, hint) => hints.pollNow(id, hint), {
         windowMs: HINT_COALESCE_MS,
         timeoutMs: HINT_SIGNAL_TIMEOUT_MS,
+        failureBackoffMs: HINT_FAILURE_BACKOFF_MS,
         onTrailingError: (connectionId, err) =>
           ctx.logger.warn({ connectionId, errorName: errorName(err) }, 'coalesced Krayin hint not signalled'),
       })
@@ -108,7 +111,10 @@ async function handleHint(
     if (outcome === 'signalled') ctx.logger.info({ connectionId, entity: entity ?? null }, 'Krayin hint: poll now');
     res.status(202).json({ status: outcome === 'signalled' ? 'accepted' : 'coalesced' });
   } catch (err) {
-    ctx.logger.error({ connectionId, errorName: errorName(err) }, 'Krayin hint not signalled; answering 503');
+    // Once per failure, not once per hint of the backoff that follows it.
+    if (!(err instanceof HintUnavailableError)) {
+      ctx.logger.error({ connectionId, errorName: errorName(err) }, 'Krayin hint not signalled; answering 503');
+    }
     reject(res, ctx.counters, { status: 503, error: 'unavailable', reason: 'temporal_unavailable' });
   }
 }

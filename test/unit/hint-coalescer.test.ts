@@ -2,7 +2,7 @@
  * HintCoalescer: a burst of Krayin hints becomes at most one poll signal per window, the last change of a
  * burst is always followed by one, and only the first hint of a quiet period waits (bounded) for Temporal.
  */
-import { HintCoalescer, HintTimeoutError, mergeHints } from '../../src/ingest/hint-coalescer';
+import { HintCoalescer, HintTimeoutError, HintUnavailableError, mergeHints } from '../../src/ingest/hint-coalescer';
 import type { PollHint } from '../../workflows/krayin-poll-api';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -24,7 +24,7 @@ describe('HintCoalescer', () => {
 
   it('signals the first hint at once and merges a burst into one trailing signal after the window', async () => {
     const r = recorder();
-    coalescer = new HintCoalescer(r.send, { windowMs: 150, timeoutMs: 1_000 });
+    coalescer = new HintCoalescer(r.send, { windowMs: 150, timeoutMs: 1_000, failureBackoffMs: 0 });
     const outcomes = await Promise.all(
       Array.from({ length: 50 }, (_, i) => coalescer!.offer('a', i % 2 ? leads : persons)),
     );
@@ -40,7 +40,7 @@ describe('HintCoalescer', () => {
 
   it('keeps connections apart', async () => {
     const r = recorder();
-    coalescer = new HintCoalescer(r.send, { windowMs: 1_000, timeoutMs: 1_000 });
+    coalescer = new HintCoalescer(r.send, { windowMs: 1_000, timeoutMs: 1_000, failureBackoffMs: 0 });
     expect(await coalescer.offer('a', persons)).toBe('signalled');
     expect(await coalescer.offer('b', persons)).toBe('signalled');
     expect(await coalescer.offer('a', persons)).toBe('coalesced');
@@ -57,7 +57,7 @@ describe('HintCoalescer', () => {
         await gate;
       }
     });
-    coalescer = new HintCoalescer(r.send, { windowMs: 50, timeoutMs: 5_000 });
+    coalescer = new HintCoalescer(r.send, { windowMs: 50, timeoutMs: 5_000, failureBackoffMs: 0 });
     const leading = coalescer.offer('a', persons);
     await sleep(100); // longer than the window, but the first signal is still in flight
     expect(await coalescer.offer('a', persons)).toBe('coalesced');
@@ -72,13 +72,37 @@ describe('HintCoalescer', () => {
     const failing = new HintCoalescer(async () => Promise.reject(new Error('UNAVAILABLE')), {
       windowMs: 10,
       timeoutMs: 1_000,
+      failureBackoffMs: 0,
     });
     await expect(failing.offer('a', persons)).rejects.toThrow('UNAVAILABLE');
     failing.close();
-    coalescer = new HintCoalescer(() => new Promise<void>(() => undefined), { windowMs: 10, timeoutMs: 100 });
+    coalescer = new HintCoalescer(() => new Promise<void>(() => undefined), {
+      windowMs: 10,
+      timeoutMs: 100,
+      failureBackoffMs: 0,
+    });
     const started = Date.now();
     await expect(coalescer.offer('a', persons)).rejects.toBeInstanceOf(HintTimeoutError);
     expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it('after a failure, refuses hints at once for the backoff, then tries once more with them', async () => {
+    let calls = 0;
+    coalescer = new HintCoalescer(
+      async () => {
+        calls += 1;
+        throw new Error('UNAVAILABLE');
+      },
+      { windowMs: 10, timeoutMs: 1_000, failureBackoffMs: 200 },
+    );
+    await expect(coalescer.offer('a', persons)).rejects.toThrow('UNAVAILABLE');
+    const started = Date.now();
+    await expect(coalescer.offer('a', leads)).rejects.toBeInstanceOf(HintUnavailableError);
+    await expect(coalescer.offer('a', leads)).rejects.toBeInstanceOf(HintUnavailableError);
+    expect(Date.now() - started).toBeLessThan(50);
+    expect(calls).toBe(1);
+    await sleep(300);
+    expect(calls).toBe(2); // the trailing try with the refused hints
   });
 
   it('reports a failing trailing signal to onTrailingError (nobody waits for it)', async () => {
@@ -89,7 +113,12 @@ describe('HintCoalescer', () => {
         calls += 1;
         if (calls > 1) throw new Error('down');
       },
-      { windowMs: 30, timeoutMs: 1_000, onTrailingError: (id, err) => errors.push(`${id}:${(err as Error).message}`) },
+      {
+        windowMs: 30,
+        timeoutMs: 1_000,
+        failureBackoffMs: 0,
+        onTrailingError: (id, err) => errors.push(`${id}:${(err as Error).message}`),
+      },
     );
     await coalescer.offer('a', persons);
     await coalescer.offer('a', persons);
