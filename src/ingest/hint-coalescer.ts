@@ -4,7 +4,7 @@
  * Temporal took it); hints arriving while a signal is in flight or within the window are merged into one
  * trailing signal sent when the window ends, so the last change of a burst is always followed by a poll.
  *
- * Krayin calls its webhooks synchronously with no timeout (../shared/krayin-api.md §5): the leading send is
+ * Krayin calls its webhooks synchronously with no timeout (src/krayin/README.md §14): the leading send is
  * bounded by `timeoutMs`, and coalesced hints never wait at all. After a failed send, hints fail at once
  * for `failureBackoffMs` (one Krayin save in that period waits for a Temporal that is down, not every one),
  * and a trailing send is tried when that period is over.

@@ -1,5 +1,5 @@
 /**
- * Krayin's automation settings as the REST API returns and accepts them (../shared/krayin-api.md §5;
+ * Krayin's automation settings as the REST API returns and accepts them (src/krayin/README.md §14;
  * rest-api WebhookResource / WorkflowResource): webhooks (where Krayin calls) and workflows (when).
  *
  * - `headers`, `payload` and `query_params` are lists of {key, value}; `headers` may be null, and a

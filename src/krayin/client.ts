@@ -495,7 +495,7 @@ export class KrayinClient implements KrayinApi {
     );
   }
 
-  // -- automation (Krayin's webhooks and workflows; ../shared/krayin-api.md §5)
+  // -- automation (Krayin's webhooks and workflows; src/krayin/README.md §14)
 
   async listWebhooks(): Promise<KrayinWebhook[]> {
     return this.#pages('GET /settings/webhooks', '/settings/webhooks', '', webhookSchema);

@@ -108,6 +108,10 @@ describe('/settings/webhooks', () => {
     expect(empty.status).toBe(422);
     expect(Object.keys(empty.body?.errors)).toEqual(['name', 'entity_type', 'method', 'end_point', 'payload_type']);
     expect(empty.body?.message).toBe('The name field is required. (and 4 more errors)');
+    const rawNull = await api('POST', '/settings/webhooks', webhook({ raw_payload_type: null }));
+    expect(rawNull.body?.errors).toEqual({
+      raw_payload_type: ['The raw payload type must be a string.', 'The selected raw payload type is invalid.'],
+    });
 
     const long = await api(
       'POST',
@@ -115,6 +119,7 @@ describe('/settings/webhooks', () => {
       webhook({ end_point: `http://x/${'a'.repeat(250)}`, payload_type: 'xml' }),
     );
     expect(long.status).toBe(422);
+    expect(long.body?.message).toBe('The end point may not be greater than 255 characters. (and 1 more error)');
     expect(long.body?.errors).toEqual({
       end_point: ['The end point may not be greater than 255 characters.'],
       payload_type: ['The selected payload type is invalid.'],
@@ -147,6 +152,12 @@ describe('/settings/webhooks', () => {
 
 describe('/settings/workflows', () => {
   it('requires only a name; its resource echoes entity_type as the event (Krayin bug)', async () => {
+    // Krayin's installer seeds two activity workflows: ours start at id 3.
+    const seeded = await api('GET', '/settings/workflows');
+    expect(seeded.body?.data.map((w: { id: number; event: string }) => [w.id, w.event])).toEqual([
+      [2, 'activities'],
+      [1, 'activities'],
+    ]);
     expect((await api('POST', '/settings/workflows', { entity_type: 'leads' })).status).toBe(422);
     const id = await workflowOn('lead.update.after', 1, 'leads');
     const shown = await api('GET', `/settings/workflows/${id}`);

@@ -59,8 +59,11 @@ async function api(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown)
 }
 
 const webhooks = async () => (await api('GET', '/settings/webhooks?limit=100')).data as Array<Record<string, unknown>>;
+/** Workflows other than the two Krayin's installer seeds (activity e-mails). */
 const workflows = async () =>
-  (await api('GET', '/settings/workflows?limit=100')).data as Array<Record<string, unknown>>;
+  ((await api('GET', '/settings/workflows?limit=100')).data as Array<Record<string, unknown>>).filter(
+    (f) => f.entity_type !== 'activities',
+  );
 
 const EVENTS = [
   'lead.create.after',

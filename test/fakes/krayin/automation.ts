@@ -143,7 +143,7 @@ function webhookCall(
   if (!Array.isArray(headers) && !isObject(headers)) {
     throw KrayinError.php(
       'TypeError',
-      `Webkul\\Automation\\Services\\WebhookService::formatHeaders(): Argument #1 ($headers) must be of type array, ${headers === null ? 'null' : typeof headers} given, called in ${SERVICE} on line 29`,
+      `Webkul\\Automation\\Services\\WebhookService::formatHeaders(): Argument #1 ($headers) must be of type array, ${headers === null ? 'null' : typeof headers} given, called in ${SERVICE} on line 31`,
       SERVICE,
       54,
     );
@@ -200,4 +200,27 @@ export async function sendWebhookCall(call: WebhookCall): Promise<void> {
     // Krayin catches RequestException and only logs it: the user's request goes on.
     call.error = err instanceof Error ? err.message : String(err);
   }
+}
+
+/** Krayin's installer seeds two activity workflows (WorkflowSeeder), so the first one created is id 3. */
+export function seedAutomation(s: State, now: string): void {
+  const emailParticipants = (id: number, what: 'creation' | 'updation', event: string): WorkflowRow => ({
+    id,
+    name: `Emails to participants after activity ${what}`,
+    description: `Emails to participants after activity ${what}`,
+    entity_type: 'activities',
+    event,
+    condition_type: 'and',
+    conditions: [
+      { value: ['call', 'meeting', 'lunch'], operator: '{}', attribute: 'type', attribute_type: 'multiselect' },
+    ],
+    actions: [{ id: 'send_email_to_participants', value: String(id) }],
+    created_at: now,
+    updated_at: now,
+  });
+  s.workflows.push(
+    emailParticipants(1, 'creation', 'activity.create.after'),
+    emailParticipants(2, 'updation', 'activity.update.after'),
+  );
+  s.setNextId('workflows', 3);
 }
