@@ -9,6 +9,7 @@
  *   status, replay, retry-parked, disable, enable, catch-up: operator commands against a running service (cli-admin.ts)
  *   reconcile  start a reconciliation pass now and follow it (src/reconcile/cli.ts)
  *   backfill   bring existing Chatwoot contacts into Krayin, with a progress bar (src/backfill/cli.ts)
+ *   krayin-hooks  install, check or remove Krayin's webhooks that hint the Krayin poll (src/krayin-hooks/cli.ts)
  */
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from './config';
@@ -19,6 +20,7 @@ import type { AppConfig } from './config/schema';
 import { DEMO_LINE, startDemoIfUnconfigured, trafficLine } from './demo';
 import { runReconcileCommand } from './reconcile/cli';
 import { runBackfillCommand } from './backfill/cli';
+import { runKrayinHooksCommand } from './krayin-hooks/cli';
 import { ROLE_PARTS, startService, type Role } from './runtime';
 import { describeTemporalConnection } from './temporal/connection-options';
 import { createConnectionRegistry } from './sync/create-registry';
@@ -35,6 +37,8 @@ const USAGE = `usage: chatwoot-krayin-sync <command>
   reconcile [--connection <id>] [--full]     run a reconciliation pass now and follow it (docs/reconciliation.md)
   backfill [--connection <id>] [--since YYYY-MM-DD] [--conversations] [--dry-run] | --status | --cancel
                                  bring existing contacts into Krayin (docs/backfill.md)
+  krayin-hooks install|status|remove [--connection <id>] [--public-url <url>]
+                                 Krayin's webhooks that make the Krayin poll run at once (docs/two-way-sync.md)
 
 Configuration comes from environment variables (or CONFIG_FILE): see docs/configuration.md.`;
 
@@ -61,6 +65,10 @@ async function main(argv: string[]): Promise<number> {
     const detach = new AbortController();
     process.on('SIGINT', () => detach.abort());
     return runBackfillCommand(argv.slice(1), config, { detach: detach.signal });
+  }
+  if (command === 'krayin-hooks') {
+    const config = readConfig();
+    return config ? runKrayinHooksCommand(argv.slice(1), config) : EX_CONFIG;
   }
   if (isAdminCommand(command)) {
     if (fs.existsSync('.env')) process.loadEnvFile('.env');

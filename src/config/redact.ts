@@ -2,7 +2,7 @@
  * A copy of the configuration that is safe to log. Every secret becomes "***":
  *
  * - per connection: the Krayin token, the Chatwoot API token, the webhook secret and the webhook URL
- *   token, and the connection's own notification secrets;
+ *   token, the Krayin hint URL token, and the connection's own notification secrets;
  * - service-wide: the Temporal API key and a client key given as PEM text (paths stay), the admin
  *   token, the metrics token, the payload encryption keys (the key ids stay:
  *   they are labels, stored in clear in payload metadata anyway), the codec server token and the
@@ -38,6 +38,7 @@ export function redactConfig(config: AppConfig): AppConfig {
     c.chatwoot.apiToken = REDACTED;
     if (c.chatwoot.webhookSecret !== undefined) c.chatwoot.webhookSecret = REDACTED;
     if (c.chatwoot.webhookToken !== undefined) c.chatwoot.webhookToken = REDACTED;
+    if (c.krayinHooks.token !== undefined) c.krayinHooks.token = REDACTED;
     redactNotifications(c.notifications);
   }
   return copy;

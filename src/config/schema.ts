@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { conversationSettingsSchema } from '../conversations/settings';
 import { codecConfigSchema } from '../codec/config';
+import { krayinHooksSchema } from './krayin-hooks';
 import { notificationsSchema } from '../notify/config';
 import { stageRulesSchema } from '../rules/schema';
 import { isReservedField, MAP_SECTIONS, reservedFieldMessage } from '../mapping/fields';
@@ -236,6 +237,8 @@ export const connectionSchema = z.object({
   krayin: krayinSchema,
   chatwoot: chatwootSchema,
   sync: syncSchema.default(() => syncSchema.parse({})),
+  /** Krayin's own webhooks as poll hints (src/config/krayin-hooks.ts). */
+  krayinHooks: krayinHooksSchema,
   /** Alert channels of this connection; default: the service-wide `notifications`. */
   notifications: notificationsSchema.optional(),
 });

@@ -4,6 +4,7 @@
  */
 import express from 'express';
 import type { ConnectionConfig } from '../config/schema';
+import { krayinHintRouter } from './krayin-hint-route';
 import { jsonLineLogger } from './logger';
 import { errorHandler, notFoundHandler } from './responses';
 import type { IngestCounters, IngestDeps, ReadinessReport } from './types';
@@ -50,6 +51,7 @@ export function createIngestApp(deps: IngestDeps): { app: express.Express; count
     res.status(report.ok ? 200 : 503).json({ status: report.ok ? 'ok' : 'unavailable', checks: report.checks });
   });
   app.use(webhookRouter({ deps, counters, logger, connections, now }));
+  app.use(krayinHintRouter({ deps, counters, logger, connections }));
   app.use(notFoundHandler(counters));
   app.use(errorHandler(counters, logger));
 

@@ -1,5 +1,6 @@
 import type { ContactEvent } from '../../workflows/api';
 import type { AppConfig, ConnectionConfig } from '../config/schema';
+import type { KrayinPollHints } from './krayin-hint-route';
 
 /** What ingest hands on for one accepted webhook: the contact workflow's one event type. */
 export type { ContactEvent } from '../../workflows/api';
@@ -55,6 +56,8 @@ export interface IngestDeps {
   /** Called once per webhook request when its answer is sent (metrics). */
   observe?: (o: WebhookObservation) => void;
   readiness?: () => Promise<ReadinessReport>;
+  /** Signals a connection's Krayin poll for POST /webhooks/krayin/... (absent: that endpoint answers 503). */
+  krayinHints?: KrayinPollHints;
   logger?: IngestLogger;
   /** Clock for the signature window and `receivedAt`; default `new Date()`. */
   now?: () => Date;

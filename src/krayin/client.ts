@@ -24,6 +24,15 @@ import type {
   PersonInput,
   PersonsByIdentity,
 } from './api';
+import {
+  deleteMessageSchema,
+  webhookSchema,
+  workflowSchema,
+  type KrayinWebhook,
+  type KrayinWorkflow,
+  type WebhookInput,
+  type WorkflowInput,
+} from './automation-schemas';
 import { activityBody, leadBody, organizationBody, personBody } from './bodies';
 import { decodeResponse, isShowMiss, type RawResponse } from './classify';
 import { krayinDateFromOutput, toKrayinDate } from './datetime';
@@ -484,5 +493,67 @@ export class KrayinClient implements KrayinApi {
       { method: 'GET', endpoint, path: `/contacts/persons/${personId}/activities` },
       list(activitySchema),
     );
+  }
+
+  // -- automation (Krayin's webhooks and workflows; src/krayin/README.md §14)
+
+  async listWebhooks(): Promise<KrayinWebhook[]> {
+    return this.#pages('GET /settings/webhooks', '/settings/webhooks', '', webhookSchema);
+  }
+
+  /** Send `headers: []`, never null: a webhook with null headers makes every triggering update a 500. */
+  async createWebhook(input: WebhookInput): Promise<KrayinWebhook> {
+    const endpoint = 'POST /settings/webhooks';
+    return this.requestJson({ method: 'POST', endpoint, path: '/settings/webhooks', body: input }, item(webhookSchema));
+  }
+
+  async updateWebhook(id: number, input: WebhookInput): Promise<KrayinWebhook> {
+    const endpoint = 'PUT /settings/webhooks/{id}';
+    assertId(endpoint, 'id', id);
+    return this.requestJson(
+      { method: 'PUT', endpoint, path: `/settings/webhooks/${id}`, body: input },
+      item(webhookSchema),
+    );
+  }
+
+  async deleteWebhook(id: number): Promise<void> {
+    const endpoint = 'DELETE /settings/webhooks/{id}';
+    assertId(endpoint, 'id', id);
+    await this.#delete(endpoint, `/settings/webhooks/${id}`);
+  }
+
+  /** Each workflow's `event` reads back as its entity_type (Krayin bug): identify workflows by name. */
+  async listWorkflows(): Promise<KrayinWorkflow[]> {
+    return this.#pages('GET /settings/workflows', '/settings/workflows', '', workflowSchema);
+  }
+
+  async createWorkflow(input: WorkflowInput): Promise<KrayinWorkflow> {
+    const endpoint = 'POST /settings/workflows';
+    return this.requestJson(
+      { method: 'POST', endpoint, path: '/settings/workflows', body: input },
+      item(workflowSchema),
+    );
+  }
+
+  async updateWorkflow(id: number, input: WorkflowInput): Promise<KrayinWorkflow> {
+    const endpoint = 'PUT /settings/workflows/{id}';
+    assertId(endpoint, 'id', id);
+    return this.requestJson(
+      { method: 'PUT', endpoint, path: `/settings/workflows/${id}`, body: input },
+      item(workflowSchema),
+    );
+  }
+
+  async deleteWorkflow(id: number): Promise<void> {
+    const endpoint = 'DELETE /settings/workflows/{id}';
+    assertId(endpoint, 'id', id);
+    await this.#delete(endpoint, `/settings/workflows/${id}`);
+  }
+
+  /** Krayin answers some failed deletes with 200 and a "... delete failed." message. */
+  async #delete(endpoint: string, path: string): Promise<void> {
+    const message = await this.requestJson({ method: 'DELETE', endpoint, path }, deleteMessageSchema);
+    if (/delete failed/i.test(message))
+      throw new KrayinAmbiguousError(endpoint, 200, `${endpoint}: Krayin says the delete failed`);
   }
 }

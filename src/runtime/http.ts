@@ -20,6 +20,7 @@ import type { Store } from '../store/types';
 import type { TemporalConnectionOptions } from '../temporal/connection-options';
 import { connectTemporalClient } from '../temporal/connect';
 import { TemporalDispatcher } from '../temporal/dispatcher';
+import { TemporalKrayinPollHints } from '../temporal/krayin-poll-hints';
 import { alertingDispatcher } from './alerting-dispatcher';
 import { startIngestDispatch } from './ingest-dispatch';
 import { BatchedDeliveryRecorder } from '../inbound/batched-deliveries';
@@ -97,6 +98,7 @@ export async function startHttpRole(d: HttpRoleDeps): Promise<number> {
     switches,
     observe: (o) => d.metrics.webhook(o),
     readiness: () => readiness(store, connection, config.ingest.mode),
+    krayinHints: new TemporalKrayinPollHints(client, config.temporal.taskQueue),
     logger: log,
   });
   app.use(ingest);

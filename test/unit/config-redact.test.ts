@@ -28,6 +28,7 @@ const SECRETS: Record<string, { value: string; secret: string }> = {
   CHATWOOT_API_TOKEN: { value: 'ChatwootApiSecret02', secret: 'ChatwootApiSecret02' },
   CHATWOOT_WEBHOOK_SECRET: { value: 'WebhookHmacSecret03', secret: 'WebhookHmacSecret03' },
   CHATWOOT_WEBHOOK_TOKEN: { value: 'UrlTokenSecret04-abcdefghij', secret: 'UrlTokenSecret04-abcdefghij' },
+  KRAYIN_WEBHOOK_TOKEN: { value: 'KrayinHintSecret13-abcdefgh', secret: 'KrayinHintSecret13-abcdefgh' },
   DATABASE_URL: { value: 'postgres://sync:DbPasswordSecret05@db:5432/sync', secret: 'DbPasswordSecret05' },
   ADMIN_TOKEN: { value: 'AdminTokenSecret06-xyz', secret: 'AdminTokenSecret06-xyz' },
   METRICS_TOKEN: { value: 'MetricsTokenSecret07-xyz', secret: 'MetricsTokenSecret07-xyz' },
@@ -124,6 +125,7 @@ describe('redactConfig', () => {
       expect(redacted.adminToken).toBe(REDACTED);
       expect(redacted.metrics.token).toBe(REDACTED);
       expect(redacted.connections[0]?.chatwoot.webhookToken).toBe(REDACTED);
+      expect(redacted.connections[0]?.krayinHooks.token).toBe(REDACTED);
       // Key ids are labels (stored in clear in payload metadata): only the key material is masked.
       expect(redacted.codec.encryption).toEqual({ keys: { k2: REDACTED, k1: REDACTED }, activeKeyId: 'k2' });
       expect(redacted.codec.codecServer).toEqual({
@@ -157,6 +159,7 @@ describe('redactConfig', () => {
           ...x,
           krayin: { ...x.krayin, token: undefined },
           chatwoot: { ...x.chatwoot, apiToken: undefined, webhookSecret: undefined, webhookToken: undefined },
+          krayinHooks: { ...x.krayinHooks, token: undefined },
         })),
       });
       expect(masked(redacted)).toEqual(masked(config));
@@ -182,6 +185,7 @@ describe('redactConfig', () => {
             apiToken: 'FileChatwootSECRET',
             webhookToken: 'FileUrlTokenSECRET-0123456789',
           },
+          krayinHooks: { token: 'FileKrayinHintSECRET-0123456789' },
           notifications: {
             slack: { webhookUrl: 'https://mm.acme.example:8065/hooks/FileAcmeSlackSECRET', style: 'plain' },
             email: {

@@ -7,10 +7,12 @@ import { addAttributeChecked, type NewAttributeInput } from './control';
 import type { FaultSpec } from './faults';
 import { randomSecret } from './resources/auth';
 import { FakeServer, type FakeRequestLogEntry } from './server';
+import type { WebhookCall } from './state';
 import { snapshotOf, type FakeKrayinSnapshot } from './snapshot';
 
 export type { FaultSpec, FaultKind } from './faults';
 export type { FakeRequestLogEntry } from './server';
+export type { WebhookCall } from './state';
 export type {
   FakeActivityView,
   FakeKrayinSnapshot,
@@ -54,6 +56,8 @@ export interface FakeKrayin {
   addAttribute(a: NewAttributeInput): number;
   /** What Krayin holds, including what its API never returns (custom attribute values, links). */
   snapshot(): FakeKrayinSnapshot;
+  /** Calls Krayin's workflows made to webhooks (automation.ts), oldest first, with the receiver's status. */
+  webhookCalls(): WebhookCall[];
   close(): Promise<void>;
 }
 
@@ -97,6 +101,7 @@ export async function startFakeKrayin(opts: FakeKrayinOptions = {}): Promise<Fak
       return id;
     },
     snapshot: () => snapshotOf(server.state),
+    webhookCalls: () => server.state.webhookCalls.map((c) => ({ ...c, headers: { ...c.headers }, form: [...c.form] })),
     close: () => server.close(),
   };
 }

@@ -6,6 +6,7 @@
  */
 import { notImplemented, type RouteDef } from './routes';
 import { activityRoutes } from './resources/activities';
+import { automationRoutes } from './resources/automation';
 import { authRoutes } from './resources/auth';
 import { leadRoutes } from './resources/leads';
 import { organizationRoutes } from './resources/organizations';
@@ -39,10 +40,6 @@ const UNIMPLEMENTED: RouteDef[] = [
   notImplemented('PUT', '/settings/attributes/{id}'),
   notImplemented('GET', '/settings/attributes/lookup/{lookup}'),
   notImplemented('GET', '/settings/attributes/lookup-entity/{lookup}'),
-  notImplemented('GET', '/settings/webhooks'),
-  notImplemented('POST', '/settings/webhooks'),
-  notImplemented('GET', '/settings/workflows'),
-  notImplemented('POST', '/settings/workflows'),
 ];
 
 /** Registration order matters: literal routes (search, stage/edit) come before {id}. */
@@ -55,6 +52,7 @@ export const ROUTES: RouteDef[] = [
   ...activityRoutes,
   ...settingsRoutes,
   ...tagRoutes,
+  ...automationRoutes,
   ...UNIMPLEMENTED.filter((r) => r.path.includes('{')),
 ];
 

@@ -1,9 +1,11 @@
 /**
  * The fresh post-install state of the recorded corpus this fake replays (../shared/krayin-contract/README.md
  * §1): user 1 "Example", the default pipeline with its six stages, sources, types and the seeded
- * attributes. Next ids: person 1, organization 1, lead 1, activity 1, pipeline 2, stage 7, attribute 61.
+ * attributes, and the installer's two activity workflows (seen on the real Krayin 2.1.2). Next ids: person 1,
+ * organization 1, lead 1, activity 1, pipeline 2, stage 7, attribute 61, webhook 1, workflow 3.
  */
 import { createHash } from 'node:crypto';
+import { seedAutomation } from './automation';
 import { SEED_ATTRIBUTES } from './seed-attributes';
 import { State } from './state';
 import { wallNow } from './time';
@@ -101,6 +103,7 @@ export function seedState(tz: string, token: string): State {
     });
   }
   s.setNextId('attributes', 61);
+  seedAutomation(s, now);
   const { id, plain } = splitToken(token);
   const tokenId = id ?? s.nextId('tokens');
   s.tokens.push({ id: tokenId, user_id: 1, hash: sha256(id === null ? token : plain), name: 'fake-krayin' });

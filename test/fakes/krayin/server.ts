@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { sendWebhookCall } from './automation';
 import { handleControl } from './control';
 import { FaultStore, type FaultSpec } from './faults';
 import { runPipeline, type Outgoing } from './pipeline';
@@ -161,6 +162,11 @@ export class FakeServer {
       decision.fault,
     );
     entry.status = out.status;
+    // Krayin calls workflow webhooks synchronously, inside the request, one after the other.
+    for (const call of this.state.outbox.splice(0)) {
+      this.state.webhookCalls.push(call);
+      await sendWebhookCall(call);
+    }
     send(res, out);
   }
 }

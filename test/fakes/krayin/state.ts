@@ -187,6 +187,51 @@ export interface TagPivot {
   tag_id: number;
 }
 
+/** webhooks (Webkul\Automation): headers/payload/query_params are JSON lists of {key, value}, or NULL. */
+export interface WebhookRow {
+  id: number;
+  name: string;
+  entity_type: string;
+  description: string | null;
+  method: string;
+  end_point: string;
+  query_params: Json | null;
+  headers: Json | null;
+  payload_type: string;
+  raw_payload_type: string;
+  payload: Json | null;
+  created_at: WallTime;
+  updated_at: WallTime;
+}
+
+/** workflows (Webkul\Automation): `event` is what the listener matches; conditions/actions JSON. */
+export interface WorkflowRow {
+  id: number;
+  name: string;
+  description: string | null;
+  entity_type: string;
+  event: string;
+  condition_type: string;
+  conditions: Json | null;
+  actions: Json | null;
+  created_at: WallTime;
+  updated_at: WallTime;
+}
+
+/** A call Krayin's WebhookService makes (synchronously, inside the triggering request). */
+export interface WebhookCall {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** form_params, in order. */
+  form: Array<[string, string]>;
+  /** The event that triggered it, e.g. "contacts.person.update.after". */
+  event: string;
+  /** Filled in once sent: the receiver's status, or the transport error (Krayin only logs either). */
+  status?: number;
+  error?: string;
+}
+
 /** Tables with an auto-increment counter. */
 export type TableName =
   | 'users'
@@ -203,7 +248,9 @@ export type TableName =
   | 'activities'
   | 'participants'
   | 'tags'
-  | 'tokens';
+  | 'tokens'
+  | 'webhooks'
+  | 'workflows';
 
 export class State {
   roles: RoleRow[] = [];
@@ -226,6 +273,12 @@ export class State {
   tags: TagRow[] = [];
   personTags: TagPivot[] = [];
   leadTags: TagPivot[] = [];
+  webhooks: WebhookRow[] = [];
+  workflows: WorkflowRow[] = [];
+  /** Webhook calls of the current request, sent by the server before it answers (automation.ts). */
+  outbox: WebhookCall[] = [];
+  /** Every webhook call made, oldest first. */
+  webhookCalls: WebhookCall[] = [];
   private readonly counters = new Map<TableName, number>();
 
   constructor(
@@ -331,6 +384,33 @@ export const COLUMNS: Record<string, Record<string, ColumnKind>> = {
     updated_at: 'datetime',
   },
   lead_sources: { id: 'int', name: 'text', created_at: 'datetime', updated_at: 'datetime' },
+  webhooks: {
+    id: 'int',
+    name: 'text',
+    entity_type: 'text',
+    description: 'text',
+    method: 'text',
+    end_point: 'text',
+    query_params: 'json',
+    headers: 'json',
+    payload_type: 'text',
+    raw_payload_type: 'text',
+    payload: 'json',
+    created_at: 'datetime',
+    updated_at: 'datetime',
+  },
+  workflows: {
+    id: 'int',
+    name: 'text',
+    description: 'text',
+    entity_type: 'text',
+    event: 'text',
+    condition_type: 'text',
+    conditions: 'json',
+    actions: 'json',
+    created_at: 'datetime',
+    updated_at: 'datetime',
+  },
   tags: { id: 'int', name: 'text', color: 'text', user_id: 'int', created_at: 'datetime', updated_at: 'datetime' },
   lead_types: { id: 'int', name: 'text', created_at: 'datetime', updated_at: 'datetime' },
   lead_pipelines: {

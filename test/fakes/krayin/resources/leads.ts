@@ -7,6 +7,7 @@
  * (no contact_numbers needed). The create response echoes `lead_value` as sent.
  */
 import { attributeRules, expectedCloseDateRules, saveAttributeValues } from '../attributes';
+import { fireEvent } from '../automation';
 import { ok, type Ctx, type Reply } from '../context';
 import { foreignKeyError, insertSql, updateSql } from '../db-errors';
 import { KrayinError } from '../errors';
@@ -250,6 +251,7 @@ function store(ctx: Ctx): Reply {
     id: row.id,
     attrs: { ...echoAttrs(filled, row), id: row.id, created_at: now, updated_at: now },
   };
+  fireEvent(ctx, 'lead.create.after', row.id);
   return ok({ data: leadResource(ctx.state, view), message: 'Lead created successfully.' });
 }
 
@@ -299,6 +301,7 @@ function update(ctx: Ctx): Reply {
   validateLead(ctx, data as Record<string, Json>, id);
   resolveStage(ctx, data, 118);
   const view = updateLead(ctx, id, data);
+  fireEvent(ctx, 'lead.update.after', view.id);
   return ok({ data: leadResource(ctx.state, view), message: 'Lead updated successfully.' });
 }
 
@@ -328,6 +331,7 @@ function updateStage(ctx: Ctx): Reply {
   const view = updateLead(ctx, lead.id, { entity_type: 'leads', lead_pipeline_stage_id: stage.id }, [
     'lead_pipeline_stage_id',
   ]);
+  fireEvent(ctx, 'lead.update.after', lead.id);
   return ok({ data: leadResource(ctx.state, view), message: 'Lead updated successfully.' });
 }
 
@@ -335,6 +339,7 @@ function destroy(ctx: Ctx): Reply {
   const s = ctx.state;
   const lead = s.lead(mysqlNumber(ctx.req.params.id));
   if (!lead) throw KrayinError.modelNotFound(LEAD_MODEL, ctx.req.params.id);
+  fireEvent(ctx, 'lead.delete.before', lead.id);
   deleteLinkedActivities(s, 'leads', lead.id);
   s.attributeValues = s.attributeValues.filter((v) => !(v.entity_type === 'leads' && v.entity_id === lead.id));
   s.leads = s.leads.filter((l) => l.id !== lead.id);

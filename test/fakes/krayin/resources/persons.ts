@@ -10,6 +10,7 @@
  *   attribute values (no transaction).
  */
 import { attributeRules, collectNonNullValues, saveAttributeValues } from '../attributes';
+import { fireEvent } from '../automation';
 import { ok, type Ctx, type Reply } from '../context';
 import { checkConstraintError, duplicateEntryError, foreignKeyError, insertSql, updateSql } from '../db-errors';
 import { KrayinError } from '../errors';
@@ -212,6 +213,7 @@ function store(ctx: Ctx): Reply {
   validate(data, attributeRules(ctx.state, 'persons', data, { prefix: '', excludeId: null, request: data }));
   controllerContactNumbers(data);
   const view = createPerson(ctx, data);
+  fireEvent(ctx, 'contacts.person.create.after', view.id);
   return ok({ data: personResource(ctx.state, view), message: 'Person created successfully.' });
 }
 
@@ -224,6 +226,7 @@ function update(ctx: Ctx): Reply {
   if (!person) throw KrayinError.modelNotFound(MODEL, id);
   const staleOrganizationId = person.organization_id;
   const view = updatePerson(ctx, person, data);
+  fireEvent(ctx, 'contacts.person.update.after', person.id);
   return ok({
     data: personResource(ctx.state, view, { organizationId: staleOrganizationId }),
     message: 'Person updated successfully.',
@@ -241,6 +244,7 @@ function destroy(ctx: Ctx): Reply {
       759,
     );
   }
+  fireEvent(ctx, 'contacts.person.delete.before', person.id);
   // `deleting` hooks run before the DELETE and are not rolled back when it fails.
   deleteLinkedActivities(s, 'persons', person.id);
   s.attributeValues = s.attributeValues.filter((v) => !(v.entity_type === 'persons' && v.entity_id === person.id));
