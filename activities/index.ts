@@ -67,9 +67,7 @@ export function createActivities(deps: ActivityDeps & { onBackfillOutcome?: Back
         })
       : {},
     backfillKrayin: backfillKrayinActivities(deps),
-    twoWay: canDispatchKrayinChanges(deps.dispatcher)
-      ? twoWayActivities({ ...deps, dispatcher: deps.dispatcher })
-      : {},
+    twoWay: canDispatchKrayinChanges(deps.dispatcher) ? twoWayActivities({ ...deps, dispatcher: deps.dispatcher }) : {},
   };
 }
 

@@ -12,8 +12,10 @@ import type { HandKrayinChangesInput } from './two-way-person-contracts';
 export function twoWayActivities({ store, dispatcher }: StoreActivityDeps & { dispatcher: KrayinChangeDispatcher }) {
   return {
     async handKrayinChanges({ connectionId, changes, watermarks }: HandKrayinChangesInput): Promise<number> {
-      for (const { contactId, change } of changes) await dispatcher.dispatchKrayinChange(connectionId, contactId, change);
-      if (watermarks.persons !== null) await store.cursors.set(connectionId, WATERMARK_CURSOR.persons, watermarks.persons);
+      for (const { contactId, change } of changes)
+        await dispatcher.dispatchKrayinChange(connectionId, contactId, change);
+      if (watermarks.persons !== null)
+        await store.cursors.set(connectionId, WATERMARK_CURSOR.persons, watermarks.persons);
       if (watermarks.leads !== null) await store.cursors.set(connectionId, WATERMARK_CURSOR.leads, watermarks.leads);
       return changes.length;
     },

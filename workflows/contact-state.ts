@@ -49,8 +49,10 @@ export class ContactSyncState {
   lastEventAt = 0;
   /** Two-way sync: a Krayin person change waiting for the next round (its newest updated_at). */
   private krayinPersonUpdatedAt: string | null = null;
-  /** The latest live webhook's receivedAt since the last round. */
+  /** The latest live webhook's receivedAt since the last round (handed on only while two-way sync is on). */
   private chatwootChangedAt: string | null = null;
+  /** Two-way sync is on for the connection (the workflow sets it from the live settings). */
+  twoWayOn = false;
   private twoWay: TwoWayStatus = { krayinChanges: 0, krayinLeadChanges: 0, conflicts: [] };
 
   private constructor(
@@ -128,7 +130,7 @@ export class ContactSyncState {
   }
 
   private twoWayUsed(): boolean {
-    return this.twoWay.krayinChanges > 0 || this.krayinPersonUpdatedAt !== null || this.chatwootChangedAt !== null;
+    return this.twoWayOn || this.twoWay.krayinChanges > 0 || this.twoWay.conflicts.length > 0;
   }
 
   /**
@@ -196,7 +198,7 @@ export class ContactSyncState {
       background: this.pending && !this.livePending,
       conversations: [...this.dirtyConversations],
       ...(this.krayinPersonUpdatedAt !== null ? { krayinPersonUpdatedAt: this.krayinPersonUpdatedAt } : {}),
-      ...(this.chatwootChangedAt !== null ? { chatwootChangedAt: this.chatwootChangedAt } : {}),
+      ...(this.twoWayOn && this.chatwootChangedAt !== null ? { chatwootChangedAt: this.chatwootChangedAt } : {}),
     };
     this.krayinPersonUpdatedAt = null;
     this.chatwootChangedAt = null;
@@ -274,7 +276,7 @@ export class ContactSyncState {
       syncCount: this.syncCount,
       eventsReceived: this.eventsReceived,
       duplicatesIgnored: this.duplicatesIgnored,
-      ...(this.twoWayUsed() || this.twoWay.conflicts.length > 0 ? { twoWay: this.twoWay } : {}),
+      ...(this.twoWayUsed() ? { twoWay: this.twoWay } : {}),
     };
   }
 

@@ -82,6 +82,7 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
   }
 
   function stepContext(): StepContext {
+    state.twoWayOn = settings.twoWay === true;
     return {
       acts: activityProxies(settings.activityTimeoutMs, connectionId),
       ref,

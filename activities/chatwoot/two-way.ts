@@ -32,7 +32,9 @@ function standardOnly(sync: SyncSettings): SyncSettings {
   const fieldMap = {} as FieldMap;
   for (const section of MAP_SECTIONS) {
     const custom = new Set(customAttributeCodes(sync.fieldMap, section));
-    fieldMap[section] = Object.fromEntries(Object.entries(sync.fieldMap[section]).filter(([code]) => !custom.has(code)));
+    fieldMap[section] = Object.fromEntries(
+      Object.entries(sync.fieldMap[section]).filter(([code]) => !custom.has(code)),
+    );
   }
   return { ...sync, fieldMap };
 }
@@ -79,7 +81,12 @@ export function twoWayChatwootActivities({ store, connections, now: clock }: Cha
           if (why === null) toWrite.push(o.field);
           else {
             refused.push(o.field);
-            await store.audit.append({ connectionId, contactId, action: 'two_way.unwritable', detail: { field: o.field, why } });
+            await store.audit.append({
+              connectionId,
+              contactId,
+              action: 'two_way.unwritable',
+              detail: { field: o.field, why },
+            });
           }
         }
 
@@ -151,7 +158,8 @@ export function twoWayChatwootActivities({ store, connections, now: clock }: Cha
           if (state?.status !== 'synced' || state.lastHash !== planHashOf(full, sync, leadDue)) return null;
           return async (at) => {
             const after = mapContact(applyPatch(contact, patch), sync, undefined, opts);
-            if (after.kind === 'sync') await store.syncState.markSynced(connectionId, contactId, planHashOf(after, sync, leadDue), at);
+            if (after.kind === 'sync')
+              await store.syncState.markSynced(connectionId, contactId, planHashOf(after, sync, leadDue), at);
           };
         }
       });

@@ -200,7 +200,16 @@ export function personActivities(deps: KrayinActivityDeps) {
           });
           await recordConflicts(
             store,
-            { connectionId, contactId, outcomes, chatwoot, krayin: krayinValues, chatwootChangedAt, krayinChangedAt, ownership },
+            {
+              connectionId,
+              contactId,
+              outcomes,
+              chatwoot,
+              krayin: krayinValues,
+              chatwootChangedAt,
+              krayinChangedAt,
+              ownership,
+            },
             (o) => o.decision.action === 'write_krayin' && o.krayinHash !== stored[o.field]?.krayinSeenHash,
             new Date(),
           );
@@ -225,7 +234,11 @@ export function personActivities(deps: KrayinActivityDeps) {
             connectionId,
             contactId,
             personId,
-            identityHashes(salt, [...ours.emails, ...keptIdentities.emails], [...ours.phones, ...keptIdentities.phones]),
+            identityHashes(
+              salt,
+              [...ours.emails, ...keptIdentities.emails],
+              [...ours.phones, ...keptIdentities.phones],
+            ),
           );
           if (!conn.config.twoWay.enabled) return;
           const hashes = fieldHashes(connectionId, contactId, desiredFieldValues(written));

@@ -94,7 +94,9 @@ export function twoWayKrayinActivities(deps: KrayinActivityDeps) {
         async function krayinValueIsNew(contactId: number, person: z.infer<typeof personSchema>): Promise<boolean> {
           const stored = await store.twoWay.getFields(connectionId, contactId);
           const hashes = fieldHashes(connectionId, contactId, krayinFieldValues(person));
-          return COMPARED_FIELDS.some((f) => hashes[f] !== stored[f]?.baseHash && hashes[f] !== stored[f]?.krayinSeenHash);
+          return COMPARED_FIELDS.some(
+            (f) => hashes[f] !== stored[f]?.baseHash && hashes[f] !== stored[f]?.krayinSeenHash,
+          );
         }
       });
     },

@@ -64,7 +64,13 @@ const ownershipSchema = z.preprocess(
   z.partialRecord(
     z.enum(TWO_WAY_FIELDS, { error: `fields are ${TWO_WAY_FIELDS.join(', ')}` }),
     z.enum(OWNERS, { error: `owners are ${OWNERS.join(', ')}` }),
-    { error: 'must be field=owner pairs such as name=newest,job_title=krayin' },
+    {
+      // Not an object: the form is wrong; an object with other keys: the field names are.
+      error: (issue) =>
+        issue.code === 'invalid_type'
+          ? 'must be field=owner pairs such as name=newest,job_title=krayin'
+          : `fields are ${TWO_WAY_FIELDS.join(', ')}`,
+    },
   ),
 );
 

@@ -28,7 +28,10 @@ const PERSON_CODE: Record<ComparedField, string> = {
 };
 
 /** The Chatwoot path a field is written back to: the first of its sources. */
-export function chatwootPathOf(sync: Pick<SyncSettings, 'organizationSource' | 'fieldMap'>, field: ComparedField): string | null {
+export function chatwootPathOf(
+  sync: Pick<SyncSettings, 'organizationSource' | 'fieldMap'>,
+  field: ComparedField,
+): string | null {
   return effectiveFieldSources(sync).person[PERSON_CODE[field]]?.[0] ?? null;
 }
 

@@ -15,7 +15,11 @@ export function fieldHash(connectionId: string, contactId: number, field: Compar
     .digest('hex');
 }
 
-export function fieldHashes(connectionId: string, contactId: number, values: FieldValues): Record<ComparedField, string> {
+export function fieldHashes(
+  connectionId: string,
+  contactId: number,
+  values: FieldValues,
+): Record<ComparedField, string> {
   return {
     name: fieldHash(connectionId, contactId, 'name', values.name),
     email: fieldHash(connectionId, contactId, 'email', values.email),

@@ -31,7 +31,9 @@ function phone(value: string | null | undefined): string | null {
 }
 
 /** Krayin's side: the first email and phone are the ones a contact has room for. */
-export function krayinFieldValues(person: Pick<KrayinPerson, 'name' | 'emails' | 'contact_numbers' | 'job_title'>): FieldValues {
+export function krayinFieldValues(
+  person: Pick<KrayinPerson, 'name' | 'emails' | 'contact_numbers' | 'job_title'>,
+): FieldValues {
   return {
     name: line(person.name),
     email: email((person.emails ?? []).find((e) => email(e.value) !== null)?.value),

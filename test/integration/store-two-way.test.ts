@@ -49,7 +49,11 @@ describe.each(storeEngines().map((e) => [e.name, e] as const))('store.twoWay on 
       },
     });
     await twoWay.recordFields('tw', 1, { name: { baseHash: 'b2', chatwootWrittenHash: 'b2', chatwootWrittenAt: at } });
-    expect((await twoWay.getFields('tw', 1)).name).toMatchObject({ baseHash: 'b2', krayinWrittenHash: 'b1', krayinSeenHash: 'k2' });
+    expect((await twoWay.getFields('tw', 1)).name).toMatchObject({
+      baseHash: 'b2',
+      krayinWrittenHash: 'b1',
+      krayinSeenHash: 'k2',
+    });
     expect((await twoWay.getFields('tw', 2)).name?.baseHash).toBe('other');
     expect(await twoWay.getFields('other', 1)).toEqual({});
   });

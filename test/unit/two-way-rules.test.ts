@@ -23,9 +23,9 @@ function input(over: Partial<FieldDecisionInput>): FieldDecisionInput {
 
 describe('decideField', () => {
   it('equal values: nothing to write, whatever the base', () => {
-    expect(decideField(input({ chatwoot: { hash: 'X', changedAt: T }, krayin: { hash: 'X', changedAt: T } }))).toEqual(
-      { action: 'none' },
-    );
+    expect(decideField(input({ chatwoot: { hash: 'X', changedAt: T }, krayin: { hash: 'X', changedAt: T } }))).toEqual({
+      action: 'none',
+    });
   });
 
   it('only Krayin changed: Krayin wins unless Chatwoot owns the field', () => {
@@ -58,8 +58,16 @@ describe('decideField', () => {
       chatwoot: { hash: 'C', changedAt: cAt },
       krayin: { hash: 'K', changedAt: kAt },
     });
-    expect(decideField(input(both(T + 2000, T)))).toEqual({ action: 'write_krayin', winner: 'chatwoot', conflict: true });
-    expect(decideField(input(both(T, T + 1000)))).toEqual({ action: 'write_chatwoot', winner: 'krayin', conflict: true });
+    expect(decideField(input(both(T + 2000, T)))).toEqual({
+      action: 'write_krayin',
+      winner: 'chatwoot',
+      conflict: true,
+    });
+    expect(decideField(input(both(T, T + 1000)))).toEqual({
+      action: 'write_chatwoot',
+      winner: 'krayin',
+      conflict: true,
+    });
     // 08:00:00.400 and 08:00:00.000 are the same second: a tie.
     expect(decideField(input(both(T + 400, T)))).toMatchObject({ winner: 'krayin' });
     expect(decideField(input({ ...both(T + 400, T), tieGoesTo: 'chatwoot' }))).toMatchObject({ winner: 'chatwoot' });
@@ -145,13 +153,19 @@ describe('field values', () => {
 });
 
 describe('reverse mapping to a Chatwoot contact update', () => {
-  const sync = { organizationSource: 'additional_attributes.company_name', fieldMap: { person: {}, organization: {}, lead: {} } };
+  const sync = {
+    organizationSource: 'additional_attributes.company_name',
+    fieldMap: { person: {}, organization: {}, lead: {} },
+  };
 
   it('writes each field back to the first path it is read from', () => {
     expect(chatwootPathOf(sync, 'name')).toBe('name');
     expect(chatwootPathOf(sync, 'phone')).toBe('phone_number');
     expect(chatwootPathOf(sync, 'job_title')).toBe('additional_attributes.job_title');
-    const mapped = { ...sync, fieldMap: { person: { name: 'custom_attributes.full_name' }, organization: {}, lead: {} } };
+    const mapped = {
+      ...sync,
+      fieldMap: { person: { name: 'custom_attributes.full_name' }, organization: {}, lead: {} },
+    };
     expect(chatwootPathOf(mapped, 'name')).toBe('custom_attributes.full_name');
   });
 
