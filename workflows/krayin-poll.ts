@@ -10,11 +10,26 @@
  * Started, or found running, for every connection with two-way sync on at worker start; it ends itself
  * when the connection's two-way sync is switched off.
  */
-import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { KrayinActivities, TwoWayActivities } from '../activities';
 import { krayinTaskQueue } from './api';
 import { KRAYIN_RETRY, STORE_RETRY } from './failures';
 import { pollNowSignal, type KrayinPollInput } from './krayin-poll-api';
+
+/** What the poll did in this run (ids and counts only): the CLI and the tests read it. */
+export interface KrayinPollStatus {
+  /** Polls finished in this run, failed ones included. */
+  polls: number;
+  failures: number;
+  /** Krayin requests of the last successful poll (2 at idle). */
+  lastCalls: number | null;
+  /** Changes the last successful poll handed to contact workflows. */
+  lastHanded: number | null;
+  /** The last failure's message (PII-free: route templates and statuses), null after a success. */
+  lastFailure: string | null;
+}
+
+export const krayinPollStatusQuery = defineQuery<KrayinPollStatus>('krayinPollStatus');
 
 /** Polls per run before continue-as-new (each is 1-2 activities: a short history). */
 export const LOOPS_PER_RUN = 200;
@@ -27,6 +42,8 @@ export async function krayinPollWorkflow(input: KrayinPollInput): Promise<void> 
   setHandler(pollNowSignal, () => {
     pollAsked = true;
   });
+  const status: KrayinPollStatus = { polls: 0, failures: 0, lastCalls: null, lastHanded: null, lastFailure: null };
+  setHandler(krayinPollStatusQuery, () => status);
   const krayin = proxyActivities<Pick<KrayinActivities, 'pollKrayinChanges'>>({
     taskQueue: krayinTaskQueue(workflowInfo().taskQueue, connectionId),
     startToCloseTimeout: '2m',
@@ -43,10 +60,14 @@ export async function krayinPollWorkflow(input: KrayinPollInput): Promise<void> 
       if (!polled.enabled) return;
       await main.handKrayinChanges({ connectionId, changes: polled.changes, watermarks: polled.watermarks });
       waitMs = polled.pollIntervalMs;
-    } catch {
+      Object.assign(status, { lastCalls: polled.calls, lastHanded: polled.changes.length, lastFailure: null });
+    } catch (err) {
       // Nothing was handed over and no watermark moved: the next poll looks at the same changes.
       waitMs = AFTER_FAILURE_MS;
+      status.failures++;
+      status.lastFailure = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : 'failed';
     }
+    status.polls++;
     if (waitMs === null) await condition(() => pollAsked);
     else await condition(() => pollAsked, waitMs);
   }
