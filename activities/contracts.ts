@@ -13,7 +13,7 @@ import type {
 } from '../src/mapping/types';
 import type { ActivityInput } from '../src/krayin/api';
 import type { AttributeCatalog } from '../src/mapping/contact';
-import type { ParkReason } from '../workflows/api';
+import type { ConflictView, ParkReason } from '../workflows/api';
 import type { TwoWayPerson } from './two-way-person-contracts';
 
 export interface ContactRef {
@@ -100,6 +100,8 @@ export interface SyncPersonResult {
    * yet; the workflow brings them to the contact (applyKrayinPerson). Absent when there are none.
    */
   chatwootBehind?: { personId: number; person: TwoWayPerson; updatedAt: string };
+  /** Two-way sync: conflicts this write decided for Chatwoot (absent when none). */
+  conflicts?: ConflictView[];
 }
 
 export interface EnsureLeadInput extends ContactRef {

@@ -80,6 +80,7 @@ export async function syncContact(
     case 'sync': {
       const written = await writeToKrayin(ctx, plan, startedAt, conversations, twoWay ? { chatwootChangedAt } : null);
       const { synced, leadSeen } = written;
+      if (written.conflicts) state.onConflicts(written.conflicts);
       // Fields Krayin won were kept in Krayin: now they go to Chatwoot too.
       if (written.chatwootBehind) await applyToChatwoot(ctx, state, written.chatwootBehind, chatwootChangedAt);
       outcome = synced;
@@ -260,6 +261,7 @@ async function writeToKrayin(
   synced: Extract<SyncOutcome, { kind: 'synced' }>;
   leadSeen: LeadSeen | null;
   chatwootBehind?: SyncPersonResult['chatwootBehind'];
+  conflicts?: SyncPersonResult['conflicts'];
 }> {
   const { changed, links } = plan;
   const { contactId } = ref;
@@ -296,6 +298,7 @@ async function writeToKrayin(
   let personId = links.personId;
   let leadId = links.leadId;
   let chatwootBehind: SyncPersonResult['chatwootBehind'];
+  let conflicts: SyncPersonResult['conflicts'];
   if (personId === null || writePerson) {
     const person = await acts.krayin.syncPerson.executeWithOptions(
       { summary: say.syncPerson(contactId, personId, plan.lead !== null && leadId === null) },
@@ -313,6 +316,7 @@ async function writeToKrayin(
       ],
     );
     if (twoWay && person.chatwootBehind) chatwootBehind = person.chatwootBehind;
+    if (twoWay && person.conflicts) conflicts = person.conflicts;
     personId = person.personId;
     if (organizationViaPerson && person.organizationId !== undefined) organizationId = person.organizationId;
     leadId = person.leadId ?? leadId;
@@ -336,5 +340,6 @@ async function writeToKrayin(
     synced: { kind: 'synced', personId, leadId, organizationId },
     leadSeen: leadId !== null ? leadSeen : null,
     ...(chatwootBehind ? { chatwootBehind } : {}),
+    ...(conflicts ? { conflicts } : {}),
   };
 }

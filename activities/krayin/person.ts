@@ -34,6 +34,7 @@ import {
 } from '../../src/two-way/field-values';
 import { decidePersonFields } from '../../src/two-way/person-fields';
 import type { TwoWayFieldUpdate } from '../../src/store/types';
+import type { ConflictView } from '../../workflows/api';
 import { recordConflicts } from '../two-way-records';
 import type { SyncPersonInput, SyncPersonResult } from '../contracts';
 import type { KrayinActivityDeps } from '../deps';
@@ -139,7 +140,8 @@ export function personActivities(deps: KrayinActivityDeps) {
             await audit('person.linked', { personId: person.id, ...(by ? { by } : {}) });
           }
           // Two-way sync: fields Krayin won are written as Krayin has them (not overwritten).
-          const krayinWon = conn.config.twoWay.enabled ? await fieldsKrayinWon(person) : [];
+          const decided = conn.config.twoWay.enabled ? await decideTwoWayFields(person) : null;
+          const krayinWon = decided?.krayinWon ?? [];
           const desired = withKrayinFields(input.person, person, krayinWon);
           const update = personInputFor(desired, person, organizationId, ownerId);
           if (personNeedsUpdate(person, update)) {
@@ -148,6 +150,7 @@ export function personActivities(deps: KrayinActivityDeps) {
           }
           await rememberWritten(person.id, desired, krayinWon);
           const { name, emails, contact_numbers, job_title } = person;
+          const conflicts = decided && decided.conflicts.length > 0 ? { conflicts: decided.conflicts } : {};
           const behind =
             krayinWon.length > 0
               ? {
@@ -158,9 +161,10 @@ export function personActivities(deps: KrayinActivityDeps) {
                   },
                 }
               : {};
+          const twoWayResult = { ...behind, ...conflicts };
           // A lead linked to the person we dropped is used only if it is this person's too.
           if (!(relinked && link?.leadId && input.lead))
-            return { personId: person.id, leadId: null, created: false, ...withOrganization, ...behind };
+            return { personId: person.id, leadId: null, created: false, ...withOrganization, ...twoWayResult };
           const lead = await resolveLead(deps, conn, input, person.id, input.lead, input.conversationIds);
           return {
             personId: person.id,
@@ -168,7 +172,7 @@ export function personActivities(deps: KrayinActivityDeps) {
             created: false,
             leadSeen: lead.seen,
             ...withOrganization,
-            ...behind,
+            ...twoWayResult,
           };
         }
 
@@ -178,7 +182,9 @@ export function personActivities(deps: KrayinActivityDeps) {
          * Chatwoot wins are recorded here (this write applies them); those Krayin wins are recorded where
          * they reach Chatwoot (applyKrayinPerson).
          */
-        async function fieldsKrayinWon(person: KrayinPerson): Promise<ComparedField[]> {
+        async function decideTwoWayFields(
+          person: KrayinPerson,
+        ): Promise<{ krayinWon: ComparedField[]; conflicts: ConflictView[] }> {
           const twoWay = conn.config.twoWay;
           const stored = await store.twoWay.getFields(connectionId, contactId);
           const chatwoot = desiredFieldValues(input.person);
@@ -198,7 +204,7 @@ export function personActivities(deps: KrayinActivityDeps) {
             tieGoesTo: twoWay.tieGoesTo,
             trigger: 'chatwoot',
           });
-          await recordConflicts(
+          const conflicts = await recordConflicts(
             store,
             {
               connectionId,
@@ -213,7 +219,8 @@ export function personActivities(deps: KrayinActivityDeps) {
             (o) => o.decision.action === 'write_krayin' && o.krayinHash !== stored[o.field]?.krayinSeenHash,
             new Date(),
           );
-          return outcomes.filter((o) => o.decision.action === 'write_chatwoot').map((o) => o.field);
+          const krayinWon = outcomes.filter((o) => o.decision.action === 'write_chatwoot').map((o) => o.field);
+          return { krayinWon, conflicts };
         }
 
         /**
