@@ -11,7 +11,8 @@
  * recorded with both values; a Krayin outage during a poll loses nothing.
  */
 import { request } from 'undici';
-import { CONNECTION, startHarness, WEBHOOK_SECRET, type Harness } from '../helpers/harness';
+import { runAdminCommand } from '../../src/cli-admin';
+import { ADMIN_TOKEN, CONNECTION, startHarness, WEBHOOK_SECRET, type Harness } from '../helpers/harness';
 import { krayinPollStatusQuery, type KrayinPollStatus } from '../../workflows/krayin-poll';
 import { krayinPollWorkflowId, pollNowSignal } from '../../workflows/krayin-poll-api';
 import type { ContactSyncStatus } from '../../workflows/api';
@@ -212,6 +213,23 @@ describe('two-way sync of persons', () => {
     await rounds(late, 1);
     expect(krayinWrites()).toEqual([]);
     expect(krayinName()).toBe('Newer Krayin Edit');
+  });
+
+  it('the admin CLI lists the decided conflicts: field, owner, winner and times, never the values', async () => {
+    const api = await h.admin('GET', `/admin/connections/${CONNECTION}/conflicts?contact=${contactId}`);
+    expect(api.status).toBe(200);
+    expect(api.body.conflicts.map((c: { winner: string }) => c.winner)).toEqual(['krayin', 'chatwoot']);
+    const lines: string[] = [];
+    const code = await runAdminCommand(
+      'conflicts',
+      ['--contact', String(contactId)],
+      { ADMIN_URL: h.ingestUrl, ADMIN_TOKEN },
+      { log: (l) => lines.push(l), error: (l) => lines.push(l) },
+    );
+    expect(code).toBe(0);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(new RegExp(`contact ${contactId}  name: krayin won \\(owner newest; changed in Chatwoot`));
+    expect(lines.join('\n')).not.toMatch(/Krayin Edit|Chatwoot Name|Krayin Name|Chatwoot Edit/);
   });
 
   it('a Krayin outage during a poll loses nothing: the next poll brings the change', async () => {
