@@ -18,7 +18,15 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
 
-export const ADMIN_COMMANDS = ['status', 'replay', 'retry-parked', 'disable', 'enable', 'catch-up', 'conflicts'] as const;
+export const ADMIN_COMMANDS = [
+  'status',
+  'replay',
+  'retry-parked',
+  'disable',
+  'enable',
+  'catch-up',
+  'conflicts',
+] as const;
 export type AdminCommand = (typeof ADMIN_COMMANDS)[number];
 
 export function isAdminCommand(command: string): command is AdminCommand {

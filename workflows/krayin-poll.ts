@@ -65,7 +65,8 @@ export async function krayinPollWorkflow(input: KrayinPollInput): Promise<void> 
       // Nothing was handed over and no watermark moved: the next poll looks at the same changes.
       waitMs = AFTER_FAILURE_MS;
       status.failures++;
-      status.lastFailure = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : 'failed';
+      status.lastFailure =
+        err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : 'failed';
     }
     status.polls++;
     if (waitMs === null) await condition(() => pollAsked);

@@ -35,8 +35,7 @@ describe('two-way sync of persons', () => {
     custom_attributes: {},
   };
 
-  const pollHandle = () =>
-    h.client.workflow.getHandle(krayinPollWorkflowId(CONNECTION, h.config.temporal.taskQueue));
+  const pollHandle = () => h.client.workflow.getHandle(krayinPollWorkflowId(CONNECTION, h.config.temporal.taskQueue));
 
   async function pollStatus(): Promise<KrayinPollStatus> {
     return pollHandle().query(krayinPollStatusQuery);
@@ -78,8 +77,16 @@ describe('two-way sync of persons', () => {
 
   const chatwootName = () => h.chatwoot.state.contacts.get(contactId)?.name;
   const krayinName = () => h.krayin.snapshot().persons.find((p) => p.id === personId)?.name;
-  const krayinWrites = () => h.krayinCalls().filter((c) => c.method !== 'GET').map(route);
-  const chatwootWrites = () => h.chatwoot.requests().filter((r) => r.method !== 'GET').map(route);
+  const krayinWrites = () =>
+    h
+      .krayinCalls()
+      .filter((c) => c.method !== 'GET')
+      .map(route);
+  const chatwootWrites = () =>
+    h.chatwoot
+      .requests()
+      .filter((r) => r.method !== 'GET')
+      .map(route);
 
   /** Waits until `rounds` more sync rounds ran and the contact is idle again. */
   async function rounds(before: ContactSyncStatus, n: number): Promise<ContactSyncStatus> {
@@ -122,11 +129,7 @@ describe('two-way sync of persons', () => {
     expect(chatwootName()).toBe('Ada King');
     expect(chatwootWrites()).toEqual(['PUT /api/v1/accounts/{id}/contacts/{id}']);
     // The poll's two pages and the read of the linked person: nothing written back, the echo cost nothing.
-    expect(h.krayinCalls().map(route)).toEqual([
-      'GET /contacts/persons',
-      'GET /leads',
-      'GET /contacts/persons/{id}',
-    ]);
+    expect(h.krayinCalls().map(route)).toEqual(['GET /contacts/persons', 'GET /leads', 'GET /contacts/persons/{id}']);
     expect(after.twoWay).toMatchObject({ krayinChanges: 1, conflicts: [] });
 
     // The next poll sees nothing new: the value is the one both sides agreed on.
