@@ -4,11 +4,10 @@
  * attributes do not bump updated_at (krayin-api.md §5), so the poll pages `sort=updated_at&order=desc`
  * by hand until it passes its watermark minus a lookback margin (updated_at has second precision).
  */
-import { z } from 'zod';
 import { pollIntervalMs } from '../../src/config/two-way';
 import { parseKrayinTimestamp } from '../../src/krayin/datetime';
-import { MAX_PAGES, pagePath } from '../../src/krayin/paging';
-import { leadSchema, personSchema } from '../../src/krayin/schemas';
+import type { KrayinApi, KrayinLead, KrayinPerson, KrayinUpdatedPage } from '../../src/krayin/api';
+import { MAX_PAGES } from '../../src/krayin/paging';
 import { identityHashSalt, personIsOurs } from '../../src/sync/ownership';
 import { fieldHashes } from '../../src/two-way/field-hash';
 import { COMPARED_FIELDS, krayinFieldValues } from '../../src/two-way/field-values';
@@ -22,7 +21,6 @@ import type {
   PollWatermarks,
   ReadPersonResult,
 } from '../two-way-person-contracts';
-import { rawKrayin, type RawKrayin } from './raw';
 
 /** Rows within this margin before the watermark are looked at again (second precision, clock skew). */
 export const POLL_LOOKBACK_MS = 2000;
@@ -33,18 +31,6 @@ export const WATERMARK_CURSOR = { persons: 'krayin-poll:persons', leads: 'krayin
 
 const EPOCH = new Date(0).toISOString();
 
-const ENTITIES = {
-  persons: { path: '/contacts/persons', endpoint: 'GET /contacts/persons', row: personSchema },
-  leads: { path: '/leads', endpoint: 'GET /leads', row: leadSchema },
-} as const;
-
-function pageSchema<T extends z.ZodType>(row: T) {
-  return z.object({
-    data: z.array(row),
-    meta: z.object({ current_page: z.number(), last_page: z.number() }),
-  });
-}
-
 export function twoWayKrayinActivities(deps: KrayinActivityDeps) {
   const { store, connections } = deps;
   return {
@@ -53,18 +39,21 @@ export function twoWayKrayinActivities(deps: KrayinActivityDeps) {
         const conn = connections.get(connectionId);
         const twoWay = conn.config.twoWay;
         if (!twoWay.enabled) return { enabled: false };
-        const krayin = rawKrayin(conn.krayin);
+        const krayin: KrayinApi = conn.krayin;
         let calls = 0;
-        const counted: RawKrayin = {
-          requestJson: (req, schema) => {
+        const counted = <T>(fetch: (page: number, limit: number) => Promise<KrayinUpdatedPage<T>>) => {
+          return (page: number, limit: number) => {
             calls++;
-            return krayin.requestJson(req, schema);
-          },
+            return fetch(page, limit);
+          };
         };
         const changes: HandedChange[] = [];
         let unlinkedPersons = 0;
 
-        const persons = await changedSince(counted, 'persons', await watermarkOf('persons'));
+        const persons = await changedSince(
+          counted((page, limit) => krayin.listPersonsByUpdate(page, limit)),
+          await watermarkOf('persons'),
+        );
         for (const person of persons.rows) {
           const links = await store.links.findContactsByPerson(connectionId, person.id);
           if (links.length === 0) unlinkedPersons++; // KRAYIN_NEW_PERSONS=ignore: left alone
@@ -73,7 +62,10 @@ export function twoWayKrayinActivities(deps: KrayinActivityDeps) {
             changes.push({ contactId: link.contactId, change: { personId: person.id, updatedAt: person.updated_at } });
           }
         }
-        const leads = await changedSince(counted, 'leads', await watermarkOf('leads'));
+        const leads = await changedSince(
+          counted((page, limit) => krayin.listLeadsByUpdate(page, limit)),
+          await watermarkOf('leads'),
+        );
         for (const lead of leads.rows) {
           for (const link of await store.links.findContactsByLead(connectionId, lead.id)) {
             changes.push({ contactId: link.contactId, change: { leadId: lead.id, updatedAt: lead.updated_at } });
@@ -91,7 +83,7 @@ export function twoWayKrayinActivities(deps: KrayinActivityDeps) {
          * Whether a field of the person holds a value that is neither the one both sides last agreed on
          * (our own write, or older) nor one already handed over: only that is a change for Chatwoot.
          */
-        async function krayinValueIsNew(contactId: number, person: z.infer<typeof personSchema>): Promise<boolean> {
+        async function krayinValueIsNew(contactId: number, person: KrayinPerson): Promise<boolean> {
           const stored = await store.twoWay.getFields(connectionId, contactId);
           const hashes = fieldHashes(connectionId, contactId, krayinFieldValues(person));
           return COMPARED_FIELDS.some(
@@ -135,24 +127,18 @@ export function twoWayKrayinActivities(deps: KrayinActivityDeps) {
  * updated_at seen). Without a watermark (the first poll) nothing is a change: the watermark starts at
  * the newest row, so enabling two-way sync does not replay Krayin's history into Chatwoot.
  */
-async function changedSince<E extends keyof typeof ENTITIES>(
-  krayin: RawKrayin,
-  entity: E,
+async function changedSince<T extends KrayinPerson | KrayinLead>(
+  fetchPage: (page: number, limit: number) => Promise<KrayinUpdatedPage<T>>,
   watermark: string | null,
-): Promise<{ rows: z.infer<(typeof ENTITIES)[E]['row']>[]; watermark: string }> {
-  const { path, endpoint, row } = ENTITIES[entity];
-  const schema = pageSchema(row);
+): Promise<{ rows: T[]; watermark: string }> {
   const cutoff = watermark === null ? Infinity : Date.parse(watermark) - POLL_LOOKBACK_MS;
-  const rows: z.infer<(typeof ENTITIES)[E]['row']>[] = [];
+  const rows: T[] = [];
   const seen = new Set<number>();
   let newest = watermark === null ? EPOCH : watermark;
   for (let page = 1; page <= MAX_PAGES; page++) {
-    const body = (await krayin.requestJson(
-      { method: 'GET', endpoint, path: pagePath(path, 'sort=updated_at&order=desc', page, POLL_PAGE_SIZE) },
-      schema,
-    )) as { data: z.infer<(typeof ENTITIES)[E]['row']>[]; meta: { current_page: number; last_page: number } };
+    const listed = await fetchPage(page, POLL_PAGE_SIZE);
     let passed = false;
-    for (const r of body.data) {
+    for (const r of listed.rows) {
       const at = parseKrayinTimestamp(r.updated_at).getTime();
       if (at > Date.parse(newest)) newest = new Date(at).toISOString();
       if (at < cutoff || watermark === null) {
@@ -162,7 +148,7 @@ async function changedSince<E extends keyof typeof ENTITIES>(
       if (!seen.has(r.id)) rows.push(r);
       seen.add(r.id);
     }
-    if (passed || body.data.length === 0 || page >= body.meta.last_page) break;
+    if (passed || listed.rows.length === 0 || listed.last) break;
   }
   return { rows, watermark: newest };
 }
