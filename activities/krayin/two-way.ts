@@ -1,7 +1,7 @@
 /**
  * The Krayin side of the two-way sync (docs/two-way-sync.md): the poll of changed persons and leads,
  * and the read of one contact's linked person. Krayin has no "updated since" filter and custom
- * attributes do not bump updated_at (krayin-api.md §5), so the poll pages `sort=updated_at&order=desc`
+ * attributes do not bump updated_at (src/krayin/README.md §5), so the poll pages `sort=updated_at&order=desc`
  * by hand until it passes its watermark minus a lookback margin (updated_at has second precision).
  */
 import { pollIntervalMs } from '../../src/config/two-way';

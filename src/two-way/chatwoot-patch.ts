@@ -2,7 +2,7 @@
  * Krayin values -> the body of a Chatwoot contact update (PUT /contacts/{id}), the reverse of the field
  * map where it can be reversed: a field goes back to the first Chatwoot path it is read from
  * (src/mapping/field-map.ts). Chatwoot shallow-merges `custom_attributes` and `additional_attributes`
- * (chatwoot.md §4.2), so only the keys we send change. Pure.
+ * (src/chatwoot/README.md §5), so only the keys we send change. Pure.
  */
 import type { SyncSettings } from '../config/schema';
 import { effectiveFieldSources } from '../mapping/field-map';

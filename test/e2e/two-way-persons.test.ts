@@ -2,7 +2,7 @@
  * Two-way sync of persons (issue 12; docs/two-way-sync.md), end to end: the real service with two-way
  * sync on, the Krayin poll workflow and the contact workflows on the Temporal dev server, the fake
  * Krayin and the fake Chatwoot over HTTP. The fake Chatwoot sends its account webhook for every API
- * write, our own included (chatwoot.md §3: "Your own API writes come back as webhooks"), so echoes
+ * write, our own included (src/chatwoot/README.md §4: our own API writes come back as webhooks), so echoes
  * arrive as they would in production. Edits on the Krayin side go through Krayin's REST API, as a sales
  * user's tool would make them.
  *
@@ -54,7 +54,7 @@ describe('two-way sync of persons', () => {
     }
   }
 
-  /** A sales user's edit through Krayin's REST API (PUT needs the full person, krayin-api.md §3.1). */
+  /** A sales user's edit through Krayin's REST API (PUT needs the full person, src/krayin/README.md §7). */
   async function krayinEdit(changes: { name?: string }): Promise<void> {
     const headers = { authorization: `Bearer ${h.krayin.token}`, accept: 'application/json' };
     const res = await request(`${h.krayin.apiBase}/contacts/persons/${personId}`, { headers });
