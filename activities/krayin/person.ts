@@ -149,14 +149,15 @@ export function personActivities(deps: KrayinActivityDeps) {
             await audit('person.updated', { personId: person.id });
           }
           await rememberWritten(person.id, desired, krayinWon);
-          const { name, emails, contact_numbers, job_title } = person;
+          // What Chatwoot is behind on: the person as this write leaves it (not as it was read).
+          const { name, emails, contact_numbers, job_title } = update;
           const conflicts = decided && decided.conflicts.length > 0 ? { conflicts: decided.conflicts } : {};
           const behind =
             krayinWon.length > 0
               ? {
                   chatwootBehind: {
                     personId: person.id,
-                    person: { name, emails, contact_numbers, job_title },
+                    person: { name, emails, contact_numbers, job_title: job_title ?? null },
                     updatedAt: person.updated_at,
                   },
                 }

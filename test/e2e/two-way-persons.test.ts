@@ -235,6 +235,28 @@ describe('two-way sync of persons', () => {
     expect(lines.join('\n')).not.toMatch(/Krayin Edit|Chatwoot Name|Krayin Name|Chatwoot Edit/);
   });
 
+  it('a Krayin edit the poll has not seen yet survives a Chatwoot edit of another field, and reaches Chatwoot', async () => {
+    await krayinEdit({ name: 'Renamed In Krayin' });
+    const before = await h.status(contactId);
+    h.krayin.clearRequests();
+    h.chatwoot.clearRequests();
+    // No poll: the webhook of a phone edit in Chatwoot comes first.
+    await h.sendContact('contact_updated', { ...contact, name: chatwootName()!, phone_number: '+4915100007199' });
+    // The round, then the echo of our Chatwoot write.
+    await rounds(before, 2);
+    const person = h.krayin.snapshot().persons.find((p) => p.id === personId)!;
+    expect(person.name).toBe('Renamed In Krayin'); // kept: Krayin changed it, Chatwoot did not
+    expect(JSON.stringify(person)).toContain('+4915100007199'); // Chatwoot's phone edit went to Krayin
+    expect(chatwootName()).toBe('Renamed In Krayin');
+    expect(h.chatwoot.state.contacts.get(contactId)?.phone_number).toBe('+4915100007199'); // not reverted
+    expect(krayinWrites()).toEqual(['PUT /contacts/persons/{id}']);
+    expect(chatwootWrites()).toEqual(['PUT /api/v1/accounts/{id}/contacts/{id}']);
+
+    h.krayin.clearRequests();
+    expect(await pollNow()).toMatchObject({ lastHanded: 0 });
+    expect(krayinWrites()).toEqual([]);
+  });
+
   it('a Krayin outage during a poll loses nothing: the next poll brings the change', async () => {
     await krayinEdit({ name: 'Edited During Outage' });
     h.krayin.addFaults({ method: 'GET', path: '^/(contacts/persons|leads)$', kind: 'status', status: 503 });
