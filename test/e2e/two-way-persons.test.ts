@@ -19,6 +19,7 @@ import type { ContactSyncStatus } from '../../workflows/api';
 
 jest.setTimeout(120_000);
 
+const HINT_TOKEN = 'two-way-hint-token-0123456789';
 const route = (c: { method: string; path: string }) => `${c.method} ${c.path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -94,7 +95,11 @@ describe('two-way sync of persons', () => {
   }
 
   beforeAll(async () => {
-    h = await startHarness({ twoWay: { enabled: true, pollInterval: 'off' }, sync: { leadPolicy: 'never' } });
+    h = await startHarness({
+      twoWay: { enabled: true, pollInterval: 'off' },
+      krayinHooks: { token: HINT_TOKEN },
+      sync: { leadPolicy: 'never' },
+    });
     h.chatwoot.setWebhook({ url: `${h.ingestUrl}/webhooks/chatwoot/${CONNECTION}`, secret: WEBHOOK_SECRET });
     // The poll started at worker start and polled once (its first poll only sets the watermarks).
     const deadline = Date.now() + 30_000;
@@ -255,6 +260,21 @@ describe('two-way sync of persons', () => {
     h.krayin.clearRequests();
     expect(await pollNow()).toMatchObject({ lastHanded: 0 });
     expect(krayinWrites()).toEqual([]);
+  });
+
+  it("Krayin's own webhook (a hint without ids) makes the poll run at once and bring the change", async () => {
+    await krayinEdit({ name: 'Hinted By Krayin' });
+    const polls = (await pollStatus()).polls;
+    // What Krayin's workflow webhook sends: always form-encoded, no ids (src/krayin/README.md §14).
+    const res = await request(`${h.ingestUrl}/webhooks/krayin/${CONNECTION}/${HINT_TOKEN}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'GuzzleHttp/7' },
+      body: 'entity=persons',
+    });
+    await res.body.text();
+    expect(res.statusCode).toBeLessThan(300);
+    await h.waitFor(contactId, () => chatwootName() === 'Hinted By Krayin', 30_000);
+    expect((await pollStatus()).polls).toBeGreaterThan(polls);
   });
 
   it('a Krayin outage during a poll loses nothing: the next poll brings the change', async () => {
