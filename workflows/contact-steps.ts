@@ -57,7 +57,8 @@ export async function syncContact(
   const { acts, ref } = ctx;
   const { conversations } = work;
   // Two-way sync: a Krayin change first reaches the contact; a field Chatwoot won forces the forward write.
-  const twoWay = (work.krayinPersonUpdatedAt !== undefined || ctx.twoWay === true) && patched(TWO_WAY_PATCH);
+  // (A Krayin change handed over before two-way sync was switched off is dropped: nothing polls any more.)
+  const twoWay = ctx.twoWay === true && patched(TWO_WAY_PATCH);
   const chatwootChangedAt = work.chatwootChangedAt ?? null;
   let force = work.force;
   if (twoWay && work.krayinPersonUpdatedAt !== undefined) {

@@ -133,6 +133,13 @@ describe('two-way sync of persons', () => {
     expect(after.eventsReceived).toBe(before.eventsReceived + 1);
     expect(chatwootName()).toBe('Ada King');
     expect(chatwootWrites()).toEqual(['PUT /api/v1/accounts/{id}/contacts/{id}']);
+    // Chatwoot reads: the two-way step's and the plan's in the first round, the plan's in the echo's.
+    expect(
+      h.chatwoot
+        .requests()
+        .filter((r) => r.method === 'GET')
+        .map(route),
+    ).toEqual(Array(3).fill('GET /api/v1/accounts/{id}/contacts/{id}'));
     // The poll's two pages and the read of the linked person: nothing written back, the echo cost nothing.
     expect(h.krayinCalls().map(route)).toEqual(['GET /contacts/persons', 'GET /leads', 'GET /contacts/persons/{id}']);
     expect(after.twoWay).toMatchObject({ krayinChanges: 1, conflicts: [] });
