@@ -13,7 +13,8 @@ import type {
 } from '../src/mapping/types';
 import type { ActivityInput } from '../src/krayin/api';
 import type { AttributeCatalog } from '../src/mapping/contact';
-import type { ParkReason } from '../workflows/api';
+import type { ConflictView, ParkReason } from '../workflows/api';
+import type { TwoWayPerson } from './two-way-person-contracts';
 
 export interface ContactRef {
   connectionId: string;
@@ -76,6 +77,8 @@ export interface SyncPersonInput extends ContactRef {
   lead: DesiredLead | null;
   /** The conversations of this round: a lead created now starts in the stage they would move it to. */
   conversationIds?: number[];
+  /** Two-way sync: when the contact last changed in Chatwoot (the round's latest webhook), for `newest`. */
+  chatwootChangedAt?: string;
   /**
    * Set when `organizationId` is the stored link, not verified by this round: the person read verifies
    * it (Krayin embeds the person's organization), else the organization is synced here first.
@@ -92,6 +95,13 @@ export interface SyncPersonResult {
   created: boolean;
   /** What this round learnt about `leadId` (absent from results recorded before the call cuts). */
   leadSeen?: LeadSeen;
+  /**
+   * Two-way sync: fields of the person Krayin won (kept as Krayin has them) that Chatwoot does not show
+   * yet; the workflow brings them to the contact (applyKrayinPerson). Absent when there are none.
+   */
+  chatwootBehind?: { personId: number; person: TwoWayPerson; updatedAt: string };
+  /** Two-way sync: conflicts this write decided for Chatwoot (absent when none). */
+  conflicts?: ConflictView[];
 }
 
 export interface EnsureLeadInput extends ContactRef {

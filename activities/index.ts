@@ -7,6 +7,8 @@ import { createChatwootActivities, type ChatwootActivities } from './chatwoot';
 import type { ActivityDeps } from './deps';
 import { withKrayinPriority } from '../src/krayin/priority';
 import { reconcileActivities, type ReconcileActivities } from './reconcile';
+import { canDispatchKrayinChanges } from '../src/two-way/dispatch';
+import { twoWayActivities, type TwoWayActivities } from './two-way';
 import {
   backfillActivities,
   backfillKrayinActivities,
@@ -44,6 +46,8 @@ export interface ActivitySets {
   backfill: BackfillActivities | Record<string, never>;
   /** Krayin queue: the backfill dry run's person lookups. */
   backfillKrayin: BackfillKrayinActivities;
+  /** Main queue: hands the Krayin poll's changes to contact workflows (only with a dispatcher that can). */
+  twoWay: TwoWayActivities | Record<string, never>;
 }
 
 export function createActivities(deps: ActivityDeps & { onBackfillOutcome?: BackfillDeps['onOutcome'] }): ActivitySets {
@@ -63,6 +67,7 @@ export function createActivities(deps: ActivityDeps & { onBackfillOutcome?: Back
         })
       : {},
     backfillKrayin: backfillKrayinActivities(deps),
+    twoWay: canDispatchKrayinChanges(deps.dispatcher) ? twoWayActivities({ ...deps, dispatcher: deps.dispatcher }) : {},
   };
 }
 
@@ -76,4 +81,5 @@ export type {
   ReconcileActivities,
   SettingsActivities,
   StoreActivities,
+  TwoWayActivities,
 };

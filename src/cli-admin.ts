@@ -8,6 +8,7 @@
  *   retry-parked [--connection <id>] [--reason <kind>]  resume parked syncs (e.g. --reason auth)
  *   disable [--connection <id>] / enable [--connection <id>]
  *   catch-up [--connection <id>] [--discard]         deliver (or drop) the webhooks held while disabled
+ *   conflicts [--connection <id>] [--contact <id>]   two-way sync: conflicts the field owners decided
  *
  * ADMIN_URL (default http://127.0.0.1:<PORT or 3000>) and ADMIN_TOKEN (default: the token `start`
  * generated in <DATA_DIR>/admin-token).
@@ -17,7 +18,15 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
 
-export const ADMIN_COMMANDS = ['status', 'replay', 'retry-parked', 'disable', 'enable', 'catch-up'] as const;
+export const ADMIN_COMMANDS = [
+  'status',
+  'replay',
+  'retry-parked',
+  'disable',
+  'enable',
+  'catch-up',
+  'conflicts',
+] as const;
 export type AdminCommand = (typeof ADMIN_COMMANDS)[number];
 
 export function isAdminCommand(command: string): command is AdminCommand {
@@ -115,11 +124,38 @@ export async function runAdminCommand(
       }
       case 'catch-up':
         return await catchUp(call, connection, args.connection ?? 'default', args.discard === true, out);
+      case 'conflicts': {
+        const query = args.contact === undefined ? '' : `?contact=${encodeURIComponent(args.contact)}`;
+        const res = await call('GET', `/admin/connections/${connection}/conflicts${query}`);
+        if (res.status !== 200) return fail(out, res);
+        const rows = res.body.conflicts as ConflictRow[];
+        if (rows.length === 0) out.log(`No two-way sync conflicts recorded for connection ${args.connection}.`);
+        for (const c of rows) out.log(formatConflict(c));
+        return 0;
+      }
     }
   } catch (err) {
     out.error(`Cannot reach the admin API at ${base}: ${err instanceof Error ? err.message : String(err)}`);
     return 69; // EX_UNAVAILABLE
   }
+}
+
+interface ConflictRow {
+  contactId: number;
+  field: string;
+  owner: string;
+  winner: string;
+  chatwootChangedAt: string | null;
+  krayinChangedAt: string | null;
+  decidedAt: string;
+}
+
+/** One line per conflict; the values themselves are in the contact workflow's status query. */
+export function formatConflict(c: ConflictRow): string {
+  return (
+    `${c.decidedAt}  contact ${c.contactId}  ${c.field}: ${c.winner} won (owner ${c.owner}; ` +
+    `changed in Chatwoot ${c.chatwootChangedAt ?? 'at an unknown time'}, in Krayin ${c.krayinChangedAt ?? 'at an unknown time'})`
+  );
 }
 
 type AdminCall = (method: 'GET' | 'POST', urlPath: string, body?: unknown) => ReturnType<typeof adminCall>;

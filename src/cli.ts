@@ -34,6 +34,7 @@ const USAGE = `usage: chatwoot-krayin-sync <command>
   retry-parked [--connection <id>] [--reason auth|validation|mapping|ambiguous|not_found|config|internal]
   disable [--connection <id>] | enable [--connection <id>]
   catch-up [--connection <id>] [--discard]   deliver (or drop) the webhooks held while disabled
+  conflicts [--connection <id>] [--contact <id>]  two-way sync: conflicts the field owners decided (docs/two-way-sync.md)
   reconcile [--connection <id>] [--full]     run a reconciliation pass now and follow it (docs/reconciliation.md)
   backfill [--connection <id>] [--since YYYY-MM-DD] [--conversations] [--dry-run] | --status | --cancel
                                  bring existing contacts into Krayin (docs/backfill.md)

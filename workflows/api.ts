@@ -74,6 +74,8 @@ export interface ContactSyncSettings {
   idleCloseMs: number;
   /** startToClose timeout of one Krayin activity attempt (a killed worker's attempt is retried after it). */
   activityTimeoutMs: number;
+  /** Two-way sync is on for the connection (absent: off). */
+  twoWay?: boolean;
 }
 
 /** State carried across continue-as-new (and nothing else: the store holds the rest). */
@@ -94,6 +96,29 @@ export interface CarriedState {
   krayinIds?: { personId: number | null; leadId: number | null; organizationId: number | null };
   /** Pending work includes more than backfill events (optional: older runs carried none; then pending = live). */
   livePending?: boolean;
+  /** Two-way sync (optional: only runs that received a Krayin change or decided a conflict carry it). */
+  twoWay?: { status: TwoWayStatus; krayinPersonUpdatedAt: string | null; chatwootChangedAt: string | null };
+}
+
+/** A conflict a field's owner decided, as the status query shows it: both values and the winner. */
+export interface ConflictView {
+  field: 'name' | 'email' | 'phone' | 'job_title';
+  owner: 'chatwoot' | 'krayin' | 'newest';
+  winner: 'chatwoot' | 'krayin';
+  chatwoot: string | null;
+  krayin: string | null;
+  /** When it was decided (ISO). */
+  at: string;
+}
+
+/** The two-way sync's part of the status query (docs/two-way-sync.md). */
+export interface TwoWayStatus {
+  /** Changes the Krayin poll handed to this contact (persons and leads). */
+  krayinChanges: number;
+  /** Of those, lead changes (not brought back to Chatwoot yet). */
+  krayinLeadChanges: number;
+  /** The last decided conflicts, oldest first. */
+  conflicts: ConflictView[];
 }
 
 export interface ContactSyncInput {
@@ -132,6 +157,8 @@ export interface ContactSyncStatus {
   syncCount: number;
   eventsReceived: number;
   duplicatesIgnored: number;
+  /** Present once the contact took part in two-way sync. */
+  twoWay?: TwoWayStatus;
 }
 
 export const contactEventSignal = defineSignal<[ContactEventSignalPayload]>('contactEvent');

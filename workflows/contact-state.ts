@@ -7,7 +7,8 @@
  * which keeps the commands the workflow issues where they were before this class existed.
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { CarriedState, ContactEventSignalPayload, ContactSyncStatus, SyncOutcome } from './api';
+import type { CarriedState, ContactEventSignalPayload, ContactSyncStatus, SyncOutcome, TwoWayStatus } from './api';
+import type { KrayinChange } from './krayin-poll-api';
 import { KrayinLeadIdKey, KrayinPersonIdKey, LastSyncedAtKey, SyncStatusKey } from './search-attributes';
 import type { CurrentDetailsInput } from './ui-metadata';
 import type { ParkReason } from '../src/store/types';
@@ -33,12 +34,26 @@ export interface SyncWork {
   background: boolean;
   /** Conversations with news (display ids); they sync after the contact. */
   conversations: number[];
+  /** Two-way sync: the Krayin poll saw the contact's person change (its updated_at); absent otherwise. */
+  krayinPersonUpdatedAt?: string;
+  /** The latest live webhook of this round (receivedAt): when the contact last changed in Chatwoot. */
+  chatwootChangedAt?: string;
 }
+
+/** How many decided conflicts the status query shows. */
+export const RECENT_CONFLICTS = 5;
 
 export class ContactSyncState {
   phase: Phase = 'idle';
   /** Workflow time (ms) of the last event or retry: the debounce waits for it to stand still. */
   lastEventAt = 0;
+  /** Two-way sync: a Krayin person change waiting for the next round (its newest updated_at). */
+  private krayinPersonUpdatedAt: string | null = null;
+  /** The latest live webhook's receivedAt since the last round (handed on only while two-way sync is on). */
+  private chatwootChangedAt: string | null = null;
+  /** Two-way sync is on for the connection (the workflow sets it from the live settings). */
+  twoWayOn = false;
+  private twoWay: TwoWayStatus = { krayinChanges: 0, krayinLeadChanges: 0, conflicts: [] };
 
   private constructor(
     readonly connectionId: string,
@@ -61,7 +76,7 @@ export class ContactSyncState {
   /** A new run: fresh, or continuing the previous run's state after continue-as-new. */
   static fromCarried(ref: { connectionId: string; contactId: number }, carried?: CarriedState): ContactSyncState {
     const lastOutcome = carried?.lastOutcome ?? null;
-    return new ContactSyncState(
+    const state = new ContactSyncState(
       ref.connectionId,
       ref.contactId,
       new DeliveryDeduper(carried?.recentDeliveries ?? []),
@@ -79,6 +94,12 @@ export class ContactSyncState {
       // Runs before the flag was carried: any carried pending work counts as live.
       carried?.livePending ?? carried?.pending ?? false,
     );
+    if (carried?.twoWay) {
+      state.twoWay = carried.twoWay.status;
+      state.krayinPersonUpdatedAt = carried.twoWay.krayinPersonUpdatedAt;
+      state.chatwootChangedAt = carried.twoWay.chatwootChangedAt;
+    }
+    return state;
   }
 
   /** What the next run needs (the store holds everything else). */
@@ -96,7 +117,46 @@ export class ContactSyncState {
       dirtyConversations: [...this.dirtyConversations],
       krayinIds: this.krayin,
       livePending: this.livePending,
+      ...(this.twoWayUsed()
+        ? {
+            twoWay: {
+              status: this.twoWay,
+              krayinPersonUpdatedAt: this.krayinPersonUpdatedAt,
+              chatwootChangedAt: this.chatwootChangedAt,
+            },
+          }
+        : {}),
     };
+  }
+
+  private twoWayUsed(): boolean {
+    return this.twoWayOn || this.twoWay.krayinChanges > 0 || this.twoWay.conflicts.length > 0;
+  }
+
+  /**
+   * Two-way sync: the Krayin poll saw this contact's person (or lead) change. A person change is work
+   * for the next round, coalesced with the webhooks of the same burst. false: nothing to do (a lead
+   * change: bringing leads back is not wired yet).
+   */
+  onKrayinChange(change: KrayinChange, now: number): boolean {
+    this.twoWay.krayinChanges++;
+    if (change.personId === undefined) {
+      this.twoWay.krayinLeadChanges++;
+      return false;
+    }
+    if (this.krayinPersonUpdatedAt === null || change.updatedAt > this.krayinPersonUpdatedAt) {
+      this.krayinPersonUpdatedAt = change.updatedAt;
+    }
+    this.livePending = true;
+    this.pending = true;
+    this.lastEventAt = now;
+    return true;
+  }
+
+  /** Conflicts a round decided (newest last); the status query shows the last few. */
+  onConflicts(conflicts: TwoWayStatus['conflicts']): void {
+    if (conflicts.length === 0) return;
+    this.twoWay.conflicts = [...this.twoWay.conflicts, ...conflicts].slice(-RECENT_CONFLICTS);
   }
 
   /** A webhook delivery arrived. false: a delivery already seen (ignored, counted). */
@@ -106,7 +166,12 @@ export class ContactSyncState {
       return false;
     }
     this.eventsReceived++;
-    if (!isBackfillEvent(event.event)) this.livePending = true;
+    if (!isBackfillEvent(event.event)) {
+      this.livePending = true;
+      if (this.chatwootChangedAt === null || event.receivedAt > this.chatwootChangedAt) {
+        this.chatwootChangedAt = event.receivedAt;
+      }
+    }
     if (event.conversationId !== undefined) this.dirtyConversations.add(event.conversationId);
     this.pending = true;
     this.lastEventAt = now;
@@ -128,11 +193,15 @@ export class ContactSyncState {
 
   /** The burst has settled: take what the round works on (later events are the next round's work). */
   takeWork(): SyncWork {
-    const work = {
+    const work: SyncWork = {
       force: this.retryRequested,
       background: this.pending && !this.livePending,
       conversations: [...this.dirtyConversations],
+      ...(this.krayinPersonUpdatedAt !== null ? { krayinPersonUpdatedAt: this.krayinPersonUpdatedAt } : {}),
+      ...(this.twoWayOn && this.chatwootChangedAt !== null ? { chatwootChangedAt: this.chatwootChangedAt } : {}),
     };
+    this.krayinPersonUpdatedAt = null;
+    this.chatwootChangedAt = null;
     this.pending = false;
     this.livePending = false;
     this.retryRequested = false;
@@ -207,6 +276,7 @@ export class ContactSyncState {
       syncCount: this.syncCount,
       eventsReceived: this.eventsReceived,
       duplicatesIgnored: this.duplicatesIgnored,
+      ...(this.twoWayUsed() ? { twoWay: this.twoWay } : {}),
     };
   }
 

@@ -7,7 +7,8 @@
  * Workflow code (deterministic): every step is an activity; the decisions between them are plain code.
  */
 import { patched } from '@temporalio/workflow';
-import type { ContactRef, LeadSeen } from '../activities/contracts';
+import type { ContactRef, LeadSeen, SyncPersonResult } from '../activities/contracts';
+import type { ReadPersonResult } from '../activities/two-way-person-contracts';
 import type { ActivityProxies } from './activity-proxies';
 import type { ParkReason, SyncOutcome } from './api';
 import type { ContactSyncState, SyncWork } from './contact-state';
@@ -29,10 +30,18 @@ const VERIFY_LINKS_PATCH = 'verify-links-before-write';
  */
 const CHATWOOT_DELETE_PATCH = 'chatwoot-delete-policy';
 
+/**
+ * two-way-sync: Krayin person changes the poll hands over are brought to the Chatwoot contact before
+ * the forward sync, and the forward person write keeps fields Krayin won (docs/two-way-sync.md).
+ */
+export const TWO_WAY_PATCH = 'two-way-sync';
+
 /** What every step needs: the activities and which contact. */
 export interface StepContext {
   acts: ActivityProxies;
   ref: ContactRef;
+  /** Two-way sync is on for the connection (the live settings say so). */
+  twoWay?: boolean;
 }
 
 /**
@@ -47,9 +56,18 @@ export async function syncContact(
 ): Promise<SyncOutcome> {
   const { acts, ref } = ctx;
   const { conversations } = work;
+  // Two-way sync: a Krayin change first reaches the contact; a field Chatwoot won forces the forward write.
+  // (A Krayin change handed over before two-way sync was switched off is dropped: nothing polls any more.)
+  const twoWay = ctx.twoWay === true && patched(TWO_WAY_PATCH);
+  const chatwootChangedAt = work.chatwootChangedAt ?? null;
+  let force = work.force;
+  if (twoWay && work.krayinPersonUpdatedAt !== undefined) {
+    const brought = await bringKrayinPerson(ctx, state, chatwootChangedAt);
+    if (brought.forceForward) force = true;
+  }
   const plan = await planContactSync(acts, {
     ...ref,
-    force: work.force,
+    force,
     conversationStarted: conversations.length > 0,
   });
   let outcome: Extract<SyncOutcome, { kind: 'synced' | 'unchanged' }>;
@@ -61,7 +79,11 @@ export async function syncContact(
       state.onLinksSeen(plan.links);
       break;
     case 'sync': {
-      const { synced, leadSeen } = await writeToKrayin(ctx, plan, startedAt, conversations);
+      const written = await writeToKrayin(ctx, plan, startedAt, conversations, twoWay ? { chatwootChangedAt } : null);
+      const { synced, leadSeen } = written;
+      if (written.conflicts) state.onConflicts(written.conflicts);
+      // Fields Krayin won were kept in Krayin: now they go to Chatwoot too.
+      if (written.chatwootBehind) await applyToChatwoot(ctx, state, written.chatwootBehind, chatwootChangedAt);
       outcome = synced;
       contact = { personId: synced.personId, leadId: synced.leadId, ...(leadSeen ? { leadSeen } : {}) };
       break;
@@ -142,6 +164,45 @@ async function handleGone({ acts, ref }: StepContext): Promise<{
   };
 }
 
+/** Reads the contact's linked Krayin person and brings what Krayin won to the Chatwoot contact. */
+async function bringKrayinPerson(
+  ctx: StepContext,
+  state: ContactSyncState,
+  chatwootChangedAt: string | null,
+): Promise<{ forceForward: boolean }> {
+  const { acts, ref } = ctx;
+  const read = await acts.krayin.readPersonForTwoWay.executeWithOptions(
+    { summary: say.readPersonForTwoWay(ref.contactId) },
+    [ref],
+  );
+  // Unlinked, gone or no longer ours: the forward sync below finds (or creates) the right person.
+  if (read.kind !== 'person') return { forceForward: false };
+  return applyToChatwoot(ctx, state, read, chatwootChangedAt);
+}
+
+async function applyToChatwoot(
+  { acts, ref }: StepContext,
+  state: ContactSyncState,
+  person: Pick<Extract<ReadPersonResult, { kind: 'person' }>, 'personId' | 'person' | 'updatedAt'>,
+  chatwootChangedAt: string | null,
+): Promise<{ forceForward: boolean }> {
+  const applied = await acts.chatwoot.applyKrayinPerson.executeWithOptions(
+    { summary: say.applyKrayinPerson(ref.contactId, person.personId) },
+    [
+      {
+        ...ref,
+        personId: person.personId,
+        person: person.person,
+        krayinUpdatedAt: person.updatedAt,
+        chatwootChangedAt,
+      },
+    ],
+  );
+  if (applied.kind !== 'applied') return { forceForward: false };
+  state.onConflicts(applied.conflicts);
+  return { forceForward: applied.forceForward };
+}
+
 /** Each conversation in display-id order; returns how many had their activity written. */
 async function syncConversations(
   ctx: StepContext,
@@ -196,7 +257,13 @@ async function writeToKrayin(
   plan: Extract<Plan, { kind: 'sync' }>,
   startedAt: string,
   conversations: number[],
-): Promise<{ synced: Extract<SyncOutcome, { kind: 'synced' }>; leadSeen: LeadSeen | null }> {
+  twoWay: { chatwootChangedAt: string | null } | null,
+): Promise<{
+  synced: Extract<SyncOutcome, { kind: 'synced' }>;
+  leadSeen: LeadSeen | null;
+  chatwootBehind?: SyncPersonResult['chatwootBehind'];
+  conflicts?: SyncPersonResult['conflicts'];
+}> {
   const { changed, links } = plan;
   const { contactId } = ref;
   // Since CALL_CUTS_PATCH a lead created now starts in the stage this round's conversations call for,
@@ -231,6 +298,8 @@ async function writeToKrayin(
 
   let personId = links.personId;
   let leadId = links.leadId;
+  let chatwootBehind: SyncPersonResult['chatwootBehind'];
+  let conflicts: SyncPersonResult['conflicts'];
   if (personId === null || writePerson) {
     const person = await acts.krayin.syncPerson.executeWithOptions(
       { summary: say.syncPerson(contactId, personId, plan.lead !== null && leadId === null) },
@@ -243,9 +312,12 @@ async function writeToKrayin(
           lead: plan.lead,
           ...roundConversations,
           ...(organizationViaPerson && plan.organization ? { organization: plan.organization } : {}),
+          ...(twoWay?.chatwootChangedAt ? { chatwootChangedAt: twoWay.chatwootChangedAt } : {}),
         },
       ],
     );
+    if (twoWay && person.chatwootBehind) chatwootBehind = person.chatwootBehind;
+    if (twoWay && person.conflicts) conflicts = person.conflicts;
     personId = person.personId;
     if (organizationViaPerson && person.organizationId !== undefined) organizationId = person.organizationId;
     leadId = person.leadId ?? leadId;
@@ -265,5 +337,10 @@ async function writeToKrayin(
   await acts.store.recordSynced.executeWithOptions({ summary: say.recordSynced(contactId, personId, leadId) }, [
     { ...ref, hash: plan.hash, personId, leadId, organizationId, startedAt },
   ]);
-  return { synced: { kind: 'synced', personId, leadId, organizationId }, leadSeen: leadId !== null ? leadSeen : null };
+  return {
+    synced: { kind: 'synced', personId, leadId, organizationId },
+    leadSeen: leadId !== null ? leadSeen : null,
+    ...(chatwootBehind ? { chatwootBehind } : {}),
+    ...(conflicts ? { conflicts } : {}),
+  };
 }

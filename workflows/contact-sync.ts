@@ -24,6 +24,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { contactEventSignal, retrySignal, statusQuery, type ContactSyncInput, type SyncOutcome } from './api';
+import { krayinChangedSignal } from './krayin-poll-api';
 import { activityProxies } from './activity-proxies';
 import { ContactSyncState, type Phase, type SyncWork } from './contact-state';
 import { park, remember, syncContact, type StepContext } from './contact-steps';
@@ -43,12 +44,16 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
     if (state.onEvent(event, Date.now())) showDetails();
   });
   setHandler(retrySignal, () => state.onRetry(Date.now()));
+  // Two-way sync: the Krayin poll's changes join this contact's other events (docs/two-way-sync.md).
+  setHandler(krayinChangedSignal, (change) => {
+    if (state.onKrayinChange(change, Date.now())) showDetails();
+  });
   setHandler(statusQuery, () => state.status());
 
   // Timings come from the live config (live-settings.ts): at the start of the run, and again after
   // each wake but the first (which follows the start's read immediately).
   let settings = await currentSettings(input);
-  let steps: StepContext = { acts: activityProxies(settings.activityTimeoutMs, connectionId), ref };
+  let steps: StepContext = stepContext();
   let settingsFresh = true;
 
   for (;;) {
@@ -59,7 +64,7 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
     if (settingsFresh) settingsFresh = false;
     else {
       settings = await currentSettings(input);
-      steps = { acts: activityProxies(settings.activityTimeoutMs, connectionId), ref };
+      steps = stepContext();
     }
     await letBurstSettle();
 
@@ -74,6 +79,15 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
       // Settings are not carried: the next run reads them live.
       await continueAsNew<typeof contactSync>({ connectionId, contactId, carried: state.toCarried() });
     }
+  }
+
+  function stepContext(): StepContext {
+    state.twoWayOn = settings.twoWay === true;
+    return {
+      acts: activityProxies(settings.activityTimeoutMs, connectionId),
+      ref,
+      ...(settings.twoWay ? { twoWay: true } : {}),
+    };
   }
 
   /** false: idle for `idleCloseMs`, so this run closes; the next event starts a new one (state reloads from the store). */

@@ -2,3 +2,4 @@
 export { contactSync } from './contact-sync';
 export { reconcile } from './reconcile';
 export { backfill } from './backfill';
+export { krayinPollWorkflow } from './krayin-poll';

@@ -158,6 +158,9 @@ const contact = (id: number) => `contact ${id}`;
 
 /** One summary per activity call, by step: which record, what for. */
 export const activitySummaries = {
+  readPersonForTwoWay: (contactId: number) => `Read the Krayin person of ${contact(contactId)} (two-way sync)`,
+  applyKrayinPerson: (contactId: number, personId: number) =>
+    `Bring Krayin person ${personId}'s changes to ${contact(contactId)} (two-way sync)`,
   planContactSync: (contactId: number) => `Read ${contact(contactId)} from Chatwoot and plan the sync`,
   fieldMapCatalog: (contactId: number) => `Read Krayin's attribute catalog for the field map of ${contact(contactId)}`,
   syncOrganization: (contactId: number, organizationId: number | null) =>

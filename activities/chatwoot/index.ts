@@ -6,12 +6,14 @@ import type { ChatwootActivityDeps } from '../deps';
 import { chatwootConversationActivities } from './conversations';
 import { mergeActivities } from './merge';
 import { planActivities } from './plan';
+import { twoWayChatwootActivities } from './two-way';
 
 export function createChatwootActivities(deps: ChatwootActivityDeps) {
   return {
     ...planActivities(deps),
     ...chatwootConversationActivities(deps),
     ...mergeActivities(deps),
+    ...twoWayChatwootActivities(deps),
   };
 }
 

@@ -7,6 +7,7 @@
  */
 import type { SyncSettings } from '../../src/config/schema';
 import { mapContact } from '../../src/mapping/contact';
+import type { SyncPlan } from '../../src/mapping/types';
 import { fieldMapNeedsCatalog } from '../../src/mapping/field-map';
 import { decodeSectionHashes, encodeSectionHashes, sectionHashes } from '../../src/sync/section-hashes';
 import type { PlanInput, PlanResult } from '../contracts';
@@ -42,12 +43,7 @@ export function planActivities({ store, connections, observer }: ChatwootActivit
           organizationId: link?.organizationId ?? null,
           leadId: link?.leadId ?? null,
         };
-        // "first_conversation": no lead until the contact talks to us (or already has one).
-        const leadDue =
-          sync.leadPolicy !== 'first_conversation' ||
-          conversationStarted === true ||
-          conversations.length > 0 ||
-          links.leadId !== null;
+        const leadDue = leadIsDue(sync, conversationStarted === true, conversations.length, links.leadId);
         const plan = leadDue ? mapped : { ...mapped, lead: null };
         const unsyncedConversations = conversations.filter((c) => c.activityId === null).map((c) => c.conversationId);
 
@@ -81,6 +77,21 @@ export function planActivities({ store, connections, observer }: ChatwootActivit
       });
     },
   };
+}
+
+/** "first_conversation": no lead until the contact talks to us (or already has one). */
+export function leadIsDue(
+  sync: SyncSettings,
+  conversationStarted: boolean,
+  knownConversations: number,
+  leadId: number | null,
+): boolean {
+  return sync.leadPolicy !== 'first_conversation' || conversationStarted || knownConversations > 0 || leadId !== null;
+}
+
+/** The stored hash the plan compares with, for a mapped contact (what recordSynced stores after a write). */
+export function planHashOf(mapped: SyncPlan, sync: SyncSettings, leadDue: boolean): string {
+  return encodeSectionHashes(sectionHashes(leadDue ? mapped : { ...mapped, lead: null }, settingsFingerprint(sync)));
 }
 
 /** The settings that change what is written; part of the hash so a settings change rewrites contacts. */

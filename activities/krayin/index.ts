@@ -11,6 +11,7 @@ import { krayinConversationActivities } from './conversations';
 import { leadActivities } from './lead';
 import { organizationActivities } from './organization';
 import { personActivities } from './person';
+import { twoWayKrayinActivities } from './two-way';
 
 export function createKrayinActivities(deps: KrayinActivityDeps) {
   return {
@@ -21,6 +22,7 @@ export function createKrayinActivities(deps: KrayinActivityDeps) {
     ...krayinConversationActivities(deps),
     ...chatwootDeletedActivities(deps),
     ...krayinIdsActivities(deps),
+    ...twoWayKrayinActivities(deps),
   };
 }
 

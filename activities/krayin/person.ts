@@ -21,6 +21,21 @@ import {
   type PersonEvidence,
 } from '../../src/sync/ownership';
 import { personInputFor, personNeedsUpdate } from '../../src/sync/person-input';
+import { effectiveOwnership } from '../../src/config/two-way';
+import { parseKrayinTimestamp } from '../../src/krayin/datetime';
+import type { DesiredPerson } from '../../src/mapping/types';
+import { fieldHashes } from '../../src/two-way/field-hash';
+import {
+  COMPARED_FIELDS,
+  desiredFieldValues,
+  krayinFieldValues,
+  withKrayinFields,
+  type ComparedField,
+} from '../../src/two-way/field-values';
+import { decidePersonFields } from '../../src/two-way/person-fields';
+import type { TwoWayFieldUpdate } from '../../src/store/types';
+import type { ConflictView } from '../../workflows/api';
+import { recordConflicts } from '../two-way-records';
 import type { SyncPersonInput, SyncPersonResult } from '../contracts';
 import type { KrayinActivityDeps } from '../deps';
 import { classified } from '../failures';
@@ -124,27 +139,124 @@ export function personActivities(deps: KrayinActivityDeps) {
             // `by` names the key (never its value): the backfill counts links by key.
             await audit('person.linked', { personId: person.id, ...(by ? { by } : {}) });
           }
-          const update = personInputFor(input.person, person, organizationId, ownerId);
+          // Two-way sync: fields Krayin won are written as Krayin has them (not overwritten).
+          const decided = conn.config.twoWay.enabled ? await decideTwoWayFields(person) : null;
+          const krayinWon = decided?.krayinWon ?? [];
+          const desired = withKrayinFields(input.person, person, krayinWon);
+          const update = personInputFor(desired, person, organizationId, ownerId);
           if (personNeedsUpdate(person, update)) {
             await krayin.updatePerson(person.id, update);
             await audit('person.updated', { personId: person.id });
           }
-          await rememberWritten(person.id);
+          await rememberWritten(person.id, desired, krayinWon);
+          // What Chatwoot is behind on: the person as this write leaves it (not as it was read).
+          const { name, emails, contact_numbers, job_title } = update;
+          const conflicts = decided && decided.conflicts.length > 0 ? { conflicts: decided.conflicts } : {};
+          const behind =
+            krayinWon.length > 0
+              ? {
+                  chatwootBehind: {
+                    personId: person.id,
+                    person: { name, emails, contact_numbers, job_title: job_title ?? null },
+                    updatedAt: person.updated_at,
+                  },
+                }
+              : {};
+          const twoWayResult = { ...behind, ...conflicts };
           // A lead linked to the person we dropped is used only if it is this person's too.
           if (!(relinked && link?.leadId && input.lead))
-            return { personId: person.id, leadId: null, created: false, ...withOrganization };
+            return { personId: person.id, leadId: null, created: false, ...withOrganization, ...twoWayResult };
           const lead = await resolveLead(deps, conn, input, person.id, input.lead, input.conversationIds);
-          return { personId: person.id, leadId: lead.leadId, created: false, leadSeen: lead.seen, ...withOrganization };
+          return {
+            personId: person.id,
+            leadId: lead.leadId,
+            created: false,
+            leadSeen: lead.seen,
+            ...withOrganization,
+            ...twoWayResult,
+          };
         }
 
-        /** Hashes of the identities this person now carries for us: they recognise it after an email change. */
-        async function rememberWritten(personId: number): Promise<void> {
+        /**
+         * The compared fields where Krayin's value wins over the contact's (docs/two-way-sync.md): Krayin
+         * changed it since both last agreed and its owner or the newer change says Krayin. Conflicts
+         * Chatwoot wins are recorded here (this write applies them); those Krayin wins are recorded where
+         * they reach Chatwoot (applyKrayinPerson).
+         */
+        async function decideTwoWayFields(
+          person: KrayinPerson,
+        ): Promise<{ krayinWon: ComparedField[]; conflicts: ConflictView[] }> {
+          const twoWay = conn.config.twoWay;
+          const stored = await store.twoWay.getFields(connectionId, contactId);
+          const chatwoot = desiredFieldValues(input.person);
+          const krayinValues = krayinFieldValues(person);
+          const chatwootChangedAt = input.chatwootChangedAt ? Date.parse(input.chatwootChangedAt) : Date.now();
+          const krayinChangedAt = parseKrayinTimestamp(person.updated_at).getTime();
+          const ownership = effectiveOwnership(twoWay);
+          const outcomes = decidePersonFields({
+            connectionId,
+            contactId,
+            chatwoot,
+            chatwootChangedAt,
+            krayin: krayinValues,
+            krayinChangedAt,
+            stored,
+            ownership,
+            tieGoesTo: twoWay.tieGoesTo,
+            trigger: 'chatwoot',
+          });
+          const conflicts = await recordConflicts(
+            store,
+            {
+              connectionId,
+              contactId,
+              outcomes,
+              chatwoot,
+              krayin: krayinValues,
+              chatwootChangedAt,
+              krayinChangedAt,
+              ownership,
+            },
+            (o) => o.decision.action === 'write_krayin' && o.krayinHash !== stored[o.field]?.krayinSeenHash,
+            new Date(),
+          );
+          const krayinWon = outcomes.filter((o) => o.decision.action === 'write_chatwoot').map((o) => o.field);
+          return { krayinWon, conflicts };
+        }
+
+        /**
+         * Hashes of the identities this person now carries for us: they recognise it after an email change.
+         * With two-way sync, also each compared field's value as written (the poll then sees our own write
+         * as no change), except the fields Krayin won (`kept`), which Chatwoot has yet to take.
+         */
+        async function rememberWritten(
+          personId: number,
+          written: DesiredPerson = input.person,
+          kept: readonly ComparedField[] = [],
+        ): Promise<void> {
+          const keptIdentities = {
+            emails: kept.includes('email') ? written.emails.map((e) => e.value) : [],
+            phones: kept.includes('phone') ? written.contact_numbers.map((p) => p.value) : [],
+          };
           await store.writtenIdentities.set(
             connectionId,
             contactId,
             personId,
-            identityHashes(salt, ours.emails, ours.phones),
+            identityHashes(
+              salt,
+              [...ours.emails, ...keptIdentities.emails],
+              [...ours.phones, ...keptIdentities.phones],
+            ),
           );
+          if (!conn.config.twoWay.enabled) return;
+          const hashes = fieldHashes(connectionId, contactId, desiredFieldValues(written));
+          const at = new Date();
+          const updates: Record<string, TwoWayFieldUpdate> = {};
+          for (const field of COMPARED_FIELDS) {
+            if (kept.includes(field)) continue;
+            updates[field] = { baseHash: hashes[field], krayinWrittenHash: hashes[field], krayinWrittenAt: at };
+          }
+          await store.twoWay.recordFields(connectionId, contactId, updates);
         }
       });
     },

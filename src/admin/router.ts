@@ -95,6 +95,30 @@ export function createAdminRouter(deps: AdminDeps): Router {
     });
   });
 
+  // Two-way sync: the conflicts field owners decided, newest first (hashes and the winner, never values:
+  // the values are in the contact workflow's status query).
+  router.get('/admin/connections/:id/conflicts', withConnection(deps), async (req, res) => {
+    const contact = req.query.contact === undefined ? undefined : Number(req.query.contact);
+    if (contact !== undefined && (!Number.isInteger(contact) || contact < 1))
+      return badRequest(res, 'contact must be a positive integer');
+    const limit = Math.min(Number(req.query.limit ?? 50) || 50, 1000);
+    const conflicts = await deps.store.twoWay.listConflicts(req.params.id as string, {
+      ...(contact === undefined ? {} : { contactId: contact }),
+      limit,
+    });
+    res.json({
+      conflicts: conflicts.map((c) => ({
+        contactId: c.contactId,
+        field: c.field,
+        owner: c.owner,
+        winner: c.winner,
+        chatwootChangedAt: c.chatwootChangedAt?.toISOString() ?? null,
+        krayinChangedAt: c.krayinChangedAt?.toISOString() ?? null,
+        decidedAt: c.decidedAt.toISOString(),
+      })),
+    });
+  });
+
   router.post('/admin/connections/:id/contacts/:contactId/replay', withConnection(deps), async (req, res) => {
     const contactId = Number(req.params.contactId);
     if (!Number.isInteger(contactId) || contactId < 1) return badRequest(res, 'contactId must be a positive integer');

@@ -236,7 +236,7 @@ export class ChatwootClient implements ChatwootReadApi {
   }
 }
 
-function errorForStatus(endpoint: string, status: number, text: string, retryAfter: unknown): Error {
+export function errorForStatus(endpoint: string, status: number, text: string, retryAfter: unknown): Error {
   const at = `Chatwoot answered ${status} for ${endpoint}`;
   if (status === 401 || status === 403) return new ChatwootAuthError(endpoint, status, `${at}: token rejected`);
   if (status === 429)
@@ -286,7 +286,7 @@ function parse<T extends z.ZodType>(endpoint: string, schema: T, body: unknown):
 }
 
 /** Duck-typed: undici's DOMException (timeouts) may come from another realm, where instanceof Error fails. */
-function describeNetworkError(err: unknown): string {
+export function describeNetworkError(err: unknown): string {
   const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: unknown; code?: unknown };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'timed out';
   if (typeof e.code === 'string') return e.code;

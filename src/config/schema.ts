@@ -16,6 +16,7 @@ import { isReservedField, MAP_SECTIONS, reservedFieldMessage } from '../mapping/
 import { TITLE_PLACEHOLDERS, unknownPlaceholders } from '../mapping/template';
 import { PRICE_MAX } from '../mapping/limits';
 import { DEFAULT_RECONCILE_SCHEDULE, parseReconcileSchedule } from '../reconcile/schedule-spec';
+import { twoWaySchema } from './two-way';
 
 /** An integer in [min, max]; one message for every failure (wrong type, fraction, out of range). */
 function int(min: number, max?: number, message?: string) {
@@ -239,6 +240,8 @@ export const connectionSchema = z.object({
   sync: syncSchema.default(() => syncSchema.parse({})),
   /** Krayin's own webhooks as poll hints (src/config/krayin-hooks.ts). */
   krayinHooks: krayinHooksSchema,
+  /** Krayin -> Chatwoot (docs/two-way-sync.md); off by default. */
+  twoWay: twoWaySchema.default(() => twoWaySchema.parse({})),
   /** Alert channels of this connection; default: the service-wide `notifications`. */
   notifications: notificationsSchema.optional(),
 });

@@ -132,6 +132,13 @@ export interface KrayinIdPage {
   last: boolean;
 }
 
+/** One page of persons or leads, most recently updated first (the two-way sync's poll). */
+export interface KrayinUpdatedPage<T> {
+  rows: T[];
+  /** Krayin reports no page after this one. */
+  last: boolean;
+}
+
 export interface PersonsByIdentity {
   byEmail: KrayinPerson[];
   byPhone: KrayinPerson[];
@@ -246,6 +253,12 @@ export interface KrayinApi {
   // -- id pages (the full reconciliation's Krayin-side deletion check)
   /** Page `page` (1-based) of an index route sorted by id ascending, `limit` rows, ids only. */
   listIdPage(records: KrayinIndexedRecords, page: number, limit: number): Promise<KrayinIdPage>;
+
+  // -- recently updated pages (the two-way sync's poll: Krayin has no "updated since" filter)
+  /** Page `page` (1-based) of persons sorted by updated_at descending, `limit` rows. */
+  listPersonsByUpdate(page: number, limit: number): Promise<KrayinUpdatedPage<KrayinPerson>>;
+  /** Page `page` (1-based) of leads sorted by updated_at descending, `limit` rows. */
+  listLeadsByUpdate(page: number, limit: number): Promise<KrayinUpdatedPage<KrayinLead>>;
 
   // -- activities
   createActivity(input: ActivityInput): Promise<KrayinActivity>;

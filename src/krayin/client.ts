@@ -18,6 +18,7 @@ import type {
   KrayinPerson,
   KrayinPipeline,
   KrayinTag,
+  KrayinUpdatedPage,
   KrayinUser,
   LeadInput,
   OrganizationInput,
@@ -451,6 +452,27 @@ export class KrayinClient implements KrayinApi {
       pageOf(idOnlySchema),
     );
     return { ids: listed.data.map((r) => r.id), last: listed.meta.current_page >= listed.meta.last_page };
+  }
+
+  // -- recently updated pages
+
+  /** `?sort=updated_at&order=desc`: the newest changes first; the caller stops at its watermark. */
+  async listPersonsByUpdate(page: number, limit: number): Promise<KrayinUpdatedPage<KrayinPerson>> {
+    const { endpoint, path } = INDEX_ROUTES.persons;
+    const listed = await this.requestJson(
+      { method: 'GET', endpoint, path: pagePath(path, 'sort=updated_at&order=desc', page, limit) },
+      pageOf(personSchema),
+    );
+    return { rows: listed.data, last: listed.meta.current_page >= listed.meta.last_page };
+  }
+
+  async listLeadsByUpdate(page: number, limit: number): Promise<KrayinUpdatedPage<KrayinLead>> {
+    const { endpoint, path } = INDEX_ROUTES.leads;
+    const listed = await this.requestJson(
+      { method: 'GET', endpoint, path: pagePath(path, 'sort=updated_at&order=desc', page, limit) },
+      pageOf(leadSchema),
+    );
+    return { rows: listed.data, last: listed.meta.current_page >= listed.meta.last_page };
   }
 
   // -- activities

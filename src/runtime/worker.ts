@@ -13,6 +13,7 @@ import { createMetricsRouter } from '../metrics/route';
 import type { Store } from '../store/types';
 import type { TemporalConnectionOptions } from '../temporal/connection-options';
 import { ensureReconcileSchedules } from '../reconcile/schedules';
+import { ensureKrayinPolls } from '../two-way/poll-start';
 import { connectTemporalClient, connectTemporalWorker } from '../temporal/connect';
 import { TemporalDispatcher } from '../temporal/dispatcher';
 import { createWorkers } from '../temporal/workers';
@@ -61,6 +62,8 @@ export async function startWorkerRole(d: WorkerRoleDeps): Promise<void> {
     ...(d.dataConverter ? { dataConverter: d.dataConverter } : {}),
   });
   const running = workers.run().catch((err) => log.error({ err }, 'a Temporal worker stopped with an error'));
+  // Two-way sync: each such connection's Krayin poll runs (started now, or already running).
+  await ensureKrayinPolls(client, config, log);
   d.shutdown.add(async () => {
     await workers.shutdown();
     await running;

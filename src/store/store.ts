@@ -12,6 +12,7 @@ import { krayinAuthBlocksRepository } from './repositories/krayin-auth-blocks';
 import { krayinBudgetsRepository } from './repositories/krayin-budgets';
 import { notificationStatesRepository } from './repositories/notification-states';
 import { syncStatesRepository } from './repositories/sync-states';
+import { twoWayRepository } from './repositories/two-way';
 import { writtenIdentitiesRepository } from './repositories/written-identities';
 import type { Store } from './types';
 
@@ -33,6 +34,7 @@ export function createStore(db: Db): Store {
     messages: messageLinksRepository(db),
     heldEvents: heldEventsRepository(db),
     inbound: inboundEventsRepository(db),
+    twoWay: twoWayRepository(db),
     cursors: cursorsRepository(db),
     writtenIdentities: writtenIdentitiesRepository(db),
     krayinBudgets: krayinBudgetsRepository(db),

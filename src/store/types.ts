@@ -115,6 +115,41 @@ export interface WrittenIdentity {
   hashes: string[];
 }
 
+/** Two-way sync state of one compared field of a contact (hashes and times only; see Store.twoWay). */
+export interface TwoWayFieldState {
+  /** The value both sides last agreed on. */
+  baseHash: string | null;
+  chatwootWrittenHash: string | null;
+  chatwootWrittenAt: Date | null;
+  krayinWrittenHash: string | null;
+  krayinWrittenAt: Date | null;
+  /** The last Krayin value handed over by the poll or applied, and Krayin's updated_at then. */
+  krayinSeenHash: string | null;
+  krayinSeenAt: Date | null;
+}
+
+/** What to store for one field: given keys are set, absent ones keep their value. */
+export type TwoWayFieldUpdate = Partial<Omit<TwoWayFieldState, never>>;
+
+/** A conflict a field's owner decided: both sides changed since they last agreed. */
+export interface TwoWayConflict {
+  connectionId: string;
+  contactId: number;
+  field: string;
+  chatwootHash: string;
+  krayinHash: string;
+  chatwootChangedAt: Date | null;
+  krayinChangedAt: Date | null;
+  /** The field's owner setting that decided it (chatwoot, krayin or newest). */
+  owner: string;
+  winner: 'chatwoot' | 'krayin';
+}
+
+export interface StoredTwoWayConflict extends TwoWayConflict {
+  id: number;
+  decidedAt: Date;
+}
+
 /** A named checkpoint of a long-running scan (reconcile, krayin-pull, backfill). */
 export interface Cursor {
   connectionId: string;
@@ -354,6 +389,20 @@ export interface Store {
       expectedVersion: number | null,
       value: JsonValue,
     ): Promise<boolean>;
+  };
+
+  /**
+   * Two-way sync (docs/two-way-sync.md): per contact and compared field, salted hashes of the agreed
+   * value and of what we wrote to each side; the conflicts the field owners decided. Never values.
+   */
+  twoWay: {
+    /** field -> state, for the fields that have a row. */
+    getFields(connectionId: string, contactId: number): Promise<Record<string, TwoWayFieldState>>;
+    /** Upserts each field's row; keys absent from an update keep their stored value. */
+    recordFields(connectionId: string, contactId: number, updates: Record<string, TwoWayFieldUpdate>): Promise<void>;
+    recordConflict(conflict: TwoWayConflict): Promise<void>;
+    /** Newest first (default limit 20); one contact's when `contactId` is given. */
+    listConflicts(connectionId: string, opts?: { contactId?: number; limit?: number }): Promise<StoredTwoWayConflict[]>;
   };
 
   /** Reconciliation checkpoints; values are JSON (validate them when reading). */

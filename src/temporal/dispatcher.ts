@@ -17,8 +17,10 @@ import { ChatwootContactIdKey, ConnectionIdKey, SyncStatusKey } from '../../work
 import { workflowDetails, workflowSummary } from '../../workflows/ui-metadata';
 import type { ConnectionConfig } from '../config/schema';
 import type { EventDispatcher } from '../ingest/types';
+import { krayinChangedSignal, type KrayinChange } from '../../workflows/krayin-poll-api';
+import type { KrayinChangeDispatcher } from '../two-way/dispatch';
 
-export class TemporalDispatcher implements EventDispatcher {
+export class TemporalDispatcher implements EventDispatcher, KrayinChangeDispatcher {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
@@ -44,6 +46,15 @@ export class TemporalDispatcher implements EventDispatcher {
       ...this.startOptions(connectionId, contactId),
       signal: retrySignal,
       signalArgs: [{ requestedBy }],
+    });
+  }
+
+  /** Two-way sync: what the Krayin poll saw change for this contact, into the contact's own workflow. */
+  async dispatchKrayinChange(connectionId: string, contactId: number, change: KrayinChange): Promise<void> {
+    await this.client.workflow.signalWithStart(contactSync, {
+      ...this.startOptions(connectionId, contactId),
+      signal: krayinChangedSignal,
+      signalArgs: [change],
     });
   }
 

@@ -77,7 +77,7 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
 
 /** What the main queue's worker runs: Chatwoot reads, store writes, the settings local activity, reconciliation. */
 export function mainQueueActivities(sets: ActivitySets) {
-  return { ...sets.chatwoot, ...sets.store, ...sets.settings, ...sets.reconcile, ...sets.backfill };
+  return { ...sets.chatwoot, ...sets.store, ...sets.settings, ...sets.reconcile, ...sets.backfill, ...sets.twoWay };
 }
 
 /** What each Krayin queue's worker runs: the Krayin set (and the legacy activities old runs still schedule there). */

@@ -13,5 +13,6 @@ export function contactSyncSettings(c: ConnectionConfig): ContactSyncSettings {
     idleCloseMs: c.sync.idleCloseMs,
     // One activity makes a few Krayin calls, each bounded by the client timeout.
     activityTimeoutMs: c.krayin.timeoutMs * 4,
+    ...(c.twoWay.enabled ? { twoWay: true } : {}),
   };
 }

@@ -65,6 +65,10 @@ export function workflowBundle(opts: { encrypted?: boolean } = {}): Promise<{ co
 export interface HarnessOptions {
   /** Overrides of the connection's `sync` settings. */
   sync?: Record<string, unknown>;
+  /** The connection's `twoWay` settings (two-way sync; off unless given). */
+  twoWay?: Record<string, unknown>;
+  /** The connection's `krayinHooks` settings (Krayin webhook hints; off unless given). */
+  krayinHooks?: Record<string, unknown>;
   /** Overrides of the connection's `krayin` settings (timeouts, rate). */
   krayinSettings?: Record<string, unknown>;
   krayin?: FakeKrayinOptions;
@@ -189,6 +193,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
           },
           // No reconciliation schedules unless a test asks: they would outlive the harness on the shared server.
           sync: { debounceMs: 300, idleCloseMs: 60_000, reconcile: { schedule: 'off' }, ...opts.sync },
+          ...(opts.twoWay ? { twoWay: opts.twoWay } : {}),
+          ...(opts.krayinHooks ? { krayinHooks: opts.krayinHooks } : {}),
         },
       ],
     });

@@ -26,6 +26,8 @@ const EXPECTED_TABLES = [
   'person_identity_hashes',
   'schema_migrations',
   'sync_cursors',
+  'two_way_conflicts',
+  'two_way_fields',
   'webhook_deliveries',
 ];
 

@@ -56,6 +56,9 @@ describe('workers per task queue', () => {
         // A contact deleted in Chatwoot: was it merged into another (Chatwoot reads), then the links move (store).
         'findMergeTarget',
         'relinkMergedContact',
+        // Two-way sync: Krayin's winning fields written to the Chatwoot contact. (The poll's hand-over,
+        // handKrayinChanges, needs the process's dispatcher, like the reconciliation's activities.)
+        'applyKrayinPerson',
       ].sort(),
     );
   });
@@ -79,6 +82,9 @@ describe('workers per task queue', () => {
         'applyChatwootDeletePolicy',
         'krayinLinkedMissing',
         'backfillFindPersons',
+        // Two-way sync: the poll of changed persons and leads, the read of a contact's linked person.
+        'pollKrayinChanges',
+        'readPersonForTwoWay',
       ].sort(),
     );
     expect(set.workers[1]!.options.maxTaskQueueActivitiesPerSecond).toBeUndefined();

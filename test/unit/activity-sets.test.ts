@@ -35,9 +35,11 @@ const KRAYIN = [
   'setLeadOwner',
   'applyChatwootDeletePolicy',
   'krayinLinkedMissing',
+  'pollKrayinChanges',
+  'readPersonForTwoWay',
 ];
 const LEGACY_ON_KRAYIN_QUEUE = ['syncConversation', 'syncMessageActivities', 'assignLeadOwner'];
-const CHATWOOT = ['planContactSync', 'readConversation', 'readMessages', 'findMergeTarget'];
+const CHATWOOT = ['planContactSync', 'readConversation', 'readMessages', 'findMergeTarget', 'applyKrayinPerson'];
 const STORE = [
   'recordSynced',
   'recordSkipped',
@@ -68,6 +70,13 @@ describe('activity sets per task queue', () => {
   it('no activity name is in two sets (a spread would silently register one over the other)', () => {
     const all = Object.values(createActivities(deps)).flatMap((set) => Object.keys(set));
     expect(new Set(all).size).toBe(all.length);
+  });
+
+  it("the Krayin poll's hand-over is registered only with a dispatcher that can signal Krayin changes", () => {
+    expect(Object.keys(createActivities(deps).twoWay)).toEqual([]);
+    const dispatcher = { dispatch: async () => undefined, dispatchKrayinChange: async () => undefined };
+    expect(Object.keys(createActivities({ ...deps, dispatcher }).twoWay)).toEqual(['handKrayinChanges']);
+    expect(Object.keys(mainQueueActivities(createActivities({ ...deps, dispatcher })))).toContain('handKrayinChanges');
   });
 
   it('connectionSettings reads the workflow timings from the connection config (the live source)', async () => {

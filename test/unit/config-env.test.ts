@@ -101,6 +101,7 @@ describe('loadConfigFromEnv: a minimal environment', () => {
             idleCloseMs: 3600000,
             reconcile: { schedule: 'incremental=1h;full=0 3 * * *', onChatwootDelete: 'keep' },
           },
+          twoWay: { enabled: false, pollInterval: '1m', fieldOwnership: {}, tieGoesTo: 'krayin', newPersons: 'ignore' },
         },
       ],
     });
@@ -170,6 +171,16 @@ describe('loadConfigFromEnv: every variable', () => {
     ['ON_CHATWOOT_DELETE', 'keep', (c) => conn(c).sync.reconcile.onChatwootDelete, 'keep'],
     ['ON_CHATWOOT_DELETE', 'tag', (c) => conn(c).sync.reconcile.onChatwootDelete, 'tag'],
     ['ON_CHATWOOT_DELETE', 'delete_person', (c) => conn(c).sync.reconcile.onChatwootDelete, 'delete_person'],
+    ['TWO_WAY_SYNC', 'on', (c) => conn(c).twoWay.enabled, true],
+    ['KRAYIN_POLL_INTERVAL', '5m', (c) => conn(c).twoWay.pollInterval, '5m'],
+    [
+      'FIELD_OWNERSHIP',
+      'name=krayin,phone=chatwoot',
+      (c) => conn(c).twoWay.fieldOwnership,
+      { name: 'krayin', phone: 'chatwoot' },
+    ],
+    ['FIELD_OWNERSHIP_TIE', 'chatwoot', (c) => conn(c).twoWay.tieGoesTo, 'chatwoot'],
+    ['KRAYIN_NEW_PERSONS', 'ignore', (c) => conn(c).twoWay.newPersons, 'ignore'],
   ])('%s=%p', (name, value, pick, expected) => {
     expect(pick(load({ [name]: value }))).toEqual(expected);
   });
@@ -400,6 +411,11 @@ describe('loadConfigFromEnv: every variable', () => {
         'IDLE_CLOSE_MS',
         'RECONCILE_SCHEDULE',
         'ON_CHATWOOT_DELETE',
+        'TWO_WAY_SYNC',
+        'KRAYIN_POLL_INTERVAL',
+        'FIELD_OWNERSHIP',
+        'FIELD_OWNERSHIP_TIE',
+        'KRAYIN_NEW_PERSONS',
         'SYNC_ENABLED',
         'CHATWOOT_WEBHOOK_TOKEN',
         'KRAYIN_WEBHOOK_TOKEN',

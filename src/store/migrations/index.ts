@@ -10,6 +10,7 @@ import { migration005 } from './005_person_identity_hashes';
 import { migration006 } from './006_shared_connection_state';
 import { migration007 } from './007_inbound_events';
 import { migration008 } from './008_krayin_budget_priority';
+import { migration009 } from './009_two_way';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
 ];

@@ -48,6 +48,8 @@ const KRAYIN_SET: readonly Name[] = [
   'leadStageContext',
   'moveLeadStage',
   'setLeadOwner',
+  'pollKrayinChanges',
+  'readPersonForTwoWay',
 ];
 export interface StubCall {
   name: Name;
@@ -117,6 +119,10 @@ function defaults(): StubActivities {
     setLeadOwner: async () => ({ ownerId: null, changed: false }),
     recordConversation: nothing,
     rememberConversations: nothing,
+    // Two-way sync (off unless connectionSettings says twoWay): the poll finds it off, the rest do nothing.
+    pollKrayinChanges: async () => ({ enabled: false }),
+    readPersonForTwoWay: async () => ({ kind: 'unlinked' }),
+    applyKrayinPerson: async () => ({ kind: 'disabled' }),
   };
 }
 
