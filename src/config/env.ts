@@ -125,6 +125,11 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'IDLE_CLOSE_MS', path: [...C, 'sync', 'idleCloseMs'], kind: 'number' },
   { name: 'RECONCILE_SCHEDULE', path: [...C, 'sync', 'reconcile', 'schedule'], kind: 'string' },
   { name: 'ON_CHATWOOT_DELETE', path: [...C, 'sync', 'reconcile', 'onChatwootDelete'], kind: 'string' },
+  // CRM facts in Chatwoot (src/config/crm-attributes.ts).
+  { name: 'CRM_ATTRIBUTES', path: [...C, 'crmFacts', 'attributes'], kind: 'boolean' },
+  { name: 'CRM_STAGE_LABELS', path: [...C, 'crmFacts', 'stageLabels'], kind: 'string' },
+  { name: 'CRM_STAGE_NOTES', path: [...C, 'crmFacts', 'stageNotes'], kind: 'boolean' },
+  { name: 'CRM_KRAYIN_WEB_URL', path: [...C, 'crmFacts', 'krayinWebUrl'], kind: 'string' },
   { name: 'SYNC_ENABLED', path: [...C, 'enabled'], kind: 'boolean' },
   { name: 'CHATWOOT_WEBHOOK_TOKEN', path: [...C, 'chatwoot', 'webhookToken'], kind: 'string', secret: true },
   { name: 'ALLOW_UNSIGNED_WEBHOOKS', path: ['allowUnsignedWebhooks'], kind: 'boolean' },

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { conversationSettingsSchema } from '../conversations/settings';
+import { crmFactsSchema } from './crm-attributes';
 import { codecConfigSchema } from '../codec/config';
 import { notificationsSchema } from '../notify/config';
 import { stageRulesSchema } from '../rules/schema';
@@ -236,6 +237,8 @@ export const connectionSchema = z.object({
   krayin: krayinSchema,
   chatwoot: chatwootSchema,
   sync: syncSchema.default(() => syncSchema.parse({})),
+  /** What the two-way sync shows of the contact's Krayin lead in Chatwoot (src/config/crm-attributes.ts). */
+  crmFacts: crmFactsSchema.default(() => crmFactsSchema.parse({})),
   /** Alert channels of this connection; default: the service-wide `notifications`. */
   notifications: notificationsSchema.optional(),
 });

@@ -100,6 +100,7 @@ describe('loadConfigFromEnv: a minimal environment', () => {
             idleCloseMs: 3600000,
             reconcile: { schedule: 'incremental=1h;full=0 3 * * *', onChatwootDelete: 'keep' },
           },
+          crmFacts: { attributes: true, stageLabels: {}, stageNotes: false },
         },
       ],
     });
@@ -398,6 +399,10 @@ describe('loadConfigFromEnv: every variable', () => {
         'IDLE_CLOSE_MS',
         'RECONCILE_SCHEDULE',
         'ON_CHATWOOT_DELETE',
+        'CRM_ATTRIBUTES',
+        'CRM_STAGE_LABELS',
+        'CRM_STAGE_NOTES',
+        'CRM_KRAYIN_WEB_URL',
         'SYNC_ENABLED',
         'CHATWOOT_WEBHOOK_TOKEN',
         'ALLOW_UNSIGNED_WEBHOOKS',
