@@ -10,6 +10,9 @@ import { migration005 } from './005_person_identity_hashes';
 import { migration006 } from './006_shared_connection_state';
 import { migration007 } from './007_inbound_events';
 import { migration008 } from './008_krayin_budget_priority';
+// 009 is a placeholder on this branch (see its file): h-twoway's 009 replaces it at merge.
+import { migration009 } from './009_reserved_two_way';
+import { migration010 } from './010_crm_attribute_state';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -23,4 +26,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
+  migration010,
 ];
