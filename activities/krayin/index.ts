@@ -6,6 +6,7 @@
 import type { KrayinActivityDeps } from '../deps';
 import { catalogActivities } from './catalog';
 import { chatwootDeletedActivities } from './chatwoot-deleted';
+import { crmFactsKrayinActivities } from './crm-facts';
 import { krayinIdsActivities } from './krayin-ids';
 import { krayinConversationActivities } from './conversations';
 import { leadActivities } from './lead';
@@ -21,6 +22,7 @@ export function createKrayinActivities(deps: KrayinActivityDeps) {
     ...krayinConversationActivities(deps),
     ...chatwootDeletedActivities(deps),
     ...krayinIdsActivities(deps),
+    ...crmFactsKrayinActivities(deps),
   };
 }
 

@@ -40,7 +40,7 @@ describe('workers per task queue', () => {
     ]);
   });
 
-  it('the main queue runs the Chatwoot reads, the store writes and the settings local activity, no Krayin call', () => {
+  it('the main queue runs the Chatwoot reads (and the CRM-facts write), the store writes and the settings local activity, no Krayin call', () => {
     expect(registered(0)).toEqual(
       [
         'planContactSync',
@@ -56,6 +56,8 @@ describe('workers per task queue', () => {
         // A contact deleted in Chatwoot: was it merged into another (Chatwoot reads), then the links move (store).
         'findMergeTarget',
         'relinkMergedContact',
+        // CRM facts in Chatwoot: the Chatwoot write of what the Krayin queue read.
+        'applyLeadToChatwoot',
       ].sort(),
     );
   });
@@ -79,6 +81,8 @@ describe('workers per task queue', () => {
         'applyChatwootDeletePolicy',
         'krayinLinkedMissing',
         'backfillFindPersons',
+        // CRM facts in Chatwoot: the lead read, within the connection's Krayin budget.
+        'readLeadForChatwoot',
       ].sort(),
     );
     expect(set.workers[1]!.options.maxTaskQueueActivitiesPerSecond).toBeUndefined();

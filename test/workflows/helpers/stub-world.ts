@@ -48,6 +48,7 @@ const KRAYIN_SET: readonly Name[] = [
   'leadStageContext',
   'moveLeadStage',
   'setLeadOwner',
+  'readLeadForChatwoot',
 ];
 export interface StubCall {
   name: Name;
@@ -115,6 +116,9 @@ function defaults(): StubActivities {
     leadStageContext: async () => ({ currentStageId: null, pipelines: [], rules: [] }),
     moveLeadStage: async () => ({ moved: false }),
     setLeadOwner: async () => ({ ownerId: null, changed: false }),
+    // CRM facts in Chatwoot (two-way): the lead read on the Krayin queue, the write on the main queue.
+    readLeadForChatwoot: async () => ({ kind: 'lead_gone' }),
+    applyLeadToChatwoot: async () => ({ kind: 'unchanged' }),
     recordConversation: nothing,
     rememberConversations: nothing,
   };
