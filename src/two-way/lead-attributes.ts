@@ -32,12 +32,7 @@ export interface LeadFacts {
 }
 
 export type CrmAttributeKey =
-  | 'crm_lead_stage'
-  | 'crm_pipeline'
-  | 'crm_lead_value'
-  | 'crm_lead_owner'
-  | 'crm_expected_close'
-  | 'crm_lead_url';
+  'crm_lead_stage' | 'crm_pipeline' | 'crm_lead_value' | 'crm_lead_owner' | 'crm_expected_close' | 'crm_lead_url';
 
 export type CrmAttributeValue = string | number | null;
 export type CrmAttributes = Record<CrmAttributeKey, CrmAttributeValue>;
@@ -285,7 +280,10 @@ const BOOKKEEPING = new Set(['updated_at', 'cached_label_list']);
  * change that touches only `crm-` labels, now the ones we set. An agent editing a `crm_` value by hand
  * is not an echo (the value is not ours).
  */
-export function isCrmFactsEcho(changed: ChangedAttributes | null | undefined, written: WrittenCrmFacts | null): boolean {
+export function isCrmFactsEcho(
+  changed: ChangedAttributes | null | undefined,
+  written: WrittenCrmFacts | null,
+): boolean {
   if (!written || !changed || changed.length === 0) return false;
   let ours = false;
   for (const entry of changed) {
