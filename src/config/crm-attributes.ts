@@ -8,6 +8,18 @@ import { z } from 'zod';
 
 /** Labels this service owns on Chatwoot contacts start with this; every other label is an agent's. */
 export const CRM_LABEL_PREFIX = 'crm-';
+/** Every custom attribute key this service writes starts with this, so agents and the forward path can tell. */
+export const CRM_ATTRIBUTE_PREFIX = 'crm_';
+
+/**
+ * A field map entry reading one of our `crm_*` attributes would send Krayin's own facts back to Krayin
+ * on every echo of their write (a loop): refused, with the reason.
+ */
+export function crmFactsPathProblem(chatwootPath: string): string | null {
+  return chatwootPath.startsWith(`custom_attributes.${CRM_ATTRIBUTE_PREFIX}`)
+    ? `custom_attributes.${CRM_ATTRIBUTE_PREFIX}* are the lead's facts the sync writes from Krayin (CRM facts): mapping them back to Krayin would loop`
+    : null;
+}
 
 const labelMessage = `must be ${CRM_LABEL_PREFIX}<letters, digits, "-" or "_">, lower case (labels this service owns start with "${CRM_LABEL_PREFIX}")`;
 /** Chatwoot label titles are lower-case letters, digits, "-" and "_" (label.rb); ours carry the prefix. */

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { conversationSettingsSchema } from '../conversations/settings';
-import { crmFactsSchema } from './crm-attributes';
+import { crmFactsPathProblem, crmFactsSchema } from './crm-attributes';
 import { codecConfigSchema } from '../codec/config';
 import { notificationsSchema } from '../notify/config';
 import { stageRulesSchema } from '../rules/schema';
@@ -102,6 +102,8 @@ const fieldMapSections = z
         if (isReservedField(section, code)) {
           ctx.addIssue({ code: 'custom', path: [section, code], message: reservedFieldMessage(code) });
         }
+        const loop = crmFactsPathProblem(map[section][code] ?? '');
+        if (loop) ctx.addIssue({ code: 'custom', path: [section, code], message: loop });
       }
     }
   });

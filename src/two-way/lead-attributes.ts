@@ -8,10 +8,9 @@ import { canonicalJson } from '../mapping/canonical-json';
 import { sha256Hex } from '../mapping/sha256';
 import { krayinDateFromOutput } from '../krayin/datetime';
 import type { KrayinLead, KrayinPipeline, KrayinUser } from '../krayin/api';
-import { CRM_LABEL_PREFIX } from '../config/crm-attributes';
+import { CRM_ATTRIBUTE_PREFIX, CRM_LABEL_PREFIX } from '../config/crm-attributes';
 
-/** Every custom attribute key this service writes starts with this, so agents and the forward path can tell. */
-export const CRM_ATTRIBUTE_PREFIX = 'crm_';
+export { CRM_ATTRIBUTE_PREFIX };
 
 /** What the contact shows of its lead; read on the Krayin queue, handed to the Chatwoot write (Temporal history). */
 export interface LeadFacts {

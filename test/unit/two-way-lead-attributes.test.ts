@@ -281,6 +281,19 @@ describe('crmFacts settings', () => {
     expect(krayinWebBase(c.krayin.url, c.crmFacts)).toBe('https://crm.example.com');
   });
 
+  it('refuses a field map that reads a crm_ attribute back into Krayin (the echo would loop)', () => {
+    let error = '';
+    try {
+      loadConfigFromEnv({ ...required, FIELD_MAP: '{"person":{"job_title":"custom_attributes.crm_lead_stage"}}' });
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    expect(error).toMatch(/^FIELD_MAP: person\.job_title: custom_attributes\.crm_\* are the lead's facts/);
+    expect(() =>
+      loadConfigFromEnv({ ...required, FIELD_MAP: '{"person":{"job_title":"custom_attributes.crmtitle"}}' }),
+    ).not.toThrow();
+  });
+
   it('accepts the object form of the file', () => {
     expect(crmFactsSchema.parse({ stageLabels: { Won: 'crm-won' } }).stageLabels).toEqual({ Won: 'crm-won' });
   });
