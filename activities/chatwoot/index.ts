@@ -1,9 +1,11 @@
 /**
  * Activities that read Chatwoot (plus our store): they run on the main task queue. None calls Krayin:
- * what they read becomes the input of the Krayin set's writes.
+ * what they read becomes the input of the Krayin set's writes. The one writer, applyLeadToChatwoot,
+ * writes what the Krayin set read (CRM facts in Chatwoot).
  */
 import type { ChatwootActivityDeps } from '../deps';
 import { chatwootConversationActivities } from './conversations';
+import { crmAttributeActivities } from './crm-attributes';
 import { mergeActivities } from './merge';
 import { planActivities } from './plan';
 import { twoWayChatwootActivities } from './two-way';
@@ -14,6 +16,7 @@ export function createChatwootActivities(deps: ChatwootActivityDeps) {
     ...chatwootConversationActivities(deps),
     ...mergeActivities(deps),
     ...twoWayChatwootActivities(deps),
+    ...crmAttributeActivities(deps),
   };
 }
 

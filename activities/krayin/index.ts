@@ -6,6 +6,7 @@
 import type { KrayinActivityDeps } from '../deps';
 import { catalogActivities } from './catalog';
 import { chatwootDeletedActivities } from './chatwoot-deleted';
+import { crmFactsKrayinActivities } from './crm-facts';
 import { krayinIdsActivities } from './krayin-ids';
 import { krayinConversationActivities } from './conversations';
 import { leadActivities } from './lead';
@@ -23,6 +24,7 @@ export function createKrayinActivities(deps: KrayinActivityDeps) {
     ...chatwootDeletedActivities(deps),
     ...krayinIdsActivities(deps),
     ...twoWayKrayinActivities(deps),
+    ...crmFactsKrayinActivities(deps),
   };
 }
 

@@ -2,8 +2,8 @@
  * Chatwoot REST client for one connection (src/chatwoot/README.md §5). One instance per connection: the token
  * is bound to its own origin and account, so one tenant's token can never reach another's server.
  *
- * Every method resolves with a zod-checked value or rejects with an error from errors.ts. No method
- * retries (Temporal activities own retries) and nothing here logs; error messages hold route
+ * Every method resolves with a zod-checked value or rejects with an error from errors.ts. The writes are
+ * the CRM facts' (ChatwootCrmWriteApi). No method retries (Temporal activities own retries) and nothing here logs; error messages hold route
  * templates and statuses only, never the token, ids or contact data.
  */
 import { request, type Dispatcher } from 'undici';
@@ -12,12 +12,19 @@ import type { ConnectionConfig } from '../config/schema';
 import {
   agentListResponse,
   apiConversation,
+  attributeDefinition,
+  attributeDefinitionList,
+  contactConversationsResponse,
+  contactLabelsResponse,
+  createdMessage,
   contactListResponse,
   contactShowResponse,
   conversationListResponse,
   messageListResponse,
   type ChatwootApiAgent,
   type ChatwootApiContact,
+  type ChatwootAttributeDefinition,
+  type ChatwootContactConversation,
   type ChatwootApiConversation,
   type ChatwootApiMessage,
 } from './api-schemas';
@@ -85,9 +92,49 @@ export interface ChatwootReadApi extends ChatwootApi {
   checkAccess(): Promise<void>;
 }
 
-type Query = Record<string, string | number | undefined>;
+/** attribute_display_type of a custom attribute definition (custom_attribute_definition.rb enum). */
+export type AttributeDisplayType = 'text' | 'number' | 'currency' | 'percent' | 'link' | 'date' | 'list' | 'checkbox';
 
-export class ChatwootClient implements ChatwootReadApi {
+export interface NewAttributeDefinition {
+  attribute_key: string;
+  attribute_display_name: string;
+  attribute_display_type: AttributeDisplayType;
+  attribute_description?: string;
+}
+
+/**
+ * The writes that bring CRM facts onto a contact (docs/two-way-sync-crm-facts.md). Each one comes back
+ * as a webhook (contact_updated, message_created): callers record what they wrote to recognise it.
+ */
+export interface ChatwootCrmWriteApi {
+  /** The account's contact attribute definitions (a bare array, every one: Chatwoot does not page it). */
+  listContactAttributeDefinitions(): Promise<ChatwootAttributeDefinition[]>;
+  /** Admin token only. A key already defined answers 422 "Attribute key has already been taken". */
+  createContactAttributeDefinition(definition: NewAttributeDefinition): Promise<ChatwootAttributeDefinition>;
+  /** Shallow-merged into the contact's custom_attributes (keys not sent stay). null when the contact is gone. */
+  updateContactCustomAttributes(
+    contactId: number,
+    attributes: Record<string, string | number | boolean | null>,
+  ): Promise<ChatwootApiContact | null>;
+  /** Removes these keys from the contact's custom_attributes. null when the contact is gone. */
+  destroyContactCustomAttributes(contactId: number, keys: string[]): Promise<ChatwootApiContact | null>;
+  /** null when the contact is gone. */
+  getContactLabels(contactId: number): Promise<string[] | null>;
+  /** REPLACES the contact's whole label set; resolves the set as stored. null when the contact is gone. */
+  setContactLabels(contactId: number, labels: string[]): Promise<string[] | null>;
+  /** The contact's (at most 20) most recent conversations, any status. null when the contact is gone. */
+  listContactConversations(contactId: number): Promise<ChatwootContactConversation[] | null>;
+  /** A private note (never sent to the customer). null when the conversation is gone. */
+  createPrivateNote(displayId: number, content: string): Promise<{ id: number } | null>;
+}
+
+/** What a connection's Chatwoot client offers: the reads of the sync and the CRM-facts writes. */
+export type ChatwootConnectionApi = ChatwootReadApi & ChatwootCrmWriteApi;
+
+type Query = Record<string, string | number | undefined>;
+type Body = Record<string, unknown>;
+
+export class ChatwootClient implements ChatwootConnectionApi {
   private readonly accountBase: string;
   private readonly apiToken: string;
   private readonly timeoutMs: number;
@@ -209,18 +256,108 @@ export class ChatwootClient implements ChatwootReadApi {
     parse(endpoint, contactListResponse, body);
   }
 
+  // -- CRM facts (writes)
+
+  async listContactAttributeDefinitions(): Promise<ChatwootAttributeDefinition[]> {
+    const endpoint = 'GET /custom_attribute_definitions';
+    const body = await this.get(endpoint, '/custom_attribute_definitions', { attribute_model: 'contact_attribute' });
+    return parse(endpoint, attributeDefinitionList, body);
+  }
+
+  async createContactAttributeDefinition(definition: NewAttributeDefinition): Promise<ChatwootAttributeDefinition> {
+    const endpoint = 'POST /custom_attribute_definitions';
+    const body = { ...definition, attribute_model: 'contact_attribute' };
+    return parse(
+      endpoint,
+      attributeDefinition,
+      await this.send('POST', endpoint, '/custom_attribute_definitions', body),
+    );
+  }
+
+  async updateContactCustomAttributes(
+    contactId: number,
+    attributes: Record<string, string | number | boolean | null>,
+  ): Promise<ChatwootApiContact | null> {
+    const endpoint = 'PATCH /contacts/{id}';
+    const path = `/contacts/${positiveInt(contactId)}`;
+    const body = await this.send('PATCH', endpoint, path, { custom_attributes: attributes }, { nullOn404: true });
+    return body === null ? null : parse(endpoint, contactShowResponse, body).payload;
+  }
+
+  async destroyContactCustomAttributes(contactId: number, keys: string[]): Promise<ChatwootApiContact | null> {
+    const endpoint = 'POST /contacts/{id}/destroy_custom_attributes';
+    const path = `/contacts/${positiveInt(contactId)}/destroy_custom_attributes`;
+    const body = await this.send('POST', endpoint, path, { custom_attributes: keys }, { nullOn404: true });
+    return body === null ? null : parse(endpoint, contactShowResponse, body).payload;
+  }
+
+  async getContactLabels(contactId: number): Promise<string[] | null> {
+    const endpoint = 'GET /contacts/{id}/labels';
+    const body = await this.get(endpoint, `/contacts/${positiveInt(contactId)}/labels`, {}, { nullOn404: true });
+    return body === null ? null : parse(endpoint, contactLabelsResponse, body).payload;
+  }
+
+  async setContactLabels(contactId: number, labels: string[]): Promise<string[] | null> {
+    const endpoint = 'POST /contacts/{id}/labels';
+    const path = `/contacts/${positiveInt(contactId)}/labels`;
+    const body = await this.send('POST', endpoint, path, { labels }, { nullOn404: true });
+    return body === null ? null : parse(endpoint, contactLabelsResponse, body).payload;
+  }
+
+  async listContactConversations(contactId: number): Promise<ChatwootContactConversation[] | null> {
+    const endpoint = 'GET /contacts/{id}/conversations';
+    const body = await this.get(endpoint, `/contacts/${positiveInt(contactId)}/conversations`, {}, { nullOn404: true });
+    return body === null ? null : parse(endpoint, contactConversationsResponse, body).payload;
+  }
+
+  async createPrivateNote(displayId: number, content: string): Promise<{ id: number } | null> {
+    const endpoint = 'POST /conversations/{display_id}/messages';
+    const path = `/conversations/${positiveInt(displayId)}/messages`;
+    const body = await this.send(
+      'POST',
+      endpoint,
+      path,
+      { content, message_type: 'outgoing', private: true },
+      { nullOn404: true },
+    );
+    return body === null ? null : { id: parse(endpoint, createdMessage, body).id };
+  }
+
   private async get(endpoint: string, path: string, query: Query, opts?: { nullOn404: false }): Promise<unknown>;
   private async get(endpoint: string, path: string, query: Query, opts: { nullOn404: true }): Promise<unknown | null>;
   private async get(endpoint: string, path: string, query: Query, opts = { nullOn404: false }): Promise<unknown> {
     const url = new URL(`${this.accountBase}${path}`);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    return this.call('GET', endpoint, url, undefined, opts.nullOn404);
+  }
 
+  /** A write. Not retried here: a write that timed out may still have happened (the activity decides). */
+  private async send(
+    method: 'POST' | 'PATCH',
+    endpoint: string,
+    path: string,
+    body: Body,
+    opts = { nullOn404: false },
+  ): Promise<unknown> {
+    return this.call(method, endpoint, new URL(`${this.accountBase}${path}`), body, opts.nullOn404);
+  }
+
+  private async call(
+    method: 'GET' | 'POST' | 'PATCH',
+    endpoint: string,
+    url: URL,
+    body: Body | undefined,
+    nullOn404: boolean,
+  ): Promise<unknown> {
     let res: Dispatcher.ResponseData;
     let text: string;
     try {
+      const headers: Record<string, string> = { api_access_token: this.apiToken, accept: 'application/json' };
+      if (body !== undefined) headers['content-type'] = 'application/json';
       res = await request(url, {
-        method: 'GET',
-        headers: { api_access_token: this.apiToken, accept: 'application/json' },
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
         dispatcher: this.dispatcher,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
@@ -231,7 +368,7 @@ export class ChatwootClient implements ChatwootReadApi {
 
     const status = res.statusCode;
     if (status >= 200 && status < 300) return parseJson(endpoint, status, text);
-    if (status === 404 && opts.nullOn404) return null;
+    if (status === 404 && nullOn404) return null;
     throw errorForStatus(endpoint, status, text, res.headers['retry-after']);
   }
 }

@@ -112,3 +112,32 @@ export const apiAgent = z.looseObject({
 });
 export type ChatwootApiAgent = z.infer<typeof apiAgent>;
 export const agentListResponse = z.array(apiAgent);
+
+/**
+ * A custom attribute definition (app/views/api/v1/models/_custom_attribute_definition.json.jbuilder);
+ * GET /custom_attribute_definitions answers a bare array of them, POST the created one unwrapped.
+ */
+export const attributeDefinition = z.looseObject({
+  id,
+  attribute_key: z.string(),
+  attribute_display_name: z.string(),
+  attribute_display_type: z.string(),
+  attribute_model: z.string(),
+});
+export type ChatwootAttributeDefinition = z.infer<typeof attributeDefinition>;
+export const attributeDefinitionList = z.array(attributeDefinition);
+
+/** GET/POST /contacts/{id}/labels (LabelConcern): `{payload: [label]}`. */
+export const contactLabelsResponse = z.looseObject({ payload: z.array(z.string()) });
+
+/** GET /contacts/{id}/conversations: `{payload: [conversation]}`, at most 20, most recent activity first. */
+export const contactConversation = z.looseObject({
+  id,
+  status: z.enum(['open', 'resolved', 'pending', 'snoozed']),
+  timestamp: epochSeconds,
+});
+export type ChatwootContactConversation = z.infer<typeof contactConversation>;
+export const contactConversationsResponse = z.looseObject({ payload: z.array(contactConversation) });
+
+/** POST /conversations/{display_id}/messages answers the created message; only its id is read. */
+export const createdMessage = z.looseObject({ id });

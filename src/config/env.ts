@@ -130,6 +130,11 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'FIELD_OWNERSHIP', path: [...C, 'twoWay', 'fieldOwnership'], kind: 'string' },
   { name: 'FIELD_OWNERSHIP_TIE', path: [...C, 'twoWay', 'tieGoesTo'], kind: 'string' },
   { name: 'KRAYIN_NEW_PERSONS', path: [...C, 'twoWay', 'newPersons'], kind: 'string' },
+  // CRM facts in Chatwoot (src/config/crm-attributes.ts).
+  { name: 'CRM_ATTRIBUTES', path: [...C, 'crmFacts', 'attributes'], kind: 'boolean' },
+  { name: 'CRM_STAGE_LABELS', path: [...C, 'crmFacts', 'stageLabels'], kind: 'string' },
+  { name: 'CRM_STAGE_NOTES', path: [...C, 'crmFacts', 'stageNotes'], kind: 'boolean' },
+  { name: 'CRM_KRAYIN_WEB_URL', path: [...C, 'crmFacts', 'krayinWebUrl'], kind: 'string' },
   { name: 'SYNC_ENABLED', path: [...C, 'enabled'], kind: 'boolean' },
   { name: 'CHATWOOT_WEBHOOK_TOKEN', path: [...C, 'chatwoot', 'webhookToken'], kind: 'string', secret: true },
   { name: 'KRAYIN_WEBHOOK_TOKEN', path: [...C, 'krayinHooks', 'token'], kind: 'string', secret: true },

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { conversationSettingsSchema } from '../conversations/settings';
+import { crmFactsPathProblem, crmFactsSchema } from './crm-attributes';
 import { codecConfigSchema } from '../codec/config';
 import { krayinHooksSchema } from './krayin-hooks';
 import { notificationsSchema } from '../notify/config';
@@ -103,6 +104,8 @@ const fieldMapSections = z
         if (isReservedField(section, code)) {
           ctx.addIssue({ code: 'custom', path: [section, code], message: reservedFieldMessage(code) });
         }
+        const loop = crmFactsPathProblem(map[section][code] ?? '');
+        if (loop) ctx.addIssue({ code: 'custom', path: [section, code], message: loop });
       }
     }
   });
@@ -242,6 +245,8 @@ export const connectionSchema = z.object({
   krayinHooks: krayinHooksSchema,
   /** Krayin -> Chatwoot (docs/two-way-sync.md); off by default. */
   twoWay: twoWaySchema.default(() => twoWaySchema.parse({})),
+  /** What the two-way sync shows of the contact's Krayin lead in Chatwoot (src/config/crm-attributes.ts). */
+  crmFacts: crmFactsSchema.default(() => crmFactsSchema.parse({})),
   /** Alert channels of this connection; default: the service-wide `notifications`. */
   notifications: notificationsSchema.optional(),
 });

@@ -4,6 +4,7 @@ import { migrate } from './migrate';
 import { auditLogRepository } from './repositories/audit-log';
 import { contactLinksRepository } from './repositories/contact-links';
 import { conversationLinksRepository, messageLinksRepository } from './repositories/conversation-links';
+import { crmFactsRepository } from './repositories/crm-facts';
 import { cursorsRepository } from './repositories/cursors';
 import { deliveriesRepository } from './repositories/deliveries';
 import { heldEventsRepository } from './repositories/held-events';
@@ -37,6 +38,7 @@ export function createStore(db: Db): Store {
     twoWay: twoWayRepository(db),
     cursors: cursorsRepository(db),
     writtenIdentities: writtenIdentitiesRepository(db),
+    crmFacts: crmFactsRepository(db),
     krayinBudgets: krayinBudgetsRepository(db),
     authBlocks: krayinAuthBlocksRepository(db),
     notificationStates: notificationStatesRepository(db),

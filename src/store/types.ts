@@ -150,6 +150,22 @@ export interface StoredTwoWayConflict extends TwoWayConflict {
   decidedAt: Date;
 }
 
+/**
+ * What the sync last wrote of a contact's Krayin lead onto the Chatwoot contact (CRM facts,
+ * docs/two-way-sync-crm-facts.md): hashes of the `crm_*` attribute values, never the values.
+ */
+export interface CrmFactsState {
+  leadId: number;
+  /** Hash over attributeHashes. */
+  attributesHash: string;
+  /** Attribute key -> hash of the value written; a key absent is not on the contact. */
+  attributeHashes: Record<string, string>;
+  /** The `crm-` labels last set. */
+  labels: string[];
+  stageId: number | null;
+  ownerId: number | null;
+}
+
 /** A named checkpoint of a long-running scan (reconcile, krayin-pull, backfill). */
 export interface Cursor {
   connectionId: string;
@@ -351,6 +367,16 @@ export interface Store {
     get(connectionId: string, contactId: number): Promise<WrittenIdentity | null>;
     /** Replaces what is stored for the contact. */
     set(connectionId: string, contactId: number, personId: number, hashes: string[]): Promise<void>;
+  };
+
+  /**
+   * CRM facts last written onto each contact (hashes only): compared before writing, and read by the
+   * forward path to recognise the contact_updated echo of those writes (src/two-way/lead-attributes.ts).
+   */
+  crmFacts: {
+    get(connectionId: string, contactId: number): Promise<CrmFactsState | null>;
+    /** Replaces what is stored for the contact. */
+    set(connectionId: string, contactId: number, state: CrmFactsState): Promise<void>;
   };
 
   /**

@@ -3,7 +3,7 @@
  * client, so one tenant's token can never be sent to another tenant's CRM (a bug of older integrations).
  */
 import type { AppConfig, ConnectionConfig } from '../config/schema';
-import type { ChatwootReadApi } from '../chatwoot/api-client';
+import type { ChatwootConnectionApi } from '../chatwoot/api-client';
 import type { KrayinApi } from '../krayin/api';
 import { ChatwootAgents } from './agents';
 import { KrayinLookups } from './lookups';
@@ -11,14 +11,14 @@ import { KrayinLookups } from './lookups';
 export interface ConnectionRuntime {
   config: ConnectionConfig;
   krayin: KrayinApi;
-  chatwoot: ChatwootReadApi;
+  chatwoot: ChatwootConnectionApi;
   lookups: KrayinLookups;
   agents: ChatwootAgents;
 }
 
 export interface ClientFactories {
   krayin(config: ConnectionConfig): KrayinApi;
-  chatwoot(config: ConnectionConfig): ChatwootReadApi;
+  chatwoot(config: ConnectionConfig): ChatwootConnectionApi;
 }
 
 export class UnknownConnectionError extends Error {

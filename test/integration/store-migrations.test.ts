@@ -15,6 +15,7 @@ const EXPECTED_TABLES = [
   'contact_links',
   'contact_sync_states',
   'conversation_links',
+  'crm_attribute_state',
   'held_events',
   'inbound_events',
   'inbound_forwarder_lease',
@@ -100,7 +101,7 @@ const postgres = engines.find((engine) => engine.name === 'postgres');
     const dbs = await Promise.all(Array.from({ length: 6 }, () => openDb({ databaseUrl: database.url })));
     try {
       const results = await Promise.all(dbs.map((db) => migrate(db)));
-      expect(results.flatMap((r) => r.applied).sort()).toEqual(MIGRATIONS.map((m) => m.version));
+      expect(results.flatMap((r) => r.applied).sort((a, b) => a - b)).toEqual(MIGRATIONS.map((m) => m.version));
       const { rows } = await dbs[0]!.query<{ n: number }>('SELECT count(*) AS n FROM schema_migrations');
       expect(rows[0]?.n).toBe(MIGRATIONS.length);
     } finally {

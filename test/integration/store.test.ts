@@ -589,4 +589,54 @@ describe.each(engines.map((engine) => [engine.name, engine] as const))('store on
       expect(await t.store.writtenIdentities.get(freshConnection(), 1)).toBeNull();
     });
   });
+
+  describe('crmFacts', () => {
+    it('keeps what was last written of the lead onto a contact, replaced as a whole, per connection', async () => {
+      const c = freshConnection();
+      const first = {
+        leadId: 42,
+        attributesHash: 'f'.repeat(64),
+        attributeHashes: { crm_lead_stage: 'a'.repeat(64), crm_lead_value: 'b'.repeat(64) },
+        labels: ['crm-hot'],
+        stageId: 4,
+        ownerId: 3,
+      };
+      expect(await t.store.crmFacts.get(c, 1)).toBeNull();
+      await t.store.crmFacts.set(c, 1, first);
+      expect(await t.store.crmFacts.get(c, 1)).toEqual(first);
+      const second = {
+        leadId: 43,
+        attributesHash: 'e'.repeat(64),
+        attributeHashes: {},
+        labels: [],
+        stageId: null,
+        ownerId: null,
+      };
+      await t.store.crmFacts.set(c, 1, second);
+      expect(await t.store.crmFacts.get(c, 1)).toEqual(second);
+      expect(await t.store.crmFacts.get(c, 2)).toBeNull();
+      expect(await t.store.crmFacts.get(freshConnection(), 1)).toBeNull();
+    });
+
+    it('holds ids beyond 2^31 (bigint columns) and refuses a non-object hash map', async () => {
+      const c = freshConnection();
+      const big = {
+        leadId: 2 ** 40,
+        attributesHash: 'h',
+        attributeHashes: {},
+        labels: [],
+        stageId: 2 ** 33,
+        ownerId: 2 ** 34,
+      };
+      await t.store.crmFacts.set(c, 3_000_000_000, big);
+      expect(await t.store.crmFacts.get(c, 3_000_000_000)).toEqual(big);
+      await expect(
+        t.db.query(
+          `INSERT INTO crm_attribute_state (connection_id, chatwoot_contact_id, krayin_lead_id, attributes_hash, attribute_hashes)
+           VALUES ($1, 5, 1, 'h', '[]'::jsonb)`,
+          [c],
+        ),
+      ).rejects.toThrow(/crm_attribute_state_hashes_check/);
+    });
+  });
 });

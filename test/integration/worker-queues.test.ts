@@ -40,7 +40,7 @@ describe('workers per task queue', () => {
     ]);
   });
 
-  it('the main queue runs the Chatwoot reads, the store writes and the settings local activity, no Krayin call', () => {
+  it('the main queue runs the Chatwoot reads (and the CRM-facts write), the store writes and the settings local activity, no Krayin call', () => {
     expect(registered(0)).toEqual(
       [
         'planContactSync',
@@ -59,6 +59,8 @@ describe('workers per task queue', () => {
         // Two-way sync: Krayin's winning fields written to the Chatwoot contact. (The poll's hand-over,
         // handKrayinChanges, needs the process's dispatcher, like the reconciliation's activities.)
         'applyKrayinPerson',
+        // CRM facts in Chatwoot: the Chatwoot write of what the Krayin queue read.
+        'applyLeadToChatwoot',
       ].sort(),
     );
   });
@@ -85,6 +87,8 @@ describe('workers per task queue', () => {
         // Two-way sync: the poll of changed persons and leads, the read of a contact's linked person.
         'pollKrayinChanges',
         'readPersonForTwoWay',
+        // CRM facts in Chatwoot: the lead read, within the connection's Krayin budget.
+        'readLeadForChatwoot',
       ].sort(),
     );
     expect(set.workers[1]!.options.maxTaskQueueActivitiesPerSecond).toBeUndefined();

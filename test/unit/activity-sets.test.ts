@@ -37,9 +37,17 @@ const KRAYIN = [
   'krayinLinkedMissing',
   'pollKrayinChanges',
   'readPersonForTwoWay',
+  'readLeadForChatwoot',
 ];
 const LEGACY_ON_KRAYIN_QUEUE = ['syncConversation', 'syncMessageActivities', 'assignLeadOwner'];
-const CHATWOOT = ['planContactSync', 'readConversation', 'readMessages', 'findMergeTarget', 'applyKrayinPerson'];
+const CHATWOOT = [
+  'planContactSync',
+  'readConversation',
+  'readMessages',
+  'findMergeTarget',
+  'applyKrayinPerson',
+  'applyLeadToChatwoot',
+];
 const STORE = [
   'recordSynced',
   'recordSkipped',
@@ -110,6 +118,11 @@ export function typeChecks(acts: ActivityProxies, krayin: KrayinSide, chatwoot: 
     // ...and a Chatwoot read not through the Krayin one.
     // @ts-expect-error readConversation is not in the Krayin set
     acts.krayin.readConversation,
+    // CRM facts: the lead is read on the Krayin queue and written to Chatwoot on the main one, never the other way.
+    // @ts-expect-error readLeadForChatwoot is not in the Chatwoot set
+    acts.chatwoot.readLeadForChatwoot,
+    // @ts-expect-error applyLeadToChatwoot is not in the Krayin set
+    acts.krayin.applyLeadToChatwoot,
     // The Krayin set's activities cannot reach a Chatwoot client, nor the Chatwoot set a Krayin one.
     // @ts-expect-error no chatwoot on the Krayin side
     krayin.chatwoot,
@@ -122,6 +135,8 @@ export function typeChecks(acts: ActivityProxies, krayin: KrayinSide, chatwoot: 
     // What each side may use compiles.
     acts.krayin.syncPerson,
     acts.chatwoot.readConversation,
+    acts.krayin.readLeadForChatwoot,
+    acts.chatwoot.applyLeadToChatwoot,
     krayin.lookups,
     chatwoot.agents,
   ];

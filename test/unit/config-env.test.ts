@@ -102,6 +102,7 @@ describe('loadConfigFromEnv: a minimal environment', () => {
             reconcile: { schedule: 'incremental=1h;full=0 3 * * *', onChatwootDelete: 'keep' },
           },
           twoWay: { enabled: false, pollInterval: '1m', fieldOwnership: {}, tieGoesTo: 'krayin', newPersons: 'ignore' },
+          crmFacts: { attributes: true, stageLabels: {}, stageNotes: false },
         },
       ],
     });
@@ -416,6 +417,10 @@ describe('loadConfigFromEnv: every variable', () => {
         'FIELD_OWNERSHIP',
         'FIELD_OWNERSHIP_TIE',
         'KRAYIN_NEW_PERSONS',
+        'CRM_ATTRIBUTES',
+        'CRM_STAGE_LABELS',
+        'CRM_STAGE_NOTES',
+        'CRM_KRAYIN_WEB_URL',
         'SYNC_ENABLED',
         'CHATWOOT_WEBHOOK_TOKEN',
         'KRAYIN_WEBHOOK_TOKEN',

@@ -11,6 +11,7 @@ import { migration006 } from './006_shared_connection_state';
 import { migration007 } from './007_inbound_events';
 import { migration008 } from './008_krayin_budget_priority';
 import { migration009 } from './009_two_way';
+import { migration010 } from './010_crm_attribute_state';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ];

@@ -1,7 +1,7 @@
 /**
  * A fake Chatwoot REST API over real HTTP, as strict as Chatwoot (src/chatwoot/README.md §5) for the endpoints the sync
  * reads: contacts show/list, conversation show, conversation messages. The write endpoints of
- * writes.ts change that state as Chatwoot does and send the webhooks Chatwoot would (webhooks.ts) to
+ * writes.ts and crm-writes.ts (attribute definitions, contact labels) change that state as Chatwoot does and send the webhooks Chatwoot would (webhooks.ts) to
  * the configured target. Anything else answers Chatwoot's JSON 404. Control functions shape the data; faults simulate a slow, failing or down
  * Chatwoot; the request log lets tests assert what was called (including which token header).
  */
@@ -21,6 +21,7 @@ import {
   type MessageInput,
 } from './state';
 import { WebhookSender, type WebhookDelivery, type WebhookTarget } from './webhooks';
+import { crmWriteRoutes } from './crm-writes';
 import { writeRoutes } from './writes';
 
 export interface FakeChatwootOptions {
@@ -137,6 +138,17 @@ export async function startFakeChatwoot(opts: FakeChatwootOptions = {}): Promise
     res.json({ payload: apiContact(contact, req.query.include_contact_inboxes !== 'false') });
   });
 
+  // contacts/conversations_controller.rb: the contact's 20 most recent conversations by last activity, any status.
+  api.get('/contacts/:id/conversations', (req, res) => {
+    const contact = state.contacts.get(numericParam(req.params.id));
+    if (!contact) return res.status(404).json(NOT_FOUND);
+    const conversations = [...state.conversations.values()]
+      .filter((c) => c.contactId === contact.id)
+      .sort((a, b) => b.last_activity_at - a.last_activity_at || b.id - a.id)
+      .slice(0, 20);
+    res.json({ payload: conversations.map((c) => apiConversation(state, c, accountId)) });
+  });
+
   // Agents of the account, with emails (conversation payloads name assignees without one).
   api.get('/agents', (_req, res) => {
     res.json(
@@ -179,6 +191,7 @@ export async function startFakeChatwoot(opts: FakeChatwootOptions = {}): Promise
   });
 
   api.use(writeRoutes(state, webhooks, accountId));
+  api.use(crmWriteRoutes(state, webhooks));
 
   app.use('/api/v1/accounts/:accountId', api);
   app.use((_req, res) => {

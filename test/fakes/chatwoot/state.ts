@@ -79,6 +79,37 @@ export interface FakeMessage {
   sender: FakeSender;
 }
 
+/** A custom attribute definition (app/models/custom_attribute_definition.rb); timestamps epoch seconds. */
+export interface FakeAttributeDefinition {
+  id: number;
+  attribute_display_name: string;
+  attribute_display_type: AttributeDisplayType;
+  attribute_description: string | null;
+  attribute_key: string;
+  attribute_model: AttributeModel;
+  attribute_values: string[];
+  regex_pattern: string | null;
+  regex_cue: string | null;
+  default_value: unknown;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The enum values in Chatwoot's order (custom_attribute_definition.rb). */
+export const ATTRIBUTE_DISPLAY_TYPES = [
+  'text',
+  'number',
+  'currency',
+  'percent',
+  'link',
+  'date',
+  'list',
+  'checkbox',
+] as const;
+export type AttributeDisplayType = (typeof ATTRIBUTE_DISPLAY_TYPES)[number];
+export const ATTRIBUTE_MODELS = ['conversation_attribute', 'contact_attribute', 'company_attribute'] as const;
+export type AttributeModel = (typeof ATTRIBUTE_MODELS)[number];
+
 export interface FakeUser {
   id: number;
   name: string;
@@ -125,6 +156,10 @@ export class FakeChatwootState {
   readonly messages = new Map<number, FakeMessage[]>();
   readonly inboxes = new Map<number, FakeInbox>(DEFAULT_INBOXES.map((i) => [i.id, i]));
   readonly users = new Map<number, FakeUser>([[DEFAULT_AGENT.id, DEFAULT_AGENT]]);
+  /** The account's custom attribute definitions, in creation order. */
+  readonly attributeDefinitions: FakeAttributeDefinition[] = [];
+  /** Contact labels (acts_as_taggable_on `labels`), kept in the order they were set. */
+  readonly contactLabels = new Map<number, string[]>();
   private lastMessageId = 1000;
 
   /** Creates or replaces the given fields (custom/additional attributes are replaced, not merged). */
@@ -160,6 +195,7 @@ export class FakeChatwootState {
   /** Deleting a contact destroys its conversations and messages too (dependent: :destroy_async). */
   deleteContact(id: number): void {
     this.contacts.delete(id);
+    this.contactLabels.delete(id);
     for (const c of [...this.conversations.values()]) {
       if (c.contactId === id) {
         this.conversations.delete(c.id);
@@ -192,6 +228,7 @@ export class FakeChatwootState {
       ...Object.fromEntries(Object.entries(base[k] ?? {}).filter(([, v]) => present(v))),
     });
     this.contacts.delete(mergeeId);
+    this.contactLabels.delete(mergeeId);
     const after = this.upsertContact({
       id: baseId,
       name: pick('name'),
@@ -280,6 +317,8 @@ export class FakeChatwootState {
     this.contacts.clear();
     this.conversations.clear();
     this.messages.clear();
+    this.attributeDefinitions.splice(0);
+    this.contactLabels.clear();
     this.lastMessageId = 1000;
   }
 }

@@ -43,8 +43,12 @@ export class WebhookSender {
     return this.send({ ...this.contactData(c), event: 'contact_created' });
   }
 
+  /** changed_attributes in the contacts table's column order, the virtual label_list last (as Rails lists them). */
   contactUpdated(c: FakeContact, changes: AttributeChanges): Promise<void> {
-    return this.send({ ...this.contactData(c), event: 'contact_updated', changed_attributes: changeList(changes) });
+    const ordered = Object.fromEntries(
+      Object.entries(changes).sort(([a], [b]) => contactColumnRank(a) - contactColumnRank(b)),
+    );
+    return this.send({ ...this.contactData(c), event: 'contact_updated', changed_attributes: changeList(ordered) });
   }
 
   conversationCreated(conv: FakeConversation): Promise<void> {
@@ -122,9 +126,15 @@ export class WebhookSender {
     return u ? { id: u.id, name: u.name, available_name: u.available_name, type: 'user' } : null;
   }
 
+  /** User#webhook_data: `{id, name, email, type}` (not the push_event_data the conversation meta uses). */
+  private userWebhookData(id: number): Record<string, unknown> | null {
+    const u = this.state.users.get(id);
+    return u ? { id: u.id, name: u.name, email: u.email, type: 'user' } : null;
+  }
+
   private messageSender(sender: FakeSender): Record<string, unknown> | null {
     if (sender === null) return null;
-    if (sender.type === 'user') return this.userActor(sender.id);
+    if (sender.type === 'user') return this.userWebhookData(sender.id);
     const contact = this.state.contacts.get(sender.id);
     return contact ? this.contactData(contact) : null;
   }
@@ -162,7 +172,8 @@ export class WebhookSender {
   private conversationData(conv: FakeConversation): Record<string, unknown> {
     const contact = this.state.contacts.get(conv.contactId);
     const inbox = this.state.inboxes.get(conv.inboxId);
-    const chat = this.state.messagesOf(conv.id).filter((m) => m.message_type !== 2);
+    // The last non-activity, non-private message: a private note never shows here (src/chatwoot/README.md §2).
+    const chat = this.state.messagesOf(conv.id).filter((m) => m.message_type !== 2 && !m.private);
     const last = chat[chat.length - 1];
     return {
       additional_attributes: conv.additional_attributes,
@@ -234,4 +245,29 @@ export class WebhookSender {
 /** `changed_attributes`: one single-key object per attribute, updated_at included as Chatwoot does. */
 function changeList(changes: AttributeChanges): AttributeChanges[] {
   return Object.entries(changes).map(([name, change]) => ({ [name]: change }));
+}
+
+/**
+ * Rails lists previous_changes in the table's column order (db/schema.rb `contacts`), then virtual
+ * attributes such as acts_as_taggable_on's label_list. Unknown names sort before label_list.
+ */
+const CONTACT_COLUMNS = [
+  'name',
+  'email',
+  'phone_number',
+  'account_id',
+  'created_at',
+  'updated_at',
+  'additional_attributes',
+  'identifier',
+  'custom_attributes',
+  'last_activity_at',
+  'contact_type',
+  'blocked',
+];
+
+function contactColumnRank(name: string): number {
+  if (name === 'label_list') return CONTACT_COLUMNS.length + 1;
+  const i = CONTACT_COLUMNS.indexOf(name);
+  return i < 0 ? CONTACT_COLUMNS.length : i;
 }

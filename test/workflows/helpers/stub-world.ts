@@ -50,6 +50,7 @@ const KRAYIN_SET: readonly Name[] = [
   'setLeadOwner',
   'pollKrayinChanges',
   'readPersonForTwoWay',
+  'readLeadForChatwoot',
 ];
 export interface StubCall {
   name: Name;
@@ -117,6 +118,9 @@ function defaults(): StubActivities {
     leadStageContext: async () => ({ currentStageId: null, pipelines: [], rules: [] }),
     moveLeadStage: async () => ({ moved: false }),
     setLeadOwner: async () => ({ ownerId: null, changed: false }),
+    // CRM facts in Chatwoot (two-way): the lead read on the Krayin queue, the write on the main queue.
+    readLeadForChatwoot: async () => ({ kind: 'lead_gone' }),
+    applyLeadToChatwoot: async () => ({ kind: 'unchanged' }),
     recordConversation: nothing,
     rememberConversations: nothing,
     // Two-way sync (off unless connectionSettings says twoWay): the poll finds it off, the rest do nothing.
