@@ -97,7 +97,13 @@ export interface CarriedState {
   /** Pending work includes more than backfill events (optional: older runs carried none; then pending = live). */
   livePending?: boolean;
   /** Two-way sync (optional: only runs that received a Krayin change or decided a conflict carry it). */
-  twoWay?: { status: TwoWayStatus; krayinPersonUpdatedAt: string | null; chatwootChangedAt: string | null };
+  twoWay?: {
+    status: TwoWayStatus;
+    krayinPersonUpdatedAt: string | null;
+    chatwootChangedAt: string | null;
+    /** A Krayin lead change waiting for the next round (absent in runs before CRM facts were wired). */
+    krayinLeadId?: number | null;
+  };
 }
 
 /** A conflict a field's owner decided, as the status query shows it: both values and the winner. */

@@ -36,6 +36,8 @@ export interface SyncWork {
   conversations: number[];
   /** Two-way sync: the Krayin poll saw the contact's person change (its updated_at); absent otherwise. */
   krayinPersonUpdatedAt?: string;
+  /** Two-way sync: the Krayin poll saw this linked lead change; its CRM facts go to the Chatwoot contact. */
+  krayinLeadId?: number;
   /** The latest live webhook of this round (receivedAt): when the contact last changed in Chatwoot. */
   chatwootChangedAt?: string;
 }
@@ -49,6 +51,8 @@ export class ContactSyncState {
   lastEventAt = 0;
   /** Two-way sync: a Krayin person change waiting for the next round (its newest updated_at). */
   private krayinPersonUpdatedAt: string | null = null;
+  /** Two-way sync: a Krayin lead change waiting for the next round (the latest lead's id). */
+  private krayinLeadId: number | null = null;
   /** The latest live webhook's receivedAt since the last round (handed on only while two-way sync is on). */
   private chatwootChangedAt: string | null = null;
   /** Two-way sync is on for the connection (the workflow sets it from the live settings). */
@@ -98,6 +102,7 @@ export class ContactSyncState {
       state.twoWay = carried.twoWay.status;
       state.krayinPersonUpdatedAt = carried.twoWay.krayinPersonUpdatedAt;
       state.chatwootChangedAt = carried.twoWay.chatwootChangedAt;
+      state.krayinLeadId = carried.twoWay.krayinLeadId ?? null;
     }
     return state;
   }
@@ -123,6 +128,7 @@ export class ContactSyncState {
               status: this.twoWay,
               krayinPersonUpdatedAt: this.krayinPersonUpdatedAt,
               chatwootChangedAt: this.chatwootChangedAt,
+              ...(this.krayinLeadId !== null ? { krayinLeadId: this.krayinLeadId } : {}),
             },
           }
         : {}),
@@ -134,17 +140,17 @@ export class ContactSyncState {
   }
 
   /**
-   * Two-way sync: the Krayin poll saw this contact's person (or lead) change. A person change is work
-   * for the next round, coalesced with the webhooks of the same burst. false: nothing to do (a lead
-   * change: bringing leads back is not wired yet).
+   * Two-way sync: the Krayin poll saw this contact's person or lead change: work for the next round,
+   * coalesced with the webhooks of the same burst. `leadsWired` is false in runs recorded before lead
+   * changes were brought to Chatwoot (they only counted them). false: nothing to do.
    */
-  onKrayinChange(change: KrayinChange, now: number): boolean {
+  onKrayinChange(change: KrayinChange, now: number, leadsWired = true): boolean {
     this.twoWay.krayinChanges++;
     if (change.personId === undefined) {
       this.twoWay.krayinLeadChanges++;
-      return false;
-    }
-    if (this.krayinPersonUpdatedAt === null || change.updatedAt > this.krayinPersonUpdatedAt) {
+      if (!leadsWired || change.leadId === undefined) return false;
+      this.krayinLeadId = change.leadId;
+    } else if (this.krayinPersonUpdatedAt === null || change.updatedAt > this.krayinPersonUpdatedAt) {
       this.krayinPersonUpdatedAt = change.updatedAt;
     }
     this.livePending = true;
@@ -198,9 +204,11 @@ export class ContactSyncState {
       background: this.pending && !this.livePending,
       conversations: [...this.dirtyConversations],
       ...(this.krayinPersonUpdatedAt !== null ? { krayinPersonUpdatedAt: this.krayinPersonUpdatedAt } : {}),
+      ...(this.krayinLeadId !== null ? { krayinLeadId: this.krayinLeadId } : {}),
       ...(this.twoWayOn && this.chatwootChangedAt !== null ? { chatwootChangedAt: this.chatwootChangedAt } : {}),
     };
     this.krayinPersonUpdatedAt = null;
+    this.krayinLeadId = null;
     this.chatwootChangedAt = null;
     this.pending = false;
     this.livePending = false;

@@ -36,6 +36,12 @@ const CHATWOOT_DELETE_PATCH = 'chatwoot-delete-policy';
  */
 export const TWO_WAY_PATCH = 'two-way-sync';
 
+/**
+ * two-way-crm-facts: a Krayin lead change the poll hands over brings the lead's CRM facts (stage,
+ * pipeline, value, owner, close date, link) to the Chatwoot contact (docs/two-way-sync.md).
+ */
+export const CRM_FACTS_PATCH = 'two-way-crm-facts';
+
 /** What every step needs: the activities and which contact. */
 export interface StepContext {
   acts: ActivityProxies;
@@ -112,6 +118,10 @@ export async function syncContact(
       );
   }
 
+  // After the forward write: a lead it just created or moved is shown as it now is.
+  if (twoWay && work.krayinLeadId !== undefined && patched(CRM_FACTS_PATCH))
+    await bringKrayinLead(ctx, work.krayinLeadId);
+
   const conversationsSynced = await syncConversations(ctx, state, contact, [
     ...new Set([...conversations, ...plan.unsyncedConversations]),
   ]);
@@ -162,6 +172,23 @@ async function handleGone({ acts, ref }: StepContext): Promise<{
       ...(applied.why ? { why: applied.why } : {}),
     },
   };
+}
+
+/**
+ * Reads a linked Krayin lead (within the connection's Krayin budget) and shows its CRM facts on the
+ * Chatwoot contact. A lead that is gone or no longer this contact's writes nothing: the forward sync
+ * verifies its lead link before every write to it and relinks then.
+ */
+async function bringKrayinLead({ acts, ref }: StepContext, leadId: number): Promise<void> {
+  const read = await acts.krayin.readLeadForChatwoot.executeWithOptions(
+    { summary: say.readLeadForChatwoot(ref.contactId, leadId) },
+    [{ ...ref, leadId }],
+  );
+  if (read.kind !== 'found') return;
+  await acts.chatwoot.applyLeadToChatwoot.executeWithOptions(
+    { summary: say.applyLeadToChatwoot(ref.contactId, leadId) },
+    [{ ...ref, leadId, facts: read.facts }],
+  );
 }
 
 /** Reads the contact's linked Krayin person and brings what Krayin won to the Chatwoot contact. */

@@ -27,7 +27,7 @@ import { contactEventSignal, retrySignal, statusQuery, type ContactSyncInput, ty
 import { krayinChangedSignal } from './krayin-poll-api';
 import { activityProxies } from './activity-proxies';
 import { ContactSyncState, type Phase, type SyncWork } from './contact-state';
-import { park, remember, syncContact, type StepContext } from './contact-steps';
+import { CRM_FACTS_PATCH, park, remember, syncContact, type StepContext } from './contact-steps';
 import { parkOutcomeOf } from './failures';
 import { currentSettings } from './live-settings';
 import { currentDetails, debounceTimerSummary, idleCloseTimerSummary } from './ui-metadata';
@@ -46,7 +46,7 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
   setHandler(retrySignal, () => state.onRetry(Date.now()));
   // Two-way sync: the Krayin poll's changes join this contact's other events (docs/two-way-sync.md).
   setHandler(krayinChangedSignal, (change) => {
-    if (state.onKrayinChange(change, Date.now())) showDetails();
+    if (state.onKrayinChange(change, Date.now(), patched(CRM_FACTS_PATCH))) showDetails();
   });
   setHandler(statusQuery, () => state.status());
 

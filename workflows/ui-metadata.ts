@@ -161,6 +161,10 @@ export const activitySummaries = {
   readPersonForTwoWay: (contactId: number) => `Read the Krayin person of ${contact(contactId)} (two-way sync)`,
   applyKrayinPerson: (contactId: number, personId: number) =>
     `Bring Krayin person ${personId}'s changes to ${contact(contactId)} (two-way sync)`,
+  readLeadForChatwoot: (contactId: number, leadId: number) =>
+    `Read Krayin lead ${leadId} of ${contact(contactId)} for its CRM facts (two-way sync)`,
+  applyLeadToChatwoot: (contactId: number, leadId: number) =>
+    `Show Krayin lead ${leadId}'s stage, value and owner on ${contact(contactId)} (two-way sync)`,
   planContactSync: (contactId: number) => `Read ${contact(contactId)} from Chatwoot and plan the sync`,
   fieldMapCatalog: (contactId: number) => `Read Krayin's attribute catalog for the field map of ${contact(contactId)}`,
   syncOrganization: (contactId: number, organizationId: number | null) =>

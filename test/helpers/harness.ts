@@ -69,6 +69,8 @@ export interface HarnessOptions {
   twoWay?: Record<string, unknown>;
   /** The connection's `krayinHooks` settings (Krayin webhook hints; off unless given). */
   krayinHooks?: Record<string, unknown>;
+  /** The connection's `crmFacts` settings (the lead's CRM facts on the Chatwoot contact; defaults unless given). */
+  crmFacts?: Record<string, unknown>;
   /** Overrides of the connection's `krayin` settings (timeouts, rate). */
   krayinSettings?: Record<string, unknown>;
   krayin?: FakeKrayinOptions;
@@ -195,6 +197,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
           sync: { debounceMs: 300, idleCloseMs: 60_000, reconcile: { schedule: 'off' }, ...opts.sync },
           ...(opts.twoWay ? { twoWay: opts.twoWay } : {}),
           ...(opts.krayinHooks ? { krayinHooks: opts.krayinHooks } : {}),
+          ...(opts.crmFacts ? { crmFacts: opts.crmFacts } : {}),
         },
       ],
     });

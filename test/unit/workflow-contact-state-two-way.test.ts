@@ -18,9 +18,9 @@ const conflict = (n: number): ConflictView => ({
 });
 
 describe('ContactSyncState with two-way sync', () => {
-  it('a Krayin person change is live work carrying its newest updated_at; a lead change is only counted', () => {
+  it('a Krayin person change is live work carrying its newest updated_at; a lead change only counted in old runs', () => {
     const s = ContactSyncState.fromCarried(ref);
-    expect(s.onKrayinChange({ leadId: 3, updatedAt: '2026-12-07T08:00:09.000000Z' }, 50)).toBe(false);
+    expect(s.onKrayinChange({ leadId: 3, updatedAt: '2026-12-07T08:00:09.000000Z' }, 50, false)).toBe(false);
     expect(s.hasWork()).toBe(false);
     expect(s.onKrayinChange({ personId: 9, updatedAt: '2026-12-07T08:00:05.000000Z' }, 100)).toBe(true);
     expect(s.onKrayinChange({ personId: 9, updatedAt: '2026-12-07T08:00:04.000000Z' }, 120)).toBe(true);
@@ -33,6 +33,17 @@ describe('ContactSyncState with two-way sync', () => {
     });
     expect(s.takeWork()).toEqual({ force: false, background: false, conversations: [] });
     expect(s.status().twoWay).toEqual({ krayinChanges: 3, krayinLeadChanges: 1, conflicts: [] });
+  });
+
+  it('a Krayin lead change is live work naming the lead, carried across continue-as-new', () => {
+    const s = ContactSyncState.fromCarried(ref);
+    expect(s.onKrayinChange({ leadId: 3, updatedAt: '2026-12-07T08:00:09.000000Z' }, 50)).toBe(true);
+    expect(s.onKrayinChange({ leadId: 4, updatedAt: '2026-12-07T08:00:10.000000Z' }, 60)).toBe(true);
+    const next = ContactSyncState.fromCarried(ref, JSON.parse(JSON.stringify(s.toCarried())));
+    expect(next.hasWork()).toBe(true);
+    expect(next.takeWork()).toEqual({ force: false, background: false, conversations: [], krayinLeadId: 4 });
+    expect(next.takeWork()).toEqual({ force: false, background: false, conversations: [] });
+    expect(next.status().twoWay).toEqual({ krayinChanges: 2, krayinLeadChanges: 2, conflicts: [] });
   });
 
   it("hands on the latest live webhook's time only while two-way sync is on (backfill events are not changes)", () => {
