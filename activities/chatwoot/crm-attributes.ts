@@ -1,5 +1,5 @@
 /**
- * The Chatwoot half of CRM facts in Chatwoot (docs/two-way-sync-crm-facts.md): bring a lead's facts, read by
+ * The Chatwoot half of CRM facts in Chatwoot (docs/two-way-sync.md, "CRM facts in Chatwoot"): bring a lead's facts, read by
  * readLeadForChatwoot on the Krayin queue, onto the contact. Writes only what differs from what was last
  * written (crm_attribute_state): the changed `crm_*` attributes (their definitions created once per
  * connection and process), the stage label (our `crm-` labels replaced, agents' kept), and with

@@ -1,5 +1,5 @@
 /**
- * The Krayin half of CRM facts in Chatwoot (docs/two-way-sync-crm-facts.md): read the contact's lead, on
+ * The Krayin half of CRM facts in Chatwoot (docs/two-way-sync.md, "CRM facts in Chatwoot"): read the contact's lead, on
  * the connection's Krayin queue and within its request budget, and resolve what the contact should
  * show of it (stage and pipeline names from the cached reference data). The Chatwoot half,
  * applyLeadToChatwoot (activities/chatwoot/crm-attributes.ts), writes it; this set cannot reach Chatwoot.

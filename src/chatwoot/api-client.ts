@@ -103,7 +103,7 @@ export interface NewAttributeDefinition {
 }
 
 /**
- * The writes that bring CRM facts onto a contact (docs/two-way-sync-crm-facts.md). Each one comes back
+ * The writes that bring CRM facts onto a contact (docs/two-way-sync.md, "CRM facts in Chatwoot"). Each one comes back
  * as a webhook (contact_updated, message_created): callers record what they wrote to recognise it.
  */
 export interface ChatwootCrmWriteApi {

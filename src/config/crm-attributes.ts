@@ -1,5 +1,5 @@
 /**
- * CRM facts in Chatwoot (docs/two-way-sync-crm-facts.md): what the two-way sync shows of a contact's Krayin
+ * CRM facts in Chatwoot (docs/two-way-sync.md, "CRM facts in Chatwoot"): what the two-way sync shows of a contact's Krayin
  * lead on the Chatwoot contact. Part of each connection (`connections[].crmFacts`); the environment loader
  * fills the `default` connection's from CRM_ATTRIBUTES, CRM_STAGE_LABELS, CRM_STAGE_NOTES and
  * CRM_KRAYIN_WEB_URL. Messages never repeat a value (house rule of src/config/schema.ts).

@@ -1,5 +1,5 @@
 /**
- * Krayin's own webhooks as hints (docs/two-way-sync-krayin-hooks.md): per connection, the token that must
+ * Krayin's own webhooks as hints (docs/two-way-sync.md, "Krayin's own webhooks as hints"): per connection, the token that must
  * end the hint URL `/webhooks/krayin/<connection>/<token>`. Without a token the endpoint is off (404).
  * The token is a secret: it is the only thing that authenticates Krayin's calls (Krayin cannot sign).
  */

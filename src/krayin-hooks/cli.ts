@@ -1,7 +1,7 @@
 /**
  * `krayin-hooks install|status|remove [--connection <id>] [--public-url <url>]`: Krayin's own webhooks and
  * workflows that ping POST /webhooks/krayin/<connection>/<token> when a lead or person changes
- * (docs/two-way-sync-krayin-hooks.md). Talks to Krayin directly with the connection's API token.
+ * (docs/two-way-sync.md, "Krayin's own webhooks as hints"). Talks to Krayin directly with the connection's API token.
  * Idempotent (plan.ts); prints what it did, never the token.
  */
 import { parseArgs } from 'node:util';

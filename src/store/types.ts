@@ -152,7 +152,7 @@ export interface StoredTwoWayConflict extends TwoWayConflict {
 
 /**
  * What the sync last wrote of a contact's Krayin lead onto the Chatwoot contact (CRM facts,
- * docs/two-way-sync-crm-facts.md): hashes of the `crm_*` attribute values, never the values.
+ * docs/two-way-sync.md, "CRM facts in Chatwoot"): hashes of the `crm_*` attribute values, never the values.
  */
 export interface CrmFactsState {
   leadId: number;

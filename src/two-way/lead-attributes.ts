@@ -1,5 +1,5 @@
 /**
- * CRM facts in Chatwoot (docs/two-way-sync-crm-facts.md), the pure part: a Krayin lead (with the reference
+ * CRM facts in Chatwoot (docs/two-way-sync.md, "CRM facts in Chatwoot"), the pure part: a Krayin lead (with the reference
  * data it names) -> the `crm_*` contact attributes, their definitions, the stage label and the private
  * note of a stage or owner change; and, for the forward path, whether a contact_updated webhook is only
  * the echo of those writes. No I/O and no Node modules: types and values here may reach workflow code.

@@ -1,7 +1,7 @@
 import type { Migration } from './types';
 
 /**
- * CRM facts in Chatwoot (docs/two-way-sync-crm-facts.md): per contact, what the sync last wrote of its
+ * CRM facts in Chatwoot (docs/two-way-sync.md, "CRM facts in Chatwoot"): per contact, what the sync last wrote of its
  * Krayin lead onto the Chatwoot contact. Compared before writing (only changes are written), read by
  * the stage/owner note (the last stage and owner written) and by the forward path to recognise the
  * contact_updated echo of these writes. Values are kept as one-way hashes only (owner names are
