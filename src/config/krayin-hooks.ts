@@ -20,10 +20,12 @@ export const krayinHooksSchema = z
 export type KrayinHooksSettings = z.infer<typeof krayinHooksSchema>;
 
 /**
- * Whether a connection accepts Krayin hints. For now "a token is configured"; once the two-way config
- * (src/config/two-way.ts) is merged this also requires two-way sync to be on: a hint only makes sense
- * when something polls Krayin.
+ * Whether a connection accepts Krayin hints: a token is configured and two-way sync is on (a hint only
+ * makes the Krayin poll run now; without two-way sync nothing polls Krayin).
  */
-export function krayinHintsEnabled(connection: { krayinHooks: KrayinHooksSettings }): boolean {
-  return connection.krayinHooks.token !== undefined;
+export function krayinHintsEnabled(connection: {
+  krayinHooks: KrayinHooksSettings;
+  twoWay: { enabled: boolean };
+}): boolean {
+  return connection.krayinHooks.token !== undefined && connection.twoWay.enabled;
 }

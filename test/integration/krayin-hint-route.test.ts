@@ -26,7 +26,7 @@ const OTHER_TOKEN = 'zZ9yX8wV7uT6sR5qP4oN3mL2';
 const EventType = temporal.api.enums.v1.EventType;
 
 function testConfig(
-  connections: Array<{ id: string; token?: string; enabled?: boolean }>,
+  connections: Array<{ id: string; token?: string; enabled?: boolean; twoWay?: boolean }>,
   krayinUrl = 'http://127.0.0.1:9/api/v1',
   krayinToken = '1|krayin-test-token',
 ): AppConfig {
@@ -41,6 +41,7 @@ function testConfig(
       krayin: { url: krayinUrl, token: krayinToken },
       chatwoot: { url: 'http://127.0.0.1:9', accountId: 1, apiToken: 'chatwoot-test-token' },
       ...(c.token ? { krayinHooks: { token: c.token } } : {}),
+      twoWay: { enabled: c.twoWay ?? c.token !== undefined },
     })),
   });
 }
@@ -142,6 +143,7 @@ describe('POST /webhooks/krayin/:connection/:token', () => {
       { id: 'burst', token: TOKEN },
       { id: 'notoken' },
       { id: 'off', token: TOKEN, enabled: false },
+      { id: 'oneway', token: TOKEN, twoWay: false },
     ]);
     app = await startApp(config, new TemporalKrayinPollHints(client, taskQueue));
   });
@@ -153,7 +155,7 @@ describe('POST /webhooks/krayin/:connection/:token', () => {
     expect(await pollSignals('main')).toEqual([{ source: 'krayin-webhook', entity: 'persons' }]);
   });
 
-  it('refuses a wrong token (401), an unknown or token-less connection (404), other methods (405)', async () => {
+  it('refuses a wrong token (401), an unknown, token-less or one-way connection (404), other methods (405)', async () => {
     expect(await postHint(app.url, '', `/webhooks/krayin/main/${OTHER_TOKEN}`)).toMatchObject({
       status: 401,
       body: { error: 'unauthorized', reason: 'bad_url_token' },
@@ -166,12 +168,18 @@ describe('POST /webhooks/krayin/:connection/:token', () => {
       status: 404,
       body: { reason: 'unknown_connection' },
     });
+    // A token but two-way sync off: nothing polls Krayin, so there is nothing to hint.
+    expect(await postHint(app.url, '', `/webhooks/krayin/oneway/${TOKEN}`)).toMatchObject({
+      status: 404,
+      body: { reason: 'unknown_connection' },
+    });
     expect(await postHint(app.url, '', `/webhooks/krayin/main`)).toMatchObject({ status: 404 });
     const get = await request(`${app.url}/webhooks/krayin/main/${TOKEN}`);
     await get.body.text();
     expect(get.statusCode).toBe(405);
     expect(get.headers.allow).toBe('POST');
     expect(await pollSignals('notoken')).toEqual([]);
+    expect(await pollSignals('oneway')).toEqual([]);
   });
 
   it('refuses a body over 16 kB (413) and signals nothing for it', async () => {
