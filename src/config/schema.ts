@@ -340,6 +340,22 @@ const temporalSchema = z.object({
   port: int(0, 65535).default(7233),
 });
 
+/**
+ * Temporal workers of this process. The workflow cache is what grows with the contacts a backfill (or a
+ * busy day) touches: each contact workflow stays open `idleCloseMs` after its sync, and without a cap the
+ * SDK caches about 600 of them per GB of V8 heap limit (2,310 on a machine with the 4 GB limit).
+ * An evicted workflow is replayed from its history when it next has something to do (a short history for
+ * a contact), so the cap costs a little CPU later, never correctness.
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 250;
+
+const workerSchema = z.object({
+  /** Workflow runs kept in the worker's memory between their tasks (0 = none: every task replays). */
+  maxCachedWorkflows: int(0, 100_000)
+    .refine((n) => n !== 1, { error: 'must be 0 (no cache) or at least 2' })
+    .default(DEFAULT_MAX_CACHED_WORKFLOWS),
+});
+
 const databaseSchema = z.object({
   /** postgres:// URL; absent = embedded PGlite under <dataDir>/pglite. */
   url: z
@@ -362,6 +378,8 @@ export const serviceSchema = z.object({
     .default('1mb'),
   temporal: temporalSchema.default(() => temporalSchema.parse({})),
   database: databaseSchema.default(() => databaseSchema.parse({})),
+  /** Temporal worker limits that bound the worker's memory (docs/performance.md "Backfill"). */
+  worker: workerSchema.default(() => workerSchema.parse({})),
   /** How accepted webhooks become durable (src/ingest/README.md, docs/architecture.md "Ingest"). */
   ingest: z
     .object({
@@ -452,4 +470,5 @@ export type SyncSettings = z.infer<typeof syncSchema>;
 export type LeadSettings = z.infer<typeof leadSchema>;
 export type AppConfig = z.infer<typeof appConfigSchema>;
 export type TemporalSettings = AppConfig['temporal'];
+export type WorkerSettings = AppConfig['worker'];
 export type FieldMap = z.infer<typeof syncSchema>['fieldMap'];
