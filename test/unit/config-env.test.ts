@@ -54,7 +54,7 @@ describe('loadConfigFromEnv: a minimal environment', () => {
       logLevel: 'info',
       temporal: { namespace: 'default', taskQueue: 'chatwoot-krayin-sync', uiPort: 8233, port: 7233 },
       database: {},
-      worker: { maxCachedWorkflows: 250 },
+      worker: { maxCachedWorkflows: 50 },
       metrics: {},
       codec: {},
       allowUnsignedWebhooks: false,

@@ -17,7 +17,7 @@ const optionsFor = (value?: string) =>
 
 describe('workflowCacheOptions', () => {
   it('caps the cache by default, leaving the concurrent workflow tasks to the SDK', () => {
-    expect(optionsFor()).toEqual({ maxCachedWorkflows: 250 });
+    expect(optionsFor()).toEqual({ maxCachedWorkflows: 50 });
   });
 
   it('passes a larger cap through', () => {
