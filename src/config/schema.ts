@@ -343,11 +343,11 @@ const temporalSchema = z.object({
 /**
  * Temporal workers of this process. The workflow cache is what grows with the contacts a backfill (or a
  * busy day) touches: each contact workflow stays open `idleCloseMs` after its sync, and without a cap the
- * SDK caches about 600 of them per GB of V8 heap limit (2,310 with Node's 4 GB limit). Measured, a cached
- * contact workflow costs the worker about 0.7 MB (workflow isolate and SDK core; docs/performance.md
- * "Backfill"): 50 keeps a backfill of 10,000 contacts near 400 MB and is still above what a backfill has
- * in flight (its window of 30, a page of 15 and itself). An evicted workflow is replayed from its history
- * when it next has something to do (a short history for a contact): a little CPU later, never correctness.
+ * SDK caches about 600 of them per GB of V8 heap limit (2,310 with Node's 4 GB limit). Measured, each
+ * cached contact workflow adds about 0.3 MB to the worker's RSS, and a full cache that keeps evicting
+ * settles higher still (docs/performance.md "Backfill"). 50 is still above what a backfill has in flight
+ * (its window of 30, a page of 15 and itself). An evicted workflow is replayed from its history when it
+ * next has something to do (a short history for a contact): a little CPU later, never correctness.
  */
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 50;
 
