@@ -152,6 +152,11 @@ async function main(): Promise<void> {
       idleCloseMs: IDLE_CLOSE_MS,
       maxCachedWorkflows: MAX_CACHED,
       maxCachedWorkflowsSource: values['max-cached'] === 'sdk' ? 'sdk default (from the V8 heap limit)' : 'setting',
+      // The worker inherits these: process-wide V8 and allocator settings change its memory.
+      workerEnv: {
+        NODE_OPTIONS: process.env.NODE_OPTIONS ?? null,
+        MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? null,
+      },
       totalSeconds: Math.round(totalMs / 100) / 10,
       contactsPerMinute: Math.round((CONTACTS / totalMs) * 60_000 * 10) / 10,
       krayinCallsPerContact: Math.round((budget.krayinRequests / CONTACTS) * 100) / 100,
