@@ -82,6 +82,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'TEMPORAL_UI_PORT', path: ['temporal', 'uiPort'], kind: 'number' },
   // A postgres URL usually carries the password.
   { name: 'DATABASE_URL', path: ['database', 'url'], kind: 'string', secret: true },
+  { name: 'WORKER_MAX_CACHED_WORKFLOWS', path: ['worker', 'maxCachedWorkflows'], kind: 'number' },
   { name: 'LEAD_POLICY', path: [...C, 'sync', 'leadPolicy'], kind: 'string' },
   { name: 'SYNC_ORGANIZATIONS', path: [...C, 'sync', 'syncOrganizations'], kind: 'boolean' },
   { name: 'ORGANIZATION_SOURCE', path: [...C, 'sync', 'organizationSource'], kind: 'string' },

@@ -351,6 +351,24 @@ const temporalSchema = z.object({
   port: int(0, 65535).default(7233),
 });
 
+/**
+ * Temporal workers of this process. The workflow cache is what grows with the contacts a backfill (or a
+ * busy day) touches: each contact workflow stays open `idleCloseMs` after its sync, and without a cap the
+ * SDK caches about 600 of them per GB of V8 heap limit (2,310 with Node's 4 GB limit). Measured, each
+ * cached contact workflow adds about 0.3 MB to the worker's RSS, and a full cache that keeps evicting
+ * settles higher still (docs/performance.md "Backfill"). 50 is still above what a backfill has in flight
+ * (its window of 30, a page of 15 and itself). An evicted workflow is replayed from its history when it
+ * next has something to do (a short history for a contact): a little CPU later, never correctness.
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 50;
+
+const workerSchema = z.object({
+  /** Workflow runs kept in the worker's memory between their tasks (0 = none: every task replays). */
+  maxCachedWorkflows: int(0, 100_000)
+    .refine((n) => n !== 1, { error: 'must be 0 (no cache) or at least 2' })
+    .default(DEFAULT_MAX_CACHED_WORKFLOWS),
+});
+
 const databaseSchema = z.object({
   /** postgres:// URL; absent = embedded PGlite under <dataDir>/pglite. */
   url: z
@@ -373,6 +391,8 @@ export const serviceSchema = z.object({
     .default('1mb'),
   temporal: temporalSchema.default(() => temporalSchema.parse({})),
   database: databaseSchema.default(() => databaseSchema.parse({})),
+  /** Temporal worker limits that bound the worker's memory (docs/performance.md "Backfill"). */
+  worker: workerSchema.default(() => workerSchema.parse({})),
   /** How accepted webhooks become durable (src/ingest/README.md, docs/architecture.md "Ingest"). */
   ingest: z
     .object({
@@ -463,4 +483,5 @@ export type SyncSettings = z.infer<typeof syncSchema>;
 export type LeadSettings = z.infer<typeof leadSchema>;
 export type AppConfig = z.infer<typeof appConfigSchema>;
 export type TemporalSettings = AppConfig['temporal'];
+export type WorkerSettings = AppConfig['worker'];
 export type FieldMap = z.infer<typeof syncSchema>['fieldMap'];

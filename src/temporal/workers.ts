@@ -8,7 +8,7 @@
  */
 import type { DataConverter, Duration } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { AppConfig } from '../config/schema';
+import type { AppConfig, WorkerSettings } from '../config/schema';
 import type { ActivitySets } from '../../activities';
 import { krayinTaskQueue } from '../../workflows/api';
 
@@ -50,6 +50,7 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
     ...workflows,
     taskQueue: config.temporal.taskQueue,
     activities: mainQueueActivities(activities),
+    ...workflowCacheOptions(config.worker),
   });
   const krayinWorkers = await Promise.all(
     config.connections.map((c) =>
@@ -73,6 +74,23 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
       await running?.catch(() => undefined);
     },
   };
+}
+
+/** SDK default of concurrent workflow tasks; it may not exceed a non-zero cache size. */
+const SDK_MAX_CONCURRENT_WORKFLOW_TASKS = 40;
+
+/**
+ * The workflow cache of the main queue's worker (the Krayin queues run no workflows). Without a cap the
+ * SDK sizes it from the V8 heap limit, not from the memory the process may use (docs/configuration.md,
+ * `WORKER_MAX_CACHED_WORKFLOWS`). A small cache also lowers the concurrent workflow tasks, which the SDK
+ * would otherwise lower itself with a warning.
+ */
+export function workflowCacheOptions(settings: WorkerSettings): Partial<WorkerOptions> {
+  const { maxCachedWorkflows } = settings;
+  if (maxCachedWorkflows > 0 && maxCachedWorkflows < SDK_MAX_CONCURRENT_WORKFLOW_TASKS) {
+    return { maxCachedWorkflows, maxConcurrentWorkflowTaskExecutions: maxCachedWorkflows };
+  }
+  return { maxCachedWorkflows };
 }
 
 /** What the main queue's worker runs: Chatwoot reads, store writes, the settings local activity, reconciliation. */
