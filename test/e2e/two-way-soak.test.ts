@@ -243,8 +243,9 @@ describe('two-way sync soak', () => {
   // person is the contact's only by the identities the forward sync last wrote to Krayin
   // (store.writtenIdentities); the two-way step's own writes to Chatwoot do not count. Once Krayin holds
   // neither the email nor the phone the forward sync wrote, the person is "not_ours" and the contact's
-  // workflow drops every Krayin change of it (no write, no audit), until a Chatwoot edit of the email or
-  // phone is synced forward.
+  // workflow drops every Krayin change of it (no write, no audit). Observed with SOAK_KRAYIN_PHONE=on
+  // SOAK_SEED=4242: a later Chatwoot edit then makes the service create another Krayin person
+  // (POST /contacts/persons), as the forward sync does for a linked person that is not ours.
   const IDENTITY_CONTACT = 96199;
   const identityContact = () => h.chatwoot.state.contacts.get(IDENTITY_CONTACT)!;
   const arrives = (pred: () => boolean) => h.waitFor(IDENTITY_CONTACT, (s) => s.status === 'idle' && pred(), 20_000);
