@@ -20,6 +20,7 @@ import { addToPatch, applyPatch, chatwootPathOf, type ChatwootContactPatch } fro
 import { ChatwootContactWriter } from '../../src/two-way/chatwoot-writer';
 import { desiredFieldValues, krayinFieldValues, type ComparedField } from '../../src/two-way/field-values';
 import { decidePersonFields } from '../../src/two-way/person-fields';
+import { identityHashes, identityHashSalt } from '../../src/sync/ownership';
 import type { TwoWayFieldUpdate } from '../../src/store/types';
 import type { ChatwootActivityDeps } from '../deps';
 import { classified } from '../failures';
@@ -111,6 +112,7 @@ export function twoWayChatwootActivities({ store, connections, now: clock }: Cha
         }
         const at = now();
         if (written.length > 0) await rebase?.(at);
+        if (written.includes('email') || written.includes('phone')) await rememberKrayinIdentities();
 
         const updates: Record<string, TwoWayFieldUpdate> = {};
         for (const o of outcomes) {
@@ -139,6 +141,29 @@ export function twoWayChatwootActivities({ store, connections, now: clock }: Cha
         );
         const forceForward = outcomes.some((o) => o.decision.action === 'write_krayin');
         return { kind: 'applied', written, refused, forceForward, conflicts };
+
+        /**
+         * The email or phone just brought from Krayin is now the contact's too, so it joins the evidence
+         * that the linked person is ours (src/sync/ownership.ts). Without it, a person whose email and
+         * phone were both changed in Krayin no longer matched what the forward sync had written, was taken
+         * for another customer's, and every later Krayin change to it was dropped (found by the soak test).
+         */
+        async function rememberKrayinIdentities(): Promise<void> {
+          const salt = identityHashSalt(connectionId, contactId);
+          const before = await store.writtenIdentities.get(connectionId, contactId);
+          const kept = before?.personId === input.personId ? before.hashes : [];
+          const brought = identityHashes(
+            salt,
+            written.includes('email') && krayin.email ? [krayin.email] : [],
+            written.includes('phone') && krayin.phone ? [krayin.phone] : [],
+          );
+          await store.writtenIdentities.set(
+            connectionId,
+            contactId,
+            input.personId,
+            [...new Set([...kept, ...brought])].sort(),
+          );
+        }
 
         /**
          * When the stored forward hash still describes the contact, returns the step that moves it to
