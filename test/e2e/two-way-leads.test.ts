@@ -8,8 +8,7 @@
  */
 import { request } from 'undici';
 import { CONNECTION, startHarness, WEBHOOK_SECRET, type Harness } from '../helpers/harness';
-import { krayinPollStatusQuery, type KrayinPollStatus } from '../../workflows/krayin-poll';
-import { krayinPollWorkflowId, pollNowSignal } from '../../workflows/krayin-poll-api';
+import { krayinPollOf } from '../helpers/krayin-poll';
 
 jest.setTimeout(120_000);
 
@@ -29,21 +28,8 @@ describe('two-way sync of leads: CRM facts in Chatwoot', () => {
     custom_attributes: {},
   };
 
-  const pollHandle = () => h.client.workflow.getHandle(krayinPollWorkflowId(CONNECTION, h.config.temporal.taskQueue));
-  const pollStatus = (): Promise<KrayinPollStatus> => pollHandle().query(krayinPollStatusQuery);
-
-  /** Asks the poll to run now (what a Krayin webhook hint does) and waits until it ran. */
-  async function pollNow(): Promise<KrayinPollStatus> {
-    const before = (await pollStatus()).polls;
-    await pollHandle().signal(pollNowSignal, { source: 'cli' });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const s = await pollStatus();
-      if (s.polls > before) return s;
-      if (Date.now() > deadline) throw new Error(`the poll did not run: ${JSON.stringify(s)}`);
-      await sleep(100);
-    }
-  }
+  const poll = () => krayinPollOf(h);
+  const pollNow = () => poll().pollNow();
 
   const attributes = () => h.chatwoot.state.contacts.get(contactId)?.custom_attributes ?? {};
   async function attributesUntil(pred: (a: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
@@ -82,11 +68,7 @@ describe('two-way sync of leads: CRM facts in Chatwoot', () => {
       sync: { leadPolicy: 'contact_created' },
     });
     h.chatwoot.setWebhook({ url: `${h.ingestUrl}/webhooks/chatwoot/${CONNECTION}`, secret: WEBHOOK_SECRET });
-    const deadline = Date.now() + 30_000;
-    while ((await pollStatus().catch(() => ({ polls: 0 }))).polls < 1) {
-      if (Date.now() > deadline) throw new Error('the Krayin poll did not start with the worker');
-      await sleep(100);
-    }
+    await poll().started();
     expect((await h.sendContact('contact_created', contact)).status).toBe(202);
     await h.waitFor(contactId, (s) => s.syncStatus === 'synced' && s.status === 'idle');
     leadId = (await h.store.links.getContact(CONNECTION, contactId))!.leadId!;

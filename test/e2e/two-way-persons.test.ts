@@ -13,8 +13,7 @@
 import { request } from 'undici';
 import { runAdminCommand } from '../../src/cli-admin';
 import { ADMIN_TOKEN, CONNECTION, startHarness, WEBHOOK_SECRET, type Harness } from '../helpers/harness';
-import { krayinPollStatusQuery, type KrayinPollStatus } from '../../workflows/krayin-poll';
-import { krayinPollWorkflowId, pollNowSignal } from '../../workflows/krayin-poll-api';
+import { krayinPollOf } from '../helpers/krayin-poll';
 import type { ContactSyncStatus } from '../../workflows/api';
 
 jest.setTimeout(120_000);
@@ -36,24 +35,9 @@ describe('two-way sync of persons', () => {
     custom_attributes: {},
   };
 
-  const pollHandle = () => h.client.workflow.getHandle(krayinPollWorkflowId(CONNECTION, h.config.temporal.taskQueue));
-
-  async function pollStatus(): Promise<KrayinPollStatus> {
-    return pollHandle().query(krayinPollStatusQuery);
-  }
-
-  /** Asks the poll to run now (what a Krayin webhook hint or the CLI does) and waits until it ran. */
-  async function pollNow(): Promise<KrayinPollStatus> {
-    const before = (await pollStatus()).polls;
-    await pollHandle().signal(pollNowSignal, { source: 'cli' });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const s = await pollStatus();
-      if (s.polls > before) return s;
-      if (Date.now() > deadline) throw new Error(`the poll did not run: ${JSON.stringify(s)}`);
-      await sleep(100);
-    }
-  }
+  const poll = () => krayinPollOf(h);
+  const pollStatus = () => poll().status();
+  const pollNow = () => poll().pollNow();
 
   /** A sales user's edit through Krayin's REST API (PUT needs the full person, src/krayin/README.md §7). */
   async function krayinEdit(changes: { name?: string }): Promise<void> {
@@ -102,11 +86,7 @@ describe('two-way sync of persons', () => {
     });
     h.chatwoot.setWebhook({ url: `${h.ingestUrl}/webhooks/chatwoot/${CONNECTION}`, secret: WEBHOOK_SECRET });
     // The poll started at worker start and polled once (its first poll only sets the watermarks).
-    const deadline = Date.now() + 30_000;
-    while ((await pollStatus().catch(() => ({ polls: 0 }))).polls < 1) {
-      if (Date.now() > deadline) throw new Error('the Krayin poll did not start with the worker');
-      await sleep(100);
-    }
+    await poll().started();
     expect((await h.sendContact('contact_created', contact)).status).toBe(202);
     await h.waitFor(contactId, (s) => s.syncStatus === 'synced' && s.status === 'idle');
     personId = (await h.store.links.getContact(CONNECTION, contactId))!.personId!;

@@ -16,8 +16,7 @@
  */
 import { request } from 'undici';
 import { CONNECTION, startHarness, WEBHOOK_SECRET, type Harness } from '../helpers/harness';
-import { krayinPollStatusQuery, type KrayinPollStatus } from '../../workflows/krayin-poll';
-import { krayinPollWorkflowId, pollNowSignal } from '../../workflows/krayin-poll-api';
+import { krayinPollOf } from '../helpers/krayin-poll';
 
 const SOAK_MS = Number(process.env.SOAK_MS ?? 60_000);
 const SEED = Number(process.env.SOAK_SEED ?? Date.now() % 1_000_000);
@@ -71,26 +70,7 @@ describe('two-way sync soak', () => {
   const ownPending = new Map<string, number>();
   const key = (side: Side, contactId: number) => `${side}:${contactId}`;
 
-  const pollHandle = () => h.client.workflow.getHandle(krayinPollWorkflowId(CONNECTION, h.config.temporal.taskQueue));
-  const pollStatus = (): Promise<KrayinPollStatus> => pollHandle().query(krayinPollStatusQuery);
-
-  /** Asks the poll to run now and waits until it ran (the count restarts at continue-as-new: compare for change). */
-  async function pollNow(): Promise<KrayinPollStatus> {
-    const before = (await pollStatus()).polls;
-    await pollHandle().signal(pollNowSignal, { source: 'cli' });
-    const deadline = Date.now() + 60_000;
-    let resignal = Date.now() + 10_000;
-    for (;;) {
-      const s = await pollStatus().catch(() => null);
-      if (s && s.polls !== before) return s;
-      if (Date.now() > deadline) throw new Error(`the poll did not run: ${JSON.stringify(s)}`);
-      if (Date.now() > resignal) {
-        await pollHandle().signal(pollNowSignal, { source: 'cli' });
-        resignal = Date.now() + 10_000;
-      }
-      await sleep(100);
-    }
-  }
+  const pollNow = () => krayinPollOf(h).pollNow();
 
   /**
    * Moves the non-GET requests of both fakes into the tally: the test's own writes are subtracted, the
@@ -211,11 +191,7 @@ describe('two-way sync soak', () => {
       sync: { leadPolicy: 'never' },
     });
     h.chatwoot.setWebhook({ url: `${h.ingestUrl}/webhooks/chatwoot/${CONNECTION}`, secret: WEBHOOK_SECRET });
-    const deadline = Date.now() + 30_000;
-    while ((await pollStatus().catch(() => ({ polls: 0 }))).polls < 1) {
-      if (Date.now() > deadline) throw new Error('the Krayin poll did not start with the worker');
-      await sleep(100);
-    }
+    await krayinPollOf(h).started();
     for (const [i, id] of CONTACT_IDS.entries()) {
       const contact = {
         id,
@@ -300,7 +276,7 @@ describe('two-way sync soak', () => {
       while (editing) {
         await sleep(500 + pollRand() * 3500);
         if (!editing) break;
-        await pollHandle().signal(pollNowSignal, { source: 'cli' });
+        await krayinPollOf(h).hint();
         pollsSignalled += 1;
       }
     })();
