@@ -3,24 +3,21 @@
  * against the fake Krayin over HTTP: the requests they send (endpoint, query) and how they read
  * Krayin's answers, including the ones that are not a success.
  */
-import { startFakeKrayin } from '../fakes/krayin';
-import { KrayinClient } from '../../src/krayin/client';
+import type { FakeKrayin } from '../fakes/krayin';
+import type { KrayinClient } from '../../src/krayin/client';
+import { startClientOnFakeKrayin, type ClientOnFakeKrayin } from '../helpers/krayin-client-on-fake';
 import { isKrayinError, KrayinValidationError } from '../../src/krayin/errors';
 
-type Fake = Awaited<ReturnType<typeof startFakeKrayin>>;
-
-let fake: Fake;
+let both: ClientOnFakeKrayin;
+let fake: FakeKrayin;
 let k: KrayinClient;
 
 beforeAll(async () => {
-  fake = await startFakeKrayin({ rateLimit: 100_000 });
-  k = new KrayinClient({ baseUrl: fake.apiBase, token: fake.token, timezone: 'UTC', timeoutMs: 5000 });
+  both = await startClientOnFakeKrayin();
+  ({ fake, client: k } = both);
 });
 
-afterAll(async () => {
-  await k?.close();
-  await fake?.close();
-});
+afterAll(() => both?.close());
 
 beforeEach(async () => {
   await fake.reset();

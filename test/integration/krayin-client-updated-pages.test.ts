@@ -3,23 +3,20 @@
  * against the fake Krayin over HTTP: `sort=updated_at&order=desc` built by hand with limit and page
  * (Krayin's `links.next` drops them), the most recently updated row first, and which page is the last.
  */
-import { startFakeKrayin } from '../fakes/krayin';
-import { KrayinClient } from '../../src/krayin/client';
+import type { FakeKrayin } from '../fakes/krayin';
+import type { KrayinClient } from '../../src/krayin/client';
+import { startClientOnFakeKrayin, type ClientOnFakeKrayin } from '../helpers/krayin-client-on-fake';
 
-type Fake = Awaited<ReturnType<typeof startFakeKrayin>>;
-
-let fake: Fake;
+let both: ClientOnFakeKrayin;
+let fake: FakeKrayin;
 let k: KrayinClient;
 
 beforeAll(async () => {
-  fake = await startFakeKrayin({ rateLimit: 100_000 });
-  k = new KrayinClient({ baseUrl: fake.apiBase, token: fake.token, timezone: 'UTC', timeoutMs: 5000 });
+  both = await startClientOnFakeKrayin();
+  ({ fake, client: k } = both);
 });
 
-afterAll(async () => {
-  await k?.close();
-  await fake?.close();
-});
+afterAll(() => both?.close());
 
 const person = (n: number) => ({
   name: `Person ${n}`,
