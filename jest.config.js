@@ -31,6 +31,7 @@ module.exports = {
         '<rootDir>/test/contract/**/*.test.ts',
         '<rootDir>/test/e2e/**/*.test.ts',
         '<rootDir>/test/chaos/**/*.test.ts',
+        '<rootDir>/test/browser/**/*.test.ts',
       ],
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',

@@ -1,12 +1,14 @@
 /**
  * The HTTP role: /webhooks/chatwoot/... (ingest), /healthz, /readyz, /metrics (token), /admin/...
- * (admin token) and /codec/... (codec token, when payload encryption is on), with the Temporal client
+ * (admin token), /console (the web console: admin token sign-in) and /codec/... (codec token, when payload encryption is on), with the Temporal client
  * and the dispatcher that hands each accepted webhook to its contact's workflow.
  */
 import { Client, type Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import express from 'express';
 import { createAdminRouter } from '../admin/router';
+import { createConsoleRouter } from '../console/router';
+import { createConnectionSettings } from '../settings';
 import { createCodecRouter } from '../codec/codec-server';
 import { createEncryptionCodec } from '../codec/encryption-codec';
 import type { AppConfig } from '../config/schema';
@@ -84,6 +86,24 @@ export async function startHttpRole(d: HttpRoleDeps): Promise<number> {
         retry: (c, id, by) => dispatcher.retry(c, id, by),
         dispatch: (e, c) => dispatcher.dispatch(e, c),
         probes,
+      }),
+    );
+    app.use(
+      createConsoleRouter({
+        config,
+        store,
+        connections: () => config.connections,
+        settings: createConnectionSettings(config),
+        switches,
+        services: d.services,
+        probes,
+        temporal: client,
+        taskQueue: config.temporal.taskQueue,
+        retry: (c, id, by) => dispatcher.retry(c, id, by),
+        dispatch: (e, c) => dispatcher.dispatch(e, c),
+        temporalUiUrl: d.temporalUiUrl,
+        adminToken: d.admin.token,
+        now: () => new Date(),
       }),
     );
   }

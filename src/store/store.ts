@@ -2,6 +2,7 @@
 import type { Db } from './db';
 import { migrate } from './migrate';
 import { auditLogRepository } from './repositories/audit-log';
+import { consoleSessionsRepository } from './repositories/console-sessions';
 import { contactLinksRepository } from './repositories/contact-links';
 import { conversationLinksRepository, messageLinksRepository } from './repositories/conversation-links';
 import { crmFactsRepository } from './repositories/crm-facts';
@@ -42,5 +43,6 @@ export function createStore(db: Db): Store {
     krayinBudgets: krayinBudgetsRepository(db),
     authBlocks: krayinAuthBlocksRepository(db),
     notificationStates: notificationStatesRepository(db),
+    consoleSessions: consoleSessionsRepository(db),
   };
 }

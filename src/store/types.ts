@@ -184,6 +184,13 @@ export interface StatusCount {
   oldestPendingSince: Date | null;
 }
 
+export interface StoredConsoleSession {
+  idHash: string;
+  csrfToken: string;
+  expiresAt: Date;
+  absoluteExpiresAt: Date;
+}
+
 export interface Store {
   /** Apply pending migrations (idempotent; safe when several processes start at once). */
   migrate(): Promise<void>;
@@ -403,6 +410,18 @@ export interface Store {
   };
 
   /** Alert dedupe state per (connection, cause) (src/notify), shared by every replica. */
+  /** The console's sign-in sessions (src/console/auth.ts), by the sha256 of the cookie value. */
+  consoleSessions: {
+    create(session: StoredConsoleSession): Promise<void>;
+    /** The session when it exists and has not expired at `now`. */
+    get(idHash: string, now: Date): Promise<StoredConsoleSession | null>;
+    /** Moves the idle expiry forward, never past the absolute expiry. */
+    extend(idHash: string, expiresAt: Date): Promise<void>;
+    remove(idHash: string): Promise<void>;
+    /** Deletes expired sessions; resolves how many. */
+    prune(now: Date): Promise<number>;
+  };
+
   notificationStates: {
     get(connectionId: string, cause: string): Promise<VersionedJson | null>;
     /**

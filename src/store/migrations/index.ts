@@ -12,6 +12,7 @@ import { migration007 } from './007_inbound_events';
 import { migration008 } from './008_krayin_budget_priority';
 import { migration009 } from './009_two_way';
 import { migration010 } from './010_crm_attribute_state';
+import { migration011 } from './011_console_sessions';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
 ];

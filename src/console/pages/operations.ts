@@ -1,0 +1,20 @@
+/** The console's "operations" page (placeholder until its page lands: the router must mount something). */
+import express, { type Router } from 'express';
+import { page } from '../layout';
+import { html } from '../html';
+import type { ConsoleDeps } from '../types';
+
+export function operationsPage(_deps: ConsoleDeps): Router {
+  const router = express.Router();
+  router.get('/', (_req, res) => {
+    res.send(
+      page({
+        title: 'Operations',
+        active: 'operations',
+        session: res.locals.session,
+        body: html`<p>Not built yet.</p>`,
+      }),
+    );
+  });
+  return router;
+}
