@@ -12,6 +12,7 @@ import { docScreenshot, laptopPage, launchChromium, signIn } from './helpers/bro
 
 const SECOND = 'second';
 const SECOND_CHATWOOT_TOKEN = 'second-chatwoot-api-token-5f0c2e9a';
+const REPLACED_KRAYIN_TOKEN = '1|not-the-right-secret-0000';
 const SECOND_WEBHOOK_SECRET = 'second-webhook-secret-77d1b0c4e2';
 
 let h: Harness;
@@ -210,6 +211,22 @@ test('editing shows each value’s layer and whether secrets are set, and saves 
   ).toBe(0);
 });
 
+test('a replaced secret is in force at once: the check then reports the refused token', async () => {
+  await page.goto(`${h.ingestUrl}/console/connections/${SECOND}/edit`);
+  await page.getByLabel('Krayin API token').fill(REPLACED_KRAYIN_TOKEN);
+  await submit('Save changes', /done=saved/);
+  await card(SECOND)
+    .getByRole('button', { name: `Check ${SECOND}` })
+    .click();
+  const report = card(SECOND).locator('.check-report');
+  await report.waitFor();
+  expect(await report.getAttribute('data-ready')).toBe('no');
+  expect(await report.locator('h3').textContent()).toContain('not ready');
+  const problem = report.locator('tr', { hasText: 'Krayin API' });
+  expect(await problem.locator('td').first().textContent()).toBe('Problem');
+  expect(await problem.textContent()).toContain('refused the token');
+});
+
 test('a console-added connection can be deleted (after a confirmation)', async () => {
   await card(SECOND)
     .getByRole('link', { name: `Delete ${SECOND}` })
@@ -232,6 +249,7 @@ test('secrets of both connections never reach the browser; sign-out ends the ses
     krayin2.token.split('|')[1]!,
     SECOND_CHATWOOT_TOKEN,
     SECOND_WEBHOOK_SECRET,
+    REPLACED_KRAYIN_TOKEN,
     h.krayin.token.split('|')[1]!,
     h.chatwoot.apiToken,
     WEBHOOK_SECRET,

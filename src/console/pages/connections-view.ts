@@ -22,6 +22,11 @@ export interface ConnectionCard {
 
 const BASE = '/console/connections';
 
+/** "2026-12-07 12:50:58 UTC" */
+function utc(d: Date): string {
+  return Number.isNaN(d.getTime()) ? '' : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
 function layerBadge(layer: SettingLayer | null): SafeHtml | string {
   return layer ? html`<span class="layer layer-${layer}">${LAYER_WORDS[layer]}</span>` : '';
 }
@@ -71,9 +76,19 @@ function card(c: ConnectionCard, session: ConsoleSession): SafeHtml {
       <dd>${origin === 'console' ? 'in the console' : 'in the configuration (config file or environment)'}</dd>
     </dl>
     ${
+      c.view?.problems?.length
+        ? html`<div class="error">
+            <p>Values saved in the console are not in force:</p>
+            <ul>
+              ${c.view.problems.map((p) => html`<li>${p}</li>`)}
+            </ul>
+          </div>`
+        : ''
+    }
+    ${
       paused
         ? html`<p class="hint">
-            Paused since ${c.switchState.since ?? 'a while'}: Chatwoot changes are received and kept, not copied.
+            Paused since ${c.switchState.since ? utc(new Date(c.switchState.since)) : 'a while'}: Chatwoot changes are received and kept, not copied.
             ${c.held.events > 0 ? html`${c.held.events} change(s) of ${c.held.contacts} contact(s) are waiting.` : ''}
           </p>`
         : ''
@@ -112,7 +127,7 @@ export function reportFragment(report: ConnectionReport, at: Date): SafeHtml {
       Check of ${report.connectionId}:
       <span class="${report.ok ? 'ok' : 'bad'}">${report.ok ? 'ready' : 'not ready'}</span>
     </h3>
-    <p class="hint">Checked at ${at.toISOString().slice(0, 19).replace('T', ' ')} UTC. Nothing was changed.</p>
+    <p class="hint">Checked at ${utc(at)}. Nothing was changed.</p>
     <table>
       <thead>
         <tr>
