@@ -74,9 +74,11 @@ test('the list shows the configured connection with where its values come from, 
   expect(facts).toContain(h.chatwoot.url);
   expect(facts).toContain(h.krayin.apiBase);
 
+  // By keyboard: focus the button, press Enter.
   await card(CONNECTION)
     .getByRole('button', { name: `Check ${CONNECTION}` })
-    .click();
+    .focus();
+  await page.keyboard.press('Enter');
   const report = card(CONNECTION).locator('.check-report');
   await report.waitFor();
   // Inline: still the list page, the report swapped into the card.
