@@ -5,6 +5,7 @@
  */
 import type { KrayinPerson } from '../src/krayin/api';
 import type { ComparedField } from '../src/two-way/field-values';
+import type { NewPersonPlan } from '../src/two-way/new-persons';
 import type { ConflictView } from '../src/two-way/person-fields';
 import type { KrayinChange } from '../workflows/krayin-poll-api';
 import type { ContactRef } from './contracts';
@@ -76,7 +77,35 @@ export type PollKrayinResult =
       calls: number;
       /** Changed persons no contact links to (KRAYIN_NEW_PERSONS=ignore leaves them). */
       unlinkedPersons: number;
+      /**
+       * KRAYIN_NEW_PERSONS=create: the unlinked persons to find or create a Chatwoot contact for (at most
+       * NEW_PERSONS_PER_POLL; the watermark stops before those left for a later poll). Absent otherwise.
+       */
+      newPersons?: NewPersonCandidate[];
     };
+
+/** A person created in Krayin that no contact links to, with its contact planned (src/two-way/new-persons.ts). */
+export interface NewPersonCandidate {
+  personId: number;
+  updatedAt: string;
+  plan: Extract<NewPersonPlan, { kind: 'adopt' }>;
+}
+
+export interface AdoptKrayinPersonsInput {
+  connectionId: string;
+  persons: NewPersonCandidate[];
+}
+
+export interface AdoptKrayinPersonsResult {
+  /** Contacts created in Chatwoot for persons. */
+  created: number;
+  /** Existing contacts (with the person's email or phone) linked to persons. */
+  linked: number;
+  /** Persons left alone (several contacts match, the contact is another person's, Chatwoot refused). */
+  left: number;
+  /** Linked contacts whose fields the contact workflow compares now (created ones come back as webhooks). */
+  changes: HandedChange[];
+}
 
 export interface HandKrayinChangesInput {
   connectionId: string;

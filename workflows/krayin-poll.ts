@@ -3,17 +3,26 @@
  * nobody what changed (no "updated since", its webhooks carry no ids), so this loop asks it:
  *
  *   wait for the interval or a poll-now hint -> list persons and leads changed since the watermark
- *   (Krayin queue, background priority: live syncs go first) -> hand each change of a linked contact to
- *   that contact's own workflow -> move the watermark -> continue-as-new every LOOPS_PER_RUN polls
+ *   (Krayin queue, background priority: live syncs go first) -> [KRAYIN_NEW_PERSONS=create: find or
+ *   create the Chatwoot contact of each new person] -> hand each change of a linked contact to that
+ *   contact's own workflow -> move the watermark -> continue-as-new every LOOPS_PER_RUN polls
  *
  * A failed poll (Krayin down) moves nothing: the next one covers the same time again, so nothing is lost.
  * Started, or found running, for every connection with two-way sync on at worker start; it ends itself
  * when the connection's two-way sync is switched off.
  */
-import { condition, continueAsNew, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { KrayinActivities, TwoWayActivities } from '../activities';
+import {
+  condition,
+  continueAsNew,
+  defineQuery,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ChatwootActivities, KrayinActivities, TwoWayActivities } from '../activities';
 import { krayinTaskQueue } from './api';
-import { KRAYIN_RETRY, STORE_RETRY } from './failures';
+import { CHATWOOT_RETRY, KRAYIN_RETRY, STORE_RETRY } from './failures';
 import { pollNowSignal, type KrayinPollInput } from './krayin-poll-api';
 
 /** What the poll did in this run (ids and counts only): the CLI and the tests read it. */
@@ -27,6 +36,8 @@ export interface KrayinPollStatus {
   lastHanded: number | null;
   /** The last failure's message (PII-free: route templates and statuses), null after a success. */
   lastFailure: string | null;
+  /** KRAYIN_NEW_PERSONS=create: Chatwoot contacts created for, linked to, and persons left alone, in this run. */
+  newPersons: { created: number; linked: number; left: number };
 }
 
 export const krayinPollStatusQuery = defineQuery<KrayinPollStatus>('krayinPollStatus');
@@ -42,7 +53,14 @@ export async function krayinPollWorkflow(input: KrayinPollInput): Promise<void> 
   setHandler(pollNowSignal, () => {
     pollAsked = true;
   });
-  const status: KrayinPollStatus = { polls: 0, failures: 0, lastCalls: null, lastHanded: null, lastFailure: null };
+  const status: KrayinPollStatus = {
+    polls: 0,
+    failures: 0,
+    lastCalls: null,
+    lastHanded: null,
+    lastFailure: null,
+    newPersons: { created: 0, linked: 0, left: 0 },
+  };
   setHandler(krayinPollStatusQuery, () => status);
   const krayin = proxyActivities<Pick<KrayinActivities, 'pollKrayinChanges'>>({
     taskQueue: krayinTaskQueue(workflowInfo().taskQueue, connectionId),
@@ -51,6 +69,11 @@ export async function krayinPollWorkflow(input: KrayinPollInput): Promise<void> 
     retry: { ...KRAYIN_RETRY, maximumAttempts: 3 },
   });
   const main = proxyActivities<TwoWayActivities>({ startToCloseTimeout: '1m', retry: STORE_RETRY });
+  const chatwoot = proxyActivities<Pick<ChatwootActivities, 'adoptKrayinPersons'>>({
+    startToCloseTimeout: '2m',
+    // Like the Krayin reads: a few tries, then the loop's next poll covers the same persons again.
+    retry: { ...CHATWOOT_RETRY, maximumAttempts: 3 },
+  });
 
   for (let loop = 0; loop < LOOPS_PER_RUN; loop++) {
     pollAsked = false;
@@ -58,9 +81,17 @@ export async function krayinPollWorkflow(input: KrayinPollInput): Promise<void> 
     try {
       const polled = await krayin.pollKrayinChanges({ connectionId, priority: 'background' });
       if (!polled.enabled) return;
-      await main.handKrayinChanges({ connectionId, changes: polled.changes, watermarks: polled.watermarks });
+      let changes = polled.changes;
+      if (polled.newPersons?.length && patched('two-way-new-persons')) {
+        const adopted = await chatwoot.adoptKrayinPersons({ connectionId, persons: polled.newPersons });
+        changes = [...changes, ...adopted.changes];
+        status.newPersons.created += adopted.created;
+        status.newPersons.linked += adopted.linked;
+        status.newPersons.left += adopted.left;
+      }
+      await main.handKrayinChanges({ connectionId, changes, watermarks: polled.watermarks });
       waitMs = polled.pollIntervalMs;
-      Object.assign(status, { lastCalls: polled.calls, lastHanded: polled.changes.length, lastFailure: null });
+      Object.assign(status, { lastCalls: polled.calls, lastHanded: changes.length, lastFailure: null });
     } catch (err) {
       // Nothing was handed over and no watermark moved: the next poll looks at the same changes.
       waitMs = AFTER_FAILURE_MS;

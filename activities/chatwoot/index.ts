@@ -7,6 +7,7 @@ import type { ChatwootActivityDeps } from '../deps';
 import { chatwootConversationActivities } from './conversations';
 import { crmAttributeActivities } from './crm-attributes';
 import { mergeActivities } from './merge';
+import { newPersonActivities } from './new-persons';
 import { planActivities } from './plan';
 import { twoWayChatwootActivities } from './two-way';
 
@@ -17,6 +18,7 @@ export function createChatwootActivities(deps: ChatwootActivityDeps) {
     ...mergeActivities(deps),
     ...twoWayChatwootActivities(deps),
     ...crmAttributeActivities(deps),
+    ...newPersonActivities(deps),
   };
 }
 

@@ -14,8 +14,10 @@ import { COMPARED_FIELDS, krayinFieldValues } from '../../src/two-way/field-valu
 import type { ContactRef } from '../contracts';
 import type { KrayinActivityDeps } from '../deps';
 import { classified } from '../failures';
+import { NEW_PERSONS_PER_POLL, planNewPerson } from '../../src/two-way/new-persons';
 import type {
   HandedChange,
+  NewPersonCandidate,
   PollKrayinInput,
   PollKrayinResult,
   PollWatermarks,
@@ -54,9 +56,24 @@ export function twoWayKrayinActivities(deps: KrayinActivityDeps) {
           counted((page, limit) => krayin.listPersonsByUpdate(page, limit)),
           await watermarkOf('persons'),
         );
+        const newPersons: NewPersonCandidate[] = [];
+        /** The persons watermark may not pass a person left for a later poll (settling, or over the cap). */
+        let holdBefore: number | null = null;
+        const now = deps.now?.() ?? new Date();
         for (const person of persons.rows) {
           const links = await store.links.findContactsByPerson(connectionId, person.id);
-          if (links.length === 0) unlinkedPersons++; // KRAYIN_NEW_PERSONS=ignore: left alone
+          if (links.length === 0) {
+            unlinkedPersons++;
+            if (twoWay.newPersons !== 'create') continue; // KRAYIN_NEW_PERSONS=ignore: left alone
+            const plan = planNewPerson(person, conn.config.sync, now);
+            if (plan.kind === 'skip') continue;
+            if (plan.kind === 'wait' || newPersons.length >= NEW_PERSONS_PER_POLL) {
+              const at = parseKrayinTimestamp(person.updated_at).getTime();
+              holdBefore = holdBefore === null ? at : Math.min(holdBefore, at);
+              continue;
+            }
+            newPersons.push({ personId: person.id, updatedAt: person.updated_at, plan });
+          }
           for (const link of links) {
             if (!(await krayinValueIsNew(link.contactId, person))) continue;
             changes.push({ contactId: link.contactId, change: { personId: person.id, updatedAt: person.updated_at } });
@@ -71,8 +88,19 @@ export function twoWayKrayinActivities(deps: KrayinActivityDeps) {
             changes.push({ contactId: link.contactId, change: { leadId: lead.id, updatedAt: lead.updated_at } });
           }
         }
-        const watermarks: PollWatermarks = { persons: persons.watermark, leads: leads.watermark };
-        return { enabled: true, pollIntervalMs: pollIntervalMs(twoWay), changes, watermarks, calls, unlinkedPersons };
+        const watermarks: PollWatermarks = {
+          persons: holdBefore === null ? persons.watermark : heldWatermark(persons.watermark, holdBefore),
+          leads: leads.watermark,
+        };
+        return {
+          enabled: true,
+          pollIntervalMs: pollIntervalMs(twoWay),
+          changes,
+          watermarks,
+          calls,
+          unlinkedPersons,
+          ...(twoWay.newPersons === 'create' ? { newPersons } : {}),
+        };
 
         async function watermarkOf(entity: keyof PollWatermarks): Promise<string | null> {
           const value = (await store.cursors.get(connectionId, WATERMARK_CURSOR[entity]))?.value;
@@ -127,6 +155,14 @@ export function twoWayKrayinActivities(deps: KrayinActivityDeps) {
  * updated_at seen). Without a watermark (the first poll) nothing is a change: the watermark starts at
  * the newest row, so enabling two-way sync does not replay Krayin's history into Chatwoot.
  */
+/**
+ * The watermark when a person at `holdAt` is left for a later poll: just after it minus the lookback, so
+ * the next poll lists it again (rows at or after watermark - POLL_LOOKBACK_MS are looked at).
+ */
+function heldWatermark(watermark: string, holdAt: number): string {
+  return new Date(Math.min(Date.parse(watermark), holdAt)).toISOString();
+}
+
 async function changedSince<T extends KrayinPerson | KrayinLead>(
   fetchPage: (page: number, limit: number) => Promise<KrayinUpdatedPage<T>>,
   watermark: string | null,

@@ -18,6 +18,7 @@ import {
   contactLabelsResponse,
   createdMessage,
   contactListResponse,
+  contactCreateResponse,
   contactShowResponse,
   conversationListResponse,
   messageListResponse,
@@ -128,8 +129,31 @@ export interface ChatwootCrmWriteApi {
   createPrivateNote(displayId: number, content: string): Promise<{ id: number } | null>;
 }
 
-/** What a connection's Chatwoot client offers: the reads of the sync and the CRM-facts writes. */
-export type ChatwootConnectionApi = ChatwootReadApi & ChatwootCrmWriteApi;
+/** A contact field the exact-match filter compares (POST /contacts/filter, `equal_to`, case-insensitive). */
+export type ContactMatchKey = 'email' | 'phone_number' | 'identifier';
+
+export interface NewChatwootContact {
+  name: string;
+  email?: string;
+  /** E.164 only: Chatwoot answers 422 to anything else. */
+  phone_number?: string;
+  identifier?: string;
+}
+
+/**
+ * Contacts for persons created in Krayin (KRAYIN_NEW_PERSONS=create, docs/two-way-sync.md): find a contact
+ * that already has the person's email or phone, else create one. The created contact comes back as a
+ * contact_created webhook.
+ */
+export interface ChatwootContactCreateApi {
+  /** Contacts whose field equals `value` (first page, at most 15; only contacts with an email, phone or identifier). */
+  findContactsBy(key: ContactMatchKey, value: string): Promise<ChatwootApiContact[]>;
+  /** 422 (ChatwootValidationError) when the email, phone or identifier belongs to another contact. */
+  createContact(contact: NewChatwootContact): Promise<ChatwootApiContact>;
+}
+
+/** What a connection's Chatwoot client offers: the reads of the sync and its writes. */
+export type ChatwootConnectionApi = ChatwootReadApi & ChatwootCrmWriteApi & ChatwootContactCreateApi;
 
 type Query = Record<string, string | number | undefined>;
 type Body = Record<string, unknown>;
@@ -156,6 +180,20 @@ export class ChatwootClient implements ChatwootConnectionApi {
   async getContact(contactId: number): Promise<ChatwootApiContact | null> {
     const body = await this.get('GET /contacts/{id}', `/contacts/${positiveInt(contactId)}`, {}, { nullOn404: true });
     return body === null ? null : parse('GET /contacts/{id}', contactShowResponse, body).payload;
+  }
+
+  async findContactsBy(key: ContactMatchKey, value: string): Promise<ChatwootApiContact[]> {
+    const endpoint = 'POST /contacts/filter';
+    const body = await this.send('POST', endpoint, '/contacts/filter?page=1', {
+      payload: [{ attribute_key: key, filter_operator: 'equal_to', values: [value], query_operator: null }],
+    });
+    return parse(endpoint, contactListResponse, body).payload;
+  }
+
+  async createContact(contact: NewChatwootContact): Promise<ChatwootApiContact> {
+    const endpoint = 'POST /contacts';
+    const body = await this.send('POST', endpoint, '/contacts', { ...contact });
+    return parse(endpoint, contactCreateResponse, body).payload.contact;
   }
 
   /** `displayId` is the number webhooks call `id`. null when the conversation was deleted. */

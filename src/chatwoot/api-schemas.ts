@@ -34,6 +34,9 @@ export type ChatwootApiContact = z.infer<typeof apiContact>;
 
 export const contactShowResponse = z.looseObject({ payload: apiContact });
 
+/** POST /contacts: `{payload: {contact, contact_inbox}}` (contact_inbox null without an inbox_id). */
+export const contactCreateResponse = z.looseObject({ payload: z.looseObject({ contact: apiContact }) });
+
 export const contactListResponse = z.looseObject({
   meta: z.looseObject({
     count: z.int().nonnegative(),

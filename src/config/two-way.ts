@@ -9,8 +9,9 @@
  *   `newest` (the later change; a tie goes to `tieGoesTo`). Overrides only, merged over
  *   DEFAULT_FIELD_OWNERSHIP; the environment form is `name=newest,job_title=krayin`.
  * - `tieGoesTo` (FIELD_OWNERSHIP_TIE, default `krayin`).
- * - `newPersons` (KRAYIN_NEW_PERSONS, default `ignore`): a Krayin person no contact links to is left
- *   alone. `create` (make a Chatwoot contact for it) is not supported yet and rejected at start.
+ * - `newPersons` (KRAYIN_NEW_PERSONS, default `ignore`): a person created or changed in Krayin that no
+ *   contact links to is left alone (`ignore`), or gets a Chatwoot contact (`create`: an existing contact
+ *   with its email or phone is linked, else one is created; src/two-way/new-persons.ts).
  */
 import { z } from 'zod';
 
@@ -90,10 +91,7 @@ export const twoWaySchema = z.object({
   tieGoesTo: z.enum(['chatwoot', 'krayin'], { error: 'must be chatwoot or krayin' }).default('krayin'),
   newPersons: z
     .enum(['ignore', 'create'], { error: 'must be ignore or create' })
-    .default('ignore')
-    .refine((policy) => policy === 'ignore', {
-      error: 'create is not supported yet: a Krayin person no contact links to is ignored (set ignore)',
-    }),
+    .default('ignore'),
 });
 
 export type TwoWaySettings = z.infer<typeof twoWaySchema>;

@@ -61,6 +61,8 @@ describe('workers per task queue', () => {
         'applyKrayinPerson',
         // CRM facts in Chatwoot: the Chatwoot write of what the Krayin queue read.
         'applyLeadToChatwoot',
+        // KRAYIN_NEW_PERSONS=create: the Chatwoot contact found or created for a person made in Krayin.
+        'adoptKrayinPersons',
       ].sort(),
     );
   });

@@ -47,6 +47,7 @@ const CHATWOOT = [
   'findMergeTarget',
   'applyKrayinPerson',
   'applyLeadToChatwoot',
+  'adoptKrayinPersons',
 ];
 const STORE = [
   'recordSynced',

@@ -248,7 +248,7 @@ describe('two-way settings', () => {
     ['FIELD_OWNERSHIP', 'name=sometimes', /FIELD_OWNERSHIP.*owners are chatwoot, krayin, newest/],
     ['FIELD_OWNERSHIP', 'stage=krayin', /FIELD_OWNERSHIP.*fields are/],
     ['FIELD_OWNERSHIP_TIE', 'newest', /FIELD_OWNERSHIP_TIE: must be chatwoot or krayin/],
-    ['KRAYIN_NEW_PERSONS', 'create', /KRAYIN_NEW_PERSONS: create is not supported yet/],
+    ['KRAYIN_NEW_PERSONS', 'adopt', /KRAYIN_NEW_PERSONS: must be ignore or create/],
   ])('rejects %s=%s', (name, value, message) => {
     expect(() => loadConfigFromEnv({ ...required, [name]: value })).toThrow(message);
   });

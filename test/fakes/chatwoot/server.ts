@@ -21,6 +21,7 @@ import {
   type MessageInput,
 } from './state';
 import { WebhookSender, type WebhookDelivery, type WebhookTarget } from './webhooks';
+import { contactFilterRoutes } from './contact-filter';
 import { crmWriteRoutes } from './crm-writes';
 import { writeRoutes } from './writes';
 
@@ -190,6 +191,7 @@ export async function startFakeChatwoot(opts: FakeChatwootOptions = {}): Promise
     res.json({ meta: messagesMeta(state, conversation), payload: messages.map((m) => apiMessage(state, m)) });
   });
 
+  api.use(contactFilterRoutes(state));
   api.use(writeRoutes(state, webhooks, accountId));
   api.use(crmWriteRoutes(state, webhooks));
 

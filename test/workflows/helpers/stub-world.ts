@@ -127,6 +127,7 @@ function defaults(): StubActivities {
     pollKrayinChanges: async () => ({ enabled: false }),
     readPersonForTwoWay: async () => ({ kind: 'unlinked' }),
     applyKrayinPerson: async () => ({ kind: 'disabled' }),
+    adoptKrayinPersons: async () => ({ created: 0, linked: 0, left: 0, changes: [] }),
   };
 }
 
