@@ -92,10 +92,10 @@ export function operationsPage(deps: ConsoleDeps): Router {
           problems.length === 0
             ? html`<p class="ok">No contact of this connection needs attention.</p>`
             : html`${
-                  total > problems.length
-                    ? html`<p class="hint">Showing the ${problems.length} oldest of ${total}.</p>`
-                    : ''
-                }
+                total > problems.length
+                  ? html`<p class="hint">Showing the ${problems.length} oldest of ${total}.</p>`
+                  : ''
+              }
                 <form method="post" action="${BASE}/retry-all" class="inline">
                   ${csrfField(res.locals.session)}<input type="hidden" name="connection" value="${id}" />
                   <label for="retry-kind">Which ones</label>

@@ -48,6 +48,6 @@ export function reasonDetail(reason: ParkReason): string {
   if (reason.message) parts.push(reason.message);
   const fields = Object.entries(reason.fieldErrors ?? {});
   if (fields.length > 0) parts.push(`Fields: ${fields.map(([f, msgs]) => `${f} (${msgs.join('; ')})`).join(', ')}`);
-  if (reason.endpoint) parts.push(`Krayin call: ${reason.endpoint}`);
+  if (reason.endpoint && !reason.message.includes(reason.endpoint)) parts.push(`Krayin call: ${reason.endpoint}`);
   return parts.join('. ');
 }

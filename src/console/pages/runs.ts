@@ -63,7 +63,7 @@ export function runsPage(deps: ConsoleDeps): Router {
     const listUrl = `${BASE}/list?${new URLSearchParams({ connection: connection.id }).toString()}`;
     const body = html`
       ${connectionPicker(deps, BASE, connection)}
-      <div class="cards">
+      <div class="run-forms">
         <form method="post" action="${BASE}/backfill" class="card stack" aria-labelledby="import-h">
           <h2 id="import-h">Import existing contacts</h2>
           <p class="hint">
@@ -73,8 +73,8 @@ export function runsPage(deps: ConsoleDeps): Router {
           ${hidden}
           <label for="since">Only contacts created on or after (optional)</label>
           <input type="date" id="since" name="since" />
-          <label><input type="checkbox" name="conversations" value="1" /> Also import their conversations</label>
-          <label
+          <label class="choice"><input type="checkbox" name="conversations" value="1" /> Also import their conversations</label>
+          <label class="choice"
             ><input type="checkbox" name="dryRun" value="1" /> Trial run: write nothing, only show what would
             happen</label
           >
@@ -89,11 +89,11 @@ export function runsPage(deps: ConsoleDeps): Router {
           ${hidden}
           <fieldset>
             <legend>How thorough</legend>
-            <label
+            <label class="choice"
               ><input type="radio" name="mode" value="incremental" checked /> Quick: contacts changed since the last
               pass</label
             >
-            <label
+            <label class="choice"
               ><input type="radio" name="mode" value="full" /> Full: every contact, and records deleted in Krayin</label
             >
           </fieldset>
