@@ -97,7 +97,13 @@ describe('console: Imports and repairs page', () => {
     await page.getByRole('button', { name: 'Start import' }).click();
     await page.getByRole('status').filter({ hasText: 'Import started.' }).waitFor();
     const running = page.locator('#runs tr[data-state="running"]', { hasText: 'Import of existing contacts' });
-    await running.getByRole('button', { name: 'Cancel' }).click({ timeout: 30_000 });
+    // By keyboard: the list waits with its refresh while the focus is on its "Cancel" button.
+    const cancel = running.getByRole('button', { name: 'Cancel' });
+    await cancel.waitFor({ timeout: 30_000 });
+    await cancel.focus();
+    await page.waitForTimeout(2_500);
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel');
+    await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Cancelling.' }).waitFor();
     const cancelled = page.locator('#runs tr[data-state="cancelled"]', { hasText: 'Import of existing contacts' });
     await cancelled.waitFor({ timeout: 60_000 });

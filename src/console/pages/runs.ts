@@ -160,9 +160,16 @@ export function runsPage(deps: ConsoleDeps): Router {
   return router;
 
   function send(res: Response, status: number, body: SafeHtml, flash: string | null = null): void {
-    res
-      .status(status)
-      .send(page({ title: 'Imports and repairs', active: 'runs', session: res.locals.session, body, flash }));
+    res.status(status).send(
+      page({
+        title: 'Imports and repairs',
+        active: 'runs',
+        session: res.locals.session,
+        body,
+        flash,
+        scripts: ['runs.js'],
+      }),
+    );
   }
 }
 
