@@ -21,6 +21,7 @@ import type { ConnectionSwitches } from '../ops/connection-switches';
 import type { ConnectionProbes } from '../ops/reachability';
 import type { ContactEvent } from '../ingest/types';
 import type { ParkReason, Store, SyncStatus } from '../store/types';
+import { deliverHeld, discardHeld, PARK_KINDS, replayContact, retryParked } from '../ops/sync-actions';
 
 export interface AdminDeps {
   config: AppConfig;
@@ -36,13 +37,8 @@ export interface AdminDeps {
   now?: () => Date;
 }
 
-const PARK_KINDS = ['validation', 'auth', 'mapping', 'ambiguous', 'not_found', 'config', 'internal'] as const;
 const STATUSES: SyncStatus[] = ['pending', 'synced', 'skipped', 'parked', 'failed'];
-/** Contacts resumed per retry-parked call; `more: true` says to call again. */
-const RETRY_BATCH = 5_000;
 const retryBody = z.strictObject({ reason: z.enum(PARK_KINDS).optional() });
-/** Held events delivered per catch-up call; `more: true` says to call again. */
-const CATCH_UP_BATCH = 1_000;
 const catchUpBody = z.strictObject({ discard: z.boolean().optional() });
 
 export function createAdminRouter(deps: AdminDeps): Router {
@@ -123,18 +119,11 @@ export function createAdminRouter(deps: AdminDeps): Router {
     const contactId = Number(req.params.contactId);
     if (!Number.isInteger(contactId) || contactId < 1) return badRequest(res, 'contactId must be a positive integer');
     const connectionId = req.params.id as string;
-    // Checked first: a replay of a contact Chatwoot does not know would start a workflow that finds
-    // nothing and idles for IDLE_CLOSE_MS, while the operator is told it worked.
-    let exists: boolean;
-    try {
-      exists = await deps.probes.contactExists(connectionId, contactId);
-    } catch {
+    const outcome = await replayContact(deps, connectionId, contactId, 'admin:replay');
+    if (outcome === 'chatwoot_unreachable')
       return void res.status(503).json({ error: 'unavailable', reason: 'chatwoot_unreachable' });
-    }
-    if (!exists) return void res.status(404).json({ error: 'not_found', reason: 'no_such_contact' });
-    await deps.store.syncState.clearHash(connectionId, contactId);
-    await deps.retry(connectionId, contactId, 'admin:replay');
-    await deps.store.audit.append({ connectionId, contactId, action: 'sync.replay_requested' });
+    if (outcome === 'no_such_contact')
+      return void res.status(404).json({ error: 'not_found', reason: 'no_such_contact' });
     res.status(202).json({ status: 'replaying', connectionId, contactId });
   });
 
@@ -142,16 +131,8 @@ export function createAdminRouter(deps: AdminDeps): Router {
     const body = retryBody.safeParse(req.body ?? {});
     if (!body.success) return badRequest(res, `reason must be one of ${PARK_KINDS.join(', ')}`);
     const connectionId = req.params.id as string;
-    // Each retry signals (or restarts) the contact's workflow, which records the new outcome itself.
-    const parked = await deps.store.syncState.listParked(connectionId, body.data.reason, RETRY_BATCH);
-    for (const p of parked) await deps.retry(connectionId, p.contactId, 'admin:retry-parked');
-    res.status(202).json({
-      status: 'retrying',
-      connectionId,
-      resumed: parked.length,
-      reason: body.data.reason ?? null,
-      more: parked.length === RETRY_BATCH,
-    });
+    const { resumed, more } = await retryParked(deps, connectionId, body.data.reason, 'admin:retry-parked');
+    res.status(202).json({ status: 'retrying', connectionId, resumed, reason: body.data.reason ?? null, more });
   });
 
   router.post('/admin/connections/:id/disable', withConnection(deps), async (req, res) => {
@@ -186,45 +167,25 @@ export function createAdminRouter(deps: AdminDeps): Router {
     if (!body.success) return badRequest(res, 'the only option is {"discard": true}');
     const connectionId = req.params.id as string;
     if (body.data.discard) {
-      const discarded = await deps.store.heldEvents.discardAll(connectionId);
-      await deps.store.audit.append({
-        connectionId,
-        contactId: null,
-        action: 'held_events.discarded',
-        detail: { discarded },
-      });
+      const discarded = await discardHeld(deps, connectionId);
       return void res.json({ status: 'discarded', connectionId, discarded });
     }
-    const config = deps.config.connections.find((c) => c.id === connectionId)!;
-    if (!config.enabled || (await deps.switches.state(connectionId)).disabled) {
+    const result = await deliverHeld(
+      deps,
+      deps.config.connections.find((c) => c.id === connectionId)!,
+    );
+    if (result.outcome === 'connection_disabled')
       return void res.status(409).json({ error: 'conflict', reason: 'connection_disabled' });
-    }
-    const batch = await deps.store.heldEvents.oldest(connectionId, CATCH_UP_BATCH);
-    const delivered: number[] = [];
-    try {
-      for (const { seq, ...event } of batch) {
-        await deps.dispatch(event, config);
-        delivered.push(seq);
-      }
-    } catch {
-      await deps.store.heldEvents.remove(connectionId, delivered);
+    if (result.outcome === 'dispatch_failed') {
       return void res.status(503).json({
         error: 'unavailable',
         reason: 'dispatch_failed',
-        delivered: delivered.length,
-        remaining: (await deps.store.heldEvents.count(connectionId)).events,
+        delivered: result.delivered,
+        remaining: result.remaining,
       });
     }
-    await deps.store.heldEvents.remove(connectionId, delivered);
-    const remaining = (await deps.store.heldEvents.count(connectionId)).events;
-    res.status(202).json({
-      status: 'delivering',
-      connectionId,
-      delivered: delivered.length,
-      contacts: new Set(batch.map((e) => e.contactId)).size,
-      remaining,
-      more: remaining > 0,
-    });
+    const { delivered, contacts, remaining, more } = result;
+    res.status(202).json({ status: 'delivering', connectionId, delivered, contacts, remaining, more });
   });
 
   router.use('/admin', (_req, res) => {

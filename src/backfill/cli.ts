@@ -7,18 +7,15 @@
  */
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { AppConfig } from '../config/schema';
-import { ConnectionIdKey } from '../../workflows/search-attributes';
 import {
   BACKFILL_OUTCOMES,
   backfillCancelSignal,
   backfillProgressQuery,
-  backfillWorkflowId,
-  type BackfillInput,
   type BackfillProgress,
 } from '../../workflows/backfill-api';
-import { backfill } from '../../workflows/backfill';
+import { backfillCommandWorkflowId, startBackfill } from '../ops/runs';
 import { commandConnection, openCliClient } from '../temporal/cli-client';
 import { sinceEpochSec } from './outcomes';
 
@@ -39,11 +36,7 @@ export interface BackfillCommandOptions {
   detach?: AbortSignal;
 }
 
-/** A dry run has its own id: it never collides with (or re-attaches to) a real backfill. */
-export function backfillCommandWorkflowId(connectionId: string, taskQueue: string, dryRun: boolean): string {
-  const id = backfillWorkflowId(connectionId, taskQueue);
-  return dryRun ? `${id}:dry-run` : id;
-}
+export { backfillCommandWorkflowId };
 
 export async function runBackfillCommand(
   argv: string[],
@@ -99,27 +92,22 @@ export async function runBackfillCommand(
         out.log(`Cancelling the backfill of "${connectionId}": contacts already handed over finish their sync first.`);
       } else out.log(`Re-attached to the backfill of "${connectionId}" (workflow ${workflowId}).`);
     } else {
-      const input: BackfillInput = {
-        connectionId,
-        dryRun,
-        conversations: args.conversations,
-        ...(args.since === undefined ? {} : { since: args.since }),
-      };
-      try {
-        await client.workflow.start(backfill, {
-          workflowId,
-          taskQueue: config.temporal.taskQueue,
-          args: [input],
-          typedSearchAttributes: [{ key: ConnectionIdKey, value: connectionId }],
-          staticSummary: `${dryRun ? 'Dry run of the backfill' : 'Backfill'} of connection ${connectionId}, started from the CLI`,
-        });
+      const { started } = await startBackfill(
+        client,
+        config.temporal.taskQueue,
+        {
+          connectionId,
+          dryRun,
+          conversations: args.conversations,
+          ...(args.since === undefined ? {} : { since: args.since }),
+        },
+        'the CLI',
+      );
+      if (started)
         out.log(
           `Started ${dryRun ? 'a dry run of the backfill (nothing is written)' : 'the backfill'} of "${connectionId}" (workflow ${workflowId}).`,
         );
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        out.log(`A backfill of "${connectionId}" is already running (workflow ${workflowId}): following it.`);
-      }
+      else out.log(`A backfill of "${connectionId}" is already running (workflow ${workflowId}): following it.`);
     }
     out.log('Ctrl-C stops following; the backfill goes on (`backfill --status` re-attaches, `--cancel` stops it).');
 

@@ -5,17 +5,9 @@
  * second `reconcile` while one runs follows the running one. Ctrl-C stops following, not the pass.
  */
 import { parseArgs } from 'node:util';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { AppConfig } from '../config/schema';
-import { ConnectionIdKey } from '../../workflows/search-attributes';
-import {
-  manualReconcileWorkflowId,
-  reconcileProgressQuery,
-  type ReconcileInput,
-  type ReconcileMode,
-  type ReconcileProgress,
-} from '../../workflows/reconcile-api';
-import { reconcile } from '../../workflows/reconcile';
+import { reconcileProgressQuery, type ReconcileMode, type ReconcileProgress } from '../../workflows/reconcile-api';
+import { startReconcile } from '../ops/runs';
 import { commandConnection, openCliClient } from '../temporal/cli-client';
 
 interface Out {
@@ -56,23 +48,18 @@ export async function runReconcileCommand(
 
   const { client, close } = await openCliClient(config);
   try {
-    const workflowId = manualReconcileWorkflowId(connectionId, mode, config.temporal.taskQueue);
-    const input: ReconcileInput = { connectionId, mode };
-    try {
-      await client.workflow.start(reconcile, {
-        workflowId,
-        taskQueue: config.temporal.taskQueue,
-        args: [input],
-        typedSearchAttributes: [{ key: ConnectionIdKey, value: connectionId }],
-        staticSummary: `Reconciliation (${mode}) of connection ${connectionId}, started from the CLI`,
-      });
-      out.log(`Started ${mode} reconciliation of "${connectionId}" (workflow ${workflowId}).`);
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const { workflowId, started } = await startReconcile(
+      client,
+      config.temporal.taskQueue,
+      connectionId,
+      mode,
+      'the CLI',
+    );
+    if (started) out.log(`Started ${mode} reconciliation of "${connectionId}" (workflow ${workflowId}).`);
+    else
       out.log(
         `A ${mode} reconciliation of "${connectionId}" is already running (workflow ${workflowId}): following it.`,
       );
-    }
     out.log('Ctrl-C stops following; the pass goes on.');
 
     const handle = client.workflow.getHandle(workflowId);
