@@ -13,6 +13,8 @@ import { migration008 } from './008_krayin_budget_priority';
 import { migration009 } from './009_two_way';
 import { migration010 } from './010_crm_attribute_state';
 import { migration011 } from './011_console_sessions';
+import { migration012 } from './012_reserved_settings';
+import { migration013 } from './013_sync_events';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -29,4 +31,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration009,
   migration010,
   migration011,
+  migration012,
+  migration013,
 ];
