@@ -6,17 +6,18 @@
 import path from 'node:path';
 import express, { type Router } from 'express';
 
-const VENDOR: Record<string, string> = {
-  'htmx.min.js': 'htmx.org/dist/htmx.min.js',
-  'chart.umd.min.js': 'chart.js/dist/chart.umd.min.js',
+/** Asset name -> its file. chart.js's package "exports" hide dist/ files: found next to its main entry. */
+const VENDOR: Record<string, () => string> = {
+  'htmx.min.js': () => require.resolve('htmx.org/dist/htmx.min.js'),
+  'chart.umd.min.js': () => path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js'),
 };
 
 export const CONSOLE_PUBLIC_DIR = path.join(__dirname, 'public');
 
 export function consoleAssets(): Router {
   const router = express.Router();
-  for (const [name, module] of Object.entries(VENDOR)) {
-    const file = require.resolve(module);
+  for (const [name, locate] of Object.entries(VENDOR)) {
+    const file = locate();
     router.get(`/${name}`, (_req, res) => {
       res.setHeader('Cache-Control', 'public, max-age=86400');
       res.sendFile(file);
