@@ -12,6 +12,7 @@ const engines = storeEngines();
 
 const EXPECTED_TABLES = [
   'audit_log',
+  'console_sessions',
   'contact_links',
   'contact_sync_states',
   'conversation_links',
@@ -21,12 +22,14 @@ const EXPECTED_TABLES = [
   'inbound_forwarder_lease',
   'krayin_auth_blocks',
   'krayin_budgets',
+  'krayin_call_tallies',
   'message_links',
   'notification_states',
   'organization_links',
   'person_identity_hashes',
   'schema_migrations',
   'sync_cursors',
+  'sync_events',
   'two_way_conflicts',
   'two_way_fields',
   'webhook_deliveries',
