@@ -43,6 +43,9 @@ describe.each(storeEngines().map((e) => [e.name, e] as const))('analytics store 
     // The conversation step after it: its own calls and activity only; no webhook since, so no latency.
     await store.syncEvents.addKrayinCalls('rec', 1, 1);
     await store.audit.append({ connectionId: 'rec', contactId: 1, action: 'conversation.written', detail: {} });
+    // With per-message sync, a message's own Krayin activity (counted from its link, no audit entry).
+    await store.conversations.upsert('rec', 50, { contactId: 1, activityId: 9 });
+    await store.messages.upsert('rec', 500, { conversationId: 50, activityId: 10 });
     await store.syncEvents.record({ connectionId: 'rec', contactId: 1, kind: 'conversation' });
     // A conversation step that did nothing adds no row; a parked one records its reason.
     await store.syncEvents.record({ connectionId: 'rec', contactId: 1, kind: 'conversation' });
@@ -58,7 +61,7 @@ describe.each(storeEngines().map((e) => [e.name, e] as const))('analytics store 
     expect(conversation).toMatchObject({
       kind: 'conversation',
       krayin_calls: 1,
-      activities_created: 1,
+      activities_created: 2,
       persons_created: 0,
     });
     expect(conversation!.latency_ms).toBeNull();

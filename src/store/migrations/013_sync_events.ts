@@ -39,6 +39,9 @@ CREATE INDEX sync_events_connection_time_idx ON sync_events (connection_id, occu
 CREATE INDEX sync_events_contact_idx ON sync_events (connection_id, chatwoot_contact_id, id DESC);
 CREATE INDEX sync_events_time_idx ON sync_events (occurred_at);
 
+-- Per-message Krayin activities are counted from message_links (no audit entry of their own).
+CREATE INDEX message_links_conversation_idx ON message_links (connection_id, chatwoot_conversation_id, created_at);
+
 CREATE TABLE krayin_call_tallies (
   connection_id       text        NOT NULL,
   chatwoot_contact_id bigint      NOT NULL,

@@ -50,6 +50,12 @@ export function syncEventsRepository(db: Db): Store['syncEvents'] {
     ), first_webhook AS (
       SELECT min(received_at) AS at FROM webhook_deliveries d, since
       WHERE d.connection_id = $1 AND d.chatwoot_contact_id = $2 AND d.received_at > since.at
+    ), messages AS (
+      -- Per-message Krayin activities (optional per-message sync) write no audit entry: their links count.
+      SELECT count(*)::int AS n FROM message_links m, since
+      WHERE m.connection_id = $1 AND m.created_at > since.at
+        AND m.chatwoot_conversation_id IN (
+          SELECT chatwoot_conversation_id FROM conversation_links WHERE connection_id = $1 AND chatwoot_contact_id = $2)
     ), calls AS (
       SELECT coalesce(sum(calls), 0)::int AS n FROM tally
     )
@@ -58,10 +64,10 @@ export function syncEventsRepository(db: Db): Store['syncEvents'] {
     SELECT $1, $2, $3, $4, calls.n,
            CASE WHEN $5::boolean AND first_webhook.at IS NOT NULL
                 THEN greatest(0, round(extract(epoch FROM (now() - first_webhook.at)) * 1000))::int END,
-           ${COLUMNS.map((c) => `counts.${c}`).join(', ')},
+           ${COLUMNS.map((c) => (c === 'activities_created' ? `counts.${c} + messages.n` : `counts.${c}`)).join(', ')},
            coalesce(counts.upto, since.audit_upto)
-    FROM since, counts, first_webhook, calls
-    WHERE $3 <> 'conversation' OR calls.n > 0 OR counts.total > 0`;
+    FROM since, counts, first_webhook, calls, messages
+    WHERE $3 <> 'conversation' OR calls.n > 0 OR counts.total > 0 OR messages.n > 0`;
 
   return {
     async record({ connectionId, contactId, kind, reasonKind = null }) {
