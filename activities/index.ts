@@ -6,6 +6,7 @@
 import { createChatwootActivities, type ChatwootActivities } from './chatwoot';
 import type { ActivityDeps } from './deps';
 import { withKrayinPriority } from '../src/krayin/priority';
+import { withKrayinCallTally } from '../src/analytics/call-tally';
 import { reconcileActivities, type ReconcileActivities } from './reconcile';
 import { canDispatchKrayinChanges } from '../src/two-way/dispatch';
 import { twoWayActivities, type TwoWayActivities } from './two-way';
@@ -53,7 +54,8 @@ export interface ActivitySets {
 export function createActivities(deps: ActivityDeps & { onBackfillOutcome?: BackfillDeps['onOutcome'] }): ActivitySets {
   return {
     // An input with priority 'background' (a backfill round) runs its Krayin calls at background priority.
-    krayin: withKrayinPriority(createKrayinActivities(deps)),
+    // The Krayin calls of each step are tallied per contact for the analytics (src/analytics/call-tally.ts).
+    krayin: withKrayinPriority(withKrayinCallTally(createKrayinActivities(deps), deps.store)),
     legacyKrayinQueue: createLegacyKrayinQueueActivities(deps),
     chatwoot: createChatwootActivities(deps),
     store: createStoreActivities(deps),

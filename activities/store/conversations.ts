@@ -11,6 +11,8 @@ export function conversationRecordActivities({ store }: StoreActivityDeps) {
         contactId,
         observedState: observed as unknown as JsonValue,
       });
+      // Analytics: the conversation's Krayin calls and activity writes (no row when it did neither).
+      await store.syncEvents.record({ connectionId, contactId, kind: 'conversation' });
     },
 
     /** Keeps conversations for later (contact not syncable yet, or parked): forces a rewrite when it syncs. */

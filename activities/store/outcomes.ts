@@ -1,4 +1,7 @@
-/** Records how a sync ended, in the store (the durable, queryable record ops and the CLI read). */
+/**
+ * Records how a sync ended, in the store (the durable, queryable record ops and the CLI read), and the
+ * step's analytics row (sync_events: its Krayin calls, latency and records written).
+ */
 import type { ContactRef, RecordParkedInput, RecordSyncedInput, Timed } from '../contracts';
 import type { StoreActivityDeps } from '../deps';
 
@@ -11,6 +14,7 @@ export function outcomeActivities({ store, observer, now = () => new Date() }: S
       await store.links.upsertContact(connectionId, contactId, { personId, leadId, organizationId });
       await store.syncState.markSynced(connectionId, contactId, hash, now());
       await store.audit.append({ connectionId, contactId, action: 'sync.synced', detail: { personId, leadId } });
+      await store.syncEvents.record({ connectionId, contactId, kind: 'synced' });
       observer?.sync(connectionId, 'synced', seconds(input));
     },
 
@@ -18,6 +22,7 @@ export function outcomeActivities({ store, observer, now = () => new Date() }: S
       const { connectionId, contactId, note } = input;
       await store.syncState.markSkipped(connectionId, contactId, note);
       await store.audit.append({ connectionId, contactId, action: 'sync.skipped', detail: { note } });
+      await store.syncEvents.record({ connectionId, contactId, kind: 'skipped' });
       observer?.sync(connectionId, 'skipped', seconds(input));
     },
 
@@ -26,6 +31,7 @@ export function outcomeActivities({ store, observer, now = () => new Date() }: S
       if (status === 'parked') await store.syncState.markParked(connectionId, contactId, reason, now());
       else await store.syncState.markFailed(connectionId, contactId, reason, now());
       await store.audit.append({ connectionId, contactId, action: `sync.${status}`, detail: { ...reason } });
+      await store.syncEvents.record({ connectionId, contactId, kind: status, reasonKind: reason.kind });
       observer?.sync(connectionId, status, seconds(input));
       observer?.parked(connectionId, reason);
     },
@@ -43,6 +49,7 @@ export function outcomeActivities({ store, observer, now = () => new Date() }: S
         action: 'sync.gone',
         ...(handled ? { detail: handled } : {}),
       });
+      await store.syncEvents.record({ connectionId, contactId, kind: 'gone' });
       observer?.sync(connectionId, 'gone', seconds(input));
     },
   };

@@ -148,6 +148,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'ADMIN_TOKEN', path: ['adminToken'], kind: 'string', secret: true },
   { name: 'METRICS_TOKEN', path: ['metrics', 'token'], kind: 'string', secret: true },
   { name: 'METRICS_PORT', path: ['metrics', 'port'], kind: 'number' },
+  { name: 'ANALYTICS_RETENTION_DAYS', path: ['analytics', 'retentionDays'], kind: 'number' },
   // src/codec/config.ts reads these four.
   { name: 'PAYLOAD_ENCRYPTION_KEYS', path: ['codec', 'encryption'], kind: 'external', secret: true },
   { name: 'CODEC_SERVER_TOKEN', path: ['codec', 'codecServer', 'token'], kind: 'external', secret: true },

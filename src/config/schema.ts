@@ -420,6 +420,12 @@ export const serviceSchema = z.object({
       port: int(1, 65535).optional(),
     })
     .default({}),
+  /** The console's analytics (sync_events): rows older than this many days are pruned. */
+  analytics: z
+    .object({
+      retentionDays: int(1, 3650).default(400),
+    })
+    .default({ retentionDays: 400 }),
   /** Payload encryption in Temporal history, and the codec endpoint the Temporal UI can use. */
   codec: codecConfigSchema.default({}),
   /**

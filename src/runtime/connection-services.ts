@@ -5,6 +5,7 @@
  * every replica (Krayin budget, auth block, alert dedupe) comes from the store here
  * (src/ops/shared-connection-state.ts).
  */
+import { countKrayinCall } from '../analytics/call-tally';
 import type { AppConfig } from '../config/schema';
 import type { KrayinClient } from '../krayin/client';
 import type { Logger } from '../logging';
@@ -69,6 +70,8 @@ export function createConnectionServices(deps: {
       return (call) => {
         observeMetrics(call);
         health.observeKrayinCall(id, call);
+        // Analytics: counted into the running Krayin step's tally (none outside a step).
+        countKrayinCall();
       };
     },
     krayinBlocked: (id) => health.authBlocked(id),

@@ -3,6 +3,7 @@
  * (admin token), /console (the web console: admin token sign-in) and /codec/... (codec token, when payload encryption is on), with the Temporal client
  * and the dispatcher that hands each accepted webhook to its contact's workflow.
  */
+import { PRUNE_INTERVAL_MS, pruneAnalytics } from '../analytics/retention';
 import { Client, type Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import express from 'express';
@@ -127,6 +128,7 @@ export async function startHttpRole(d: HttpRoleDeps): Promise<number> {
   const server = await listen(app, d.port, config.host, 'http');
   d.shutdown.add(() => closeServer(server));
   startDeliveryPrune(d);
+  startAnalyticsPrune(d);
   return boundPort(server);
 }
 
@@ -142,6 +144,17 @@ function addCodecRoutes(app: express.Express, d: HttpRoleDeps): void {
       logger: d.log,
     }),
   );
+}
+
+/** Analytics rows older than ANALYTICS_RETENTION_DAYS go (docs/console.md, "Analytics"). */
+function startAnalyticsPrune(d: HttpRoleDeps): void {
+  const prune = setInterval(() => {
+    pruneAnalytics(d.store, d.config.analytics.retentionDays, new Date()).catch((err) =>
+      d.log.warn({ err }, 'analytics prune failed'),
+    );
+  }, PRUNE_INTERVAL_MS);
+  prune.unref();
+  d.shutdown.add(async () => clearInterval(prune));
 }
 
 function startDeliveryPrune(d: HttpRoleDeps): void {

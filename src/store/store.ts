@@ -1,6 +1,7 @@
 /** Assembles the Store interface from the repositories over one Db. */
 import type { Db } from './db';
 import { migrate } from './migrate';
+import { analyticsRepository } from './repositories/analytics';
 import { auditLogRepository } from './repositories/audit-log';
 import { connectionSettingsRepository } from './repositories/connection-settings';
 import { consoleSessionsRepository } from './repositories/console-sessions';
@@ -14,6 +15,7 @@ import { inboundEventsRepository } from './repositories/inbound-events';
 import { krayinAuthBlocksRepository } from './repositories/krayin-auth-blocks';
 import { krayinBudgetsRepository } from './repositories/krayin-budgets';
 import { notificationStatesRepository } from './repositories/notification-states';
+import { syncEventsRepository } from './repositories/sync-events';
 import { syncStatesRepository } from './repositories/sync-states';
 import { twoWayRepository } from './repositories/two-way';
 import { writtenIdentitiesRepository } from './repositories/written-identities';
@@ -46,5 +48,7 @@ export function createStore(db: Db): Store {
     notificationStates: notificationStatesRepository(db),
     consoleSessions: consoleSessionsRepository(db),
     connectionSettings: connectionSettingsRepository(db),
+    syncEvents: syncEventsRepository(db),
+    analytics: analyticsRepository(db),
   };
 }

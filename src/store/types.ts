@@ -184,6 +184,58 @@ export interface StatusCount {
   oldestPendingSince: Date | null;
 }
 
+/** What a sync_events row records (repositories/sync-events.ts): a contact's outcome, or a conversation step. */
+export type SyncEventKind = 'synced' | 'skipped' | 'parked' | 'failed' | 'gone' | 'conversation';
+
+export interface SyncEventInput {
+  connectionId: string;
+  contactId: number;
+  kind: SyncEventKind;
+  /** ParkReason.kind for parked and failed. */
+  reasonKind?: string | null;
+}
+
+/** A connection and whole days [from, to) (YYYY-MM-DD) in an IANA time zone. */
+export interface AnalyticsPeriod {
+  connectionId: string;
+  from: string;
+  to: string;
+  timeZone: string;
+}
+
+export interface AnalyticsDay {
+  day: string;
+  synced: number;
+  skipped: number;
+  parked: number;
+  failed: number;
+  gone: number;
+  conversations: number;
+  personsCreated: number;
+  personsUpdated: number;
+  leadsCreated: number;
+  leadsUpdated: number;
+  activitiesCreated: number;
+  activitiesUpdated: number;
+  krayinCalls: number;
+}
+
+export interface AnalyticsSummary {
+  /** Contact outcomes recorded (synced, skipped, parked, failed, gone). */
+  outcomes: number;
+  /** Outcomes plus conversation steps: what calls per step are over. */
+  steps: number;
+  parked: number;
+  failed: number;
+  krayinCalls: number;
+  callsPerStep: { avg: number | null; p50: number | null; p95: number | null };
+  /** Webhook received -> Krayin write done, over the steps that wrote after a webhook. */
+  latencyMs: { count: number; p50: number | null; p95: number | null };
+  /** Most Krayin calls recorded within one minute of the period. */
+  peakMinuteCalls: number;
+  busyMinutes: number;
+}
+
 export interface StoredConsoleSession {
   idHash: string;
   csrfToken: string;
@@ -447,6 +499,29 @@ export interface Store {
   };
 
   /** Alert dedupe state per (connection, cause) (src/notify), shared by every replica. */
+  /** Analytics events (sync_events, migration 013): one row per recorded sync step, pruned after retention. */
+  syncEvents: {
+    /**
+     * Records a step: takes the contact's pending Krayin call tally, counts its audit entries since its
+     * previous row and measures the latency from the oldest webhook since then. A conversation step that
+     * called Krayin nowhere and wrote nothing adds no row.
+     */
+    record(event: SyncEventInput): Promise<void>;
+    /** Krayin calls a contact's Krayin step made: its next recorded row takes them. */
+    addKrayinCalls(connectionId: string, contactId: number, calls: number): Promise<void>;
+    /** Deletes rows (and untaken tallies) older than `before`; resolves how many. */
+    prune(before: Date): Promise<number>;
+  };
+
+  /** The analytics page's queries over sync_events (repositories/analytics.ts). */
+  analytics: {
+    daily(period: AnalyticsPeriod): Promise<AnalyticsDay[]>;
+    reasons(period: AnalyticsPeriod): Promise<{ status: 'parked' | 'failed'; reasonKind: string; count: number }[]>;
+    summary(period: AnalyticsPeriod): Promise<AnalyticsSummary>;
+    /** The newest `limit` Krayin lead ids contacts link to, and how many there are in all. */
+    linkedLeads(connectionId: string, limit: number): Promise<{ total: number; ids: number[] }>;
+  };
+
   /** The console's sign-in sessions (src/console/auth.ts), by the sha256 of the cookie value. */
   consoleSessions: {
     create(session: StoredConsoleSession): Promise<void>;

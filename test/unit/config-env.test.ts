@@ -58,6 +58,7 @@ describe('loadConfigFromEnv: a minimal environment', () => {
       metrics: {},
       codec: {},
       allowUnsignedWebhooks: false,
+      analytics: { retentionDays: 400 },
       ingest: { mode: 'log', logMaxEvents: 100000, forwardConcurrency: 64 },
       health: { authProbeIntervalMs: 60000, unreachableAlertAfterMs: 300000 },
       connections: [
@@ -246,6 +247,7 @@ describe('loadConfigFromEnv: every variable', () => {
     ['ADMIN_TOKEN', ADMIN, {}, (c) => c.adminToken, ADMIN],
     ['METRICS_TOKEN', 'metrics-token-0123456789', {}, (c) => c.metrics, { token: 'metrics-token-0123456789' }],
     ['METRICS_PORT', '9464', {}, (c) => c.metrics, { port: 9464 }],
+    ['ANALYTICS_RETENTION_DAYS', '90', {}, (c) => c.analytics, { retentionDays: 90 }],
     [
       'PAYLOAD_ENCRYPTION_KEYS',
       `k2:${KEY_2}, k1:${KEY_1}`,
@@ -435,6 +437,7 @@ describe('loadConfigFromEnv: every variable', () => {
         'ADMIN_TOKEN',
         'METRICS_TOKEN',
         'METRICS_PORT',
+        'ANALYTICS_RETENTION_DAYS',
         'PAYLOAD_ENCRYPTION_KEYS',
         'CODEC_SERVER_TOKEN',
         'CODEC_UI_PATH_TOKEN',
@@ -653,6 +656,7 @@ describe('loadConfigFromEnv: errors', () => {
     ['METRICS_PORT', '0', {}, 'must be an integer between 1 and 65535'],
     ['METRICS_PORT', '65536', {}, 'must be an integer between 1 and 65535'],
     ['METRICS_PORT', 'metrics', {}, 'must be an integer between 1 and 65535'],
+    ['ANALYTICS_RETENTION_DAYS', '0', {}, 'must be an integer between 1 and 3650'],
     ['PAYLOAD_ENCRYPTION_KEYS', ',', {}, 'must list at least one <key id>:<base64 key> entry'],
     ['PAYLOAD_ENCRYPTION_KEYS', KEY_1, {}, 'entry 1 is not of the form <key id>:<base64 key>'],
     ['PAYLOAD_ENCRYPTION_KEYS', 'k1:c2hvcnQ=', {}, `entry 1 (key id "k1") ${KEY_RULE}`],

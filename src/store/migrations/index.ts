@@ -14,6 +14,7 @@ import { migration009 } from './009_two_way';
 import { migration010 } from './010_crm_attribute_state';
 import { migration011 } from './011_console_sessions';
 import { migration012 } from './012_connection_settings';
+import { migration013 } from './013_sync_events';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration010,
   migration011,
   migration012,
+  migration013,
 ];
