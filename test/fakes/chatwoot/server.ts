@@ -21,6 +21,7 @@ import {
   type MessageInput,
 } from './state';
 import { WebhookSender, type WebhookDelivery, type WebhookTarget } from './webhooks';
+import { contactSearchRoutes } from './contact-search';
 import { crmWriteRoutes } from './crm-writes';
 import { writeRoutes } from './writes';
 
@@ -132,6 +133,7 @@ export async function startFakeChatwoot(opts: FakeChatwootOptions = {}): Promise
     });
   });
 
+  api.use(contactSearchRoutes(state)); // before /contacts/:id, as Rails routes collection actions first
   api.get('/contacts/:id', (req, res) => {
     const contact = state.contacts.get(numericParam(req.params.id));
     if (!contact) return res.status(404).json(NOT_FOUND);
