@@ -12,6 +12,7 @@ const engines = storeEngines();
 
 const EXPECTED_TABLES = [
   'audit_log',
+  'console_sessions',
   'contact_links',
   'contact_sync_states',
   'conversation_links',
