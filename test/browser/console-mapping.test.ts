@@ -117,6 +117,13 @@ describe('console: field mapping and stage rules (headless Chromium)', () => {
       name: 'Mara Mapping',
       emails: [{ value: 'mara.mapping@example.com', label: 'work' }],
     });
+    const values = preview.locator('table.row-values tr', { hasText: 'cw_plan' });
+    await expect(values.locator('td').allTextContents()).resolves.toEqual([
+      'Person: cw_plan',
+      'custom_attributes.plan',
+      'Gold',
+      'Gold',
+    ]);
     const organization = JSON.parse((await preview.locator('pre[data-payload="organization"]').textContent()) ?? '{}');
     expect(organization).toMatchObject({ name: 'Mapping GmbH' });
     const lead = JSON.parse((await preview.locator('pre[data-payload="lead"]').textContent()) ?? '{}');

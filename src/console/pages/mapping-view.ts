@@ -7,7 +7,8 @@ import type { ConnectionConfig } from '../../config/schema';
 import { effectiveOwnership, TWO_WAY_FIELDS, type FieldOwner } from '../../config/two-way';
 import type { KrayinAttribute, KrayinPipeline } from '../../krayin/api';
 import type { AttributeCatalog } from '../../mapping/attributes';
-import { MAP_SECTIONS, SECTION_ENTITY, isReservedField } from '../../mapping/fields';
+import { readChatwootPath } from '../../mapping/field-map';
+import { MAP_SECTIONS, SECTION_ENTITY, isReservedField, type MapSection } from '../../mapping/fields';
 import { PRIORITIES, SIMPLE_TRIGGERS } from '../../rules/triggers';
 import type { SettingLayer } from '../../settings/types';
 import { html, raw, type SafeHtml } from '../html';
@@ -339,6 +340,7 @@ function previewResult(v: MappingView): SafeHtml {
         ? html`<p class="hint">The contact has no email: a placeholder email is used.</p>`
         : ''
     }
+    ${rowValues(v, contact, result)}
     ${payload('Person', 'Sent as POST /contacts/persons (the organization is linked once it exists).', result.person, 'No person.')}
     ${payload(
       'Organization',
@@ -350,6 +352,44 @@ function previewResult(v: MappingView): SafeHtml {
     )}
     ${payload('Lead', 'Sent as POST /leads (linked to the person).', result.lead, leadAbsent)}
   </section>`;
+}
+
+/** Per row: what the contact holds there and what Krayin would get, in plain text. */
+function rowValues(v: MappingView, contact: ChatwootApiContact, result: PreviewResult): SafeHtml {
+  const bodies: Record<string, Record<string, unknown> | null> = {
+    person: result.person,
+    organization: result.organization,
+    lead: result.lead,
+  };
+  const rows = v.fieldRows.filter((r) => r.code !== '' && r.path.trim() !== '');
+  if (rows.length === 0) return html``;
+  const show = (value: unknown) =>
+    value === undefined ? '(not sent)' : typeof value === 'string' ? value : JSON.stringify(value);
+  return html`<table class="row-values">
+    <caption>
+      What each row reads from this contact
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Krayin field</th>
+        <th scope="col">Chatwoot field</th>
+        <th scope="col">Value in Chatwoot</th>
+        <th scope="col">Sent to Krayin</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${rows.map((r) => {
+        const raw = readChatwootPath(contact, r.path.trim());
+        const body = bodies[r.section] ?? null;
+        return html`<tr>
+          <td>${SECTION_WORDS[r.section as MapSection] ?? r.section}: <code>${r.code}</code></td>
+          <td><code>${r.path}</code></td>
+          <td>${raw === undefined || raw === null ? '(empty)' : show(raw)}</td>
+          <td>${body ? show(body[r.code]) : '(not sent)'}</td>
+        </tr>`;
+      })}
+    </tbody>
+  </table>`;
 }
 
 function referenceTables(v: MappingView): SafeHtml {

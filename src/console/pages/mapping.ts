@@ -121,17 +121,15 @@ export function mappingPage(deps: ConsoleDeps): Router {
   };
 
   const send = (res: Response, view: MappingView, status = 200, flash: string | null = null) => {
-    res
-      .status(status)
-      .send(
-        page({
-          title: 'Field mapping',
-          active: 'mapping',
-          session: res.locals.session,
-          body: mappingBody(view),
-          flash,
-        }),
-      );
+    res.status(status).send(
+      page({
+        title: 'Field mapping',
+        active: 'mapping',
+        session: res.locals.session,
+        body: mappingBody(view),
+        flash,
+      }),
+    );
   };
 
   const noConnection = (res: Response) =>
