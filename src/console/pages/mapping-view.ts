@@ -211,7 +211,7 @@ function fieldsForm(v: MappingView): SafeHtml {
   return html`<form method="post" action="/console/mapping/fields" class="stack" id="fields-form">
     ${csrfField(v.session)}
     <input type="hidden" name="connection" value="${v.connection.id}" />
-    <button type="submit" name="action" value="check" class="vh" tabindex="-1">Check the rows</button>
+    <button type="submit" name="action" value="check" class="vh" tabindex="-1" aria-hidden="true">Check the rows</button>
     ${v.fieldsMessage ? html`<p class="error" role="alert">${v.fieldsMessage}</p>` : ''}
     <table>
       <caption class="vh">
@@ -570,7 +570,7 @@ function rulesForm(v: MappingView): SafeHtml {
   return html`<form method="post" action="/console/mapping/stage-rules" class="stack" id="rules-form">
     ${csrfField(v.session)}
     <input type="hidden" name="connection" value="${v.connection.id}" />
-    <button type="submit" name="action" value="check" class="vh" tabindex="-1">Check the rules</button>
+    <button type="submit" name="action" value="check" class="vh" tabindex="-1" aria-hidden="true">Check the rules</button>
     ${v.rulesMessage ? html`<p class="error" role="alert">${v.rulesMessage}</p>` : ''}
     <table>
       <caption class="vh">
