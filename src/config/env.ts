@@ -10,6 +10,8 @@ import { ConfigError, isMissingAt, issueMessage, jsonPath, uniqueIssues, type Co
 import { loadConfigFile } from './file';
 import { temporalProfileFromEnv } from './temporal-profile';
 import { appConfigSchema, type AppConfig } from './schema';
+import { recordConfigSources } from './sources';
+import { parseKeyring } from '../codec/keyring';
 
 export { ConfigError, type ConfigIssue } from './errors';
 export { loadConfigFile } from './file';
@@ -156,6 +158,8 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
     secret: true,
   },
   { name: 'CODEC_CORS_ORIGINS', path: ['codec', 'codecServer', 'allowedOrigins'], kind: 'external' },
+  // Keys that encrypt the secrets edited in the console (src/settings/secret-box.ts).
+  { name: 'SETTINGS_ENCRYPTION_KEYS', path: ['settingsEncryption'], kind: 'external', secret: true },
   // src/notify/config.ts reads these (service-wide alert channels).
   { name: 'SLACK_WEBHOOK_URL', path: ['notifications', 'slack', 'webhookUrl'], kind: 'external', secret: true },
   { name: 'SLACK_STYLE', path: ['notifications', 'slack', 'style'], kind: 'external' },
@@ -214,12 +218,19 @@ export function loadConfigFromEnv(env: NodeJS.ProcessEnv): AppConfig {
     if (codec.encryption || codec.codecServer) input.codec = codec;
   });
   readExternal(issues, () => {
+    const keys = env.SETTINGS_ENCRYPTION_KEYS?.trim();
+    if (keys) input.settingsEncryption = parseKeyring(keys, 'SETTINGS_ENCRYPTION_KEYS');
+  });
+  readExternal(issues, () => {
     const notifications = notificationsFromEnv(env);
     if (notifications.slack || notifications.email) input.notifications = notifications;
   });
 
   const result = appConfigSchema.safeParse(input);
-  if (result.success && issues.length === 0) return result.data;
+  if (result.success && issues.length === 0) {
+    recordConfigSources(result.data, 'env', input.connections as unknown[]);
+    return result.data;
+  }
 
   for (const issue of result.success ? [] : result.error.issues) {
     const variable = variableFor(issue.path);

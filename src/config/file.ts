@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, isMissingAt, issueMessage, jsonPath, uniqueIssues } from './errors';
 import { appConfigSchema, type AppConfig } from './schema';
+import { recordConfigSources } from './sources';
 
 export function loadConfigFile(path: string): AppConfig {
   let text: string;
@@ -29,7 +30,11 @@ export function parseConfigObject(json: unknown): AppConfig {
     throw new ConfigError([{ field: '(root)', message: 'must be a JSON object' }]);
   }
   const result = appConfigSchema.safeParse(json);
-  if (result.success) return result.data;
+  if (result.success) {
+    const raw = (json as Record<string, unknown>).connections;
+    recordConfigSources(result.data, 'file', Array.isArray(raw) ? raw : []);
+    return result.data;
+  }
   throw new ConfigError(
     uniqueIssues(
       result.error.issues.map((issue) => ({

@@ -13,3 +13,4 @@ export {
 } from './env';
 export { loadConfigFile, parseConfigObject } from './file';
 export { REDACTED, redactConfig, redactUrlPassword } from './redact';
+export { configSourcesOf, recordConfigSources, type ConfigSources, type ConfigSourceKind } from './sources';

@@ -28,6 +28,8 @@ export function redactConfig(config: AppConfig): AppConfig {
   if (copy.metrics.token !== undefined) copy.metrics.token = REDACTED;
   const keyring = copy.codec.encryption;
   if (keyring) for (const id of Object.keys(keyring.keys)) keyring.keys[id] = REDACTED;
+  const settingsKeys = copy.settingsEncryption;
+  if (settingsKeys) for (const id of Object.keys(settingsKeys.keys)) settingsKeys.keys[id] = REDACTED;
   if (copy.codec.codecServer) {
     copy.codec.codecServer.token = REDACTED;
     if (copy.codec.codecServer.uiPathToken !== undefined) copy.codec.codecServer.uiPathToken = REDACTED;

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { conversationSettingsSchema } from '../conversations/settings';
 import { crmFactsPathProblem, crmFactsSchema } from './crm-attributes';
 import { codecConfigSchema } from '../codec/config';
+import { keyringSchema } from '../codec/keyring';
 import { krayinHooksSchema } from './krayin-hooks';
 import { notificationsSchema } from '../notify/config';
 import { stageRulesSchema } from '../rules/schema';
@@ -421,6 +422,11 @@ export const serviceSchema = z.object({
     .default({}),
   /** Payload encryption in Temporal history, and the codec endpoint the Temporal UI can use. */
   codec: codecConfigSchema.default({}),
+  /**
+   * Keys that encrypt the secrets edited in the console (AES-256-GCM, first = active; src/settings).
+   * Absent: embedded installs keep a generated key under dataDir, others cannot store console secrets.
+   */
+  settingsEncryption: keyringSchema.optional(),
   /** Alert channels for every connection without its own. */
   notifications: notificationsSchema.optional(),
   /** Accept webhooks that are neither signed nor carry the URL token (not recommended). */

@@ -8,7 +8,6 @@ import type { DataConverter } from '@temporalio/common';
 import express from 'express';
 import { createAdminRouter } from '../admin/router';
 import { createConsoleRouter } from '../console/router';
-import { createConnectionSettings } from '../settings';
 import { createCodecRouter } from '../codec/codec-server';
 import { createEncryptionCodec } from '../codec/encryption-codec';
 import type { AppConfig } from '../config/schema';
@@ -31,6 +30,7 @@ import type { ConnectionServices } from './connection-services';
 import { boundPort, closeServer, listen } from './http-server';
 import type { ShutdownSteps } from './shutdown';
 import type { AdminToken } from './tokens';
+import type { SettingsLayer } from '../settings';
 
 export interface HttpRoleDeps {
   config: AppConfig;
@@ -45,6 +45,8 @@ export interface HttpRoleDeps {
   shutdown: ShutdownSteps;
   dataConverter: DataConverter | undefined;
   port: number;
+  /** Console-edited settings and the connections in force (src/settings). */
+  settings: SettingsLayer;
 }
 
 /** Deliveries older than this are forgotten (Chatwoot never redelivers after minutes, let alone days). */
@@ -92,8 +94,8 @@ export async function startHttpRole(d: HttpRoleDeps): Promise<number> {
       createConsoleRouter({
         config,
         store,
-        connections: () => config.connections,
-        settings: createConnectionSettings(config),
+        connections: () => d.settings.catalog.all(),
+        settings: d.settings.settings,
         switches,
         services: d.services,
         probes,

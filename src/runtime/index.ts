@@ -26,6 +26,7 @@ import { openServiceStore } from './store';
 import { reserveHttpPort, resolveTemporal } from './temporal';
 import { adminTokenFor, workerMetricsTokenFor } from './tokens';
 import { startWorkerRole } from './worker';
+import { createSettingsLayer, type ConnectionCatalog, type ConnectionSettings } from '../settings';
 
 export type Role = 'embedded' | 'worker' | 'http';
 
@@ -58,7 +59,20 @@ export interface RunningService {
   /** Where the admin token generated for this data dir is kept (null when ADMIN_TOKEN is configured). */
   adminTokenFile: string | null;
   webhookUrl(connectionId: string): string;
+  /** Console-edited connection settings (the console uses the same). */
+  settings: ConnectionSettings;
+  /** The connections in force (env/config file layered with console settings), kept current. */
+  catalog: ConnectionCatalog;
   stop(): Promise<void>;
+}
+
+/**
+ * A local install: both roles in one process on the embedded database. Only then may a settings key be
+ * generated under the data dir (replicas sharing a Postgres database each have their own disk, and a key
+ * one of them generated would leave the others unable to read what it stored).
+ */
+function isEmbeddedInstall(config: AppConfig, opts: ServiceOptions): boolean {
+  return opts.worker && opts.ingest && config.database.url === undefined;
 }
 
 export async function startService(config: AppConfig, opts: ServiceOptions): Promise<RunningService> {
@@ -79,13 +93,29 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
       uiCodecEndpoint: embeddedUiCodec && codecServer ? uiCodecEndpoint(config, httpPort, codecServer) : null,
     });
     const store = await openServiceStore(config, opts.store, shutdown);
-    const metrics = createServiceMetrics(config, store);
-    const services = createConnectionServices({ config, store, metrics, log });
+    // Console-edited settings over the env/config file: the connections in force from here on.
+    const settings = createSettingsLayer({ config, store, embedded: isEmbeddedInstall(config, opts), log });
+    await settings.catalog.refresh();
+    settings.catalog.start();
+    shutdown.add(() => settings.catalog.stop());
+    const effective: AppConfig = { ...config, connections: settings.catalog.all() };
+    const metrics = createServiceMetrics(effective, store);
+    const services = createConnectionServices({ config: effective, store, metrics, log });
     shutdown.add(() => services.close());
     const dataConverter = config.codec.encryption
       ? encryptedDataConverter(createEncryptionCodec(config.codec.encryption))
       : undefined;
-    const common = { config, temporal: temporal.options, store, metrics, services, log, shutdown, dataConverter };
+    const common = {
+      config: effective,
+      settings,
+      temporal: temporal.options,
+      store,
+      metrics,
+      services,
+      log,
+      shutdown,
+      dataConverter,
+    };
     if (opts.worker) await startWorkerRole({ ...common, workflowBundle: opts.workflowBundle, metricsToken });
     const port = opts.ingest
       ? await startHttpRole({ ...common, temporalUiUrl: temporal.uiUrl, admin, port: httpPort })
@@ -94,6 +124,8 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
     return {
       config,
       store,
+      settings: settings.settings,
+      catalog: settings.catalog,
       temporalAddress: temporal.address,
       temporalUiUrl: temporal.uiUrl,
       ingestUrl,

@@ -27,6 +27,11 @@ export interface ConnectionSettingsView {
   origin: 'config' | 'console';
   enabled: boolean;
   values: SettingValue[];
+  /**
+   * Why console values of this connection are not in force (a secret the configured keys cannot open, a
+   * value the schema no longer accepts). Absent when there is none. Never contains a value.
+   */
+  problems?: string[];
 }
 
 export interface SettingsIssue {

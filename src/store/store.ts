@@ -2,6 +2,7 @@
 import type { Db } from './db';
 import { migrate } from './migrate';
 import { auditLogRepository } from './repositories/audit-log';
+import { connectionSettingsRepository } from './repositories/connection-settings';
 import { consoleSessionsRepository } from './repositories/console-sessions';
 import { contactLinksRepository } from './repositories/contact-links';
 import { conversationLinksRepository, messageLinksRepository } from './repositories/conversation-links';
@@ -44,5 +45,6 @@ export function createStore(db: Db): Store {
     authBlocks: krayinAuthBlocksRepository(db),
     notificationStates: notificationStatesRepository(db),
     consoleSessions: consoleSessionsRepository(db),
+    connectionSettings: connectionSettingsRepository(db),
   };
 }

@@ -191,6 +191,43 @@ export interface StoredConsoleSession {
   absoluteExpiresAt: Date;
 }
 
+/** One console-edited setting (src/settings): a JSON value, or for a secret its ciphertext only. */
+export interface StoredSetting {
+  connectionId: string;
+  /** Dotted path in the connection object ("krayin.url", "sync.fieldMap"). */
+  path: string;
+  /** The value of a plain setting; null for a secret. */
+  value: JsonValue | null;
+  /** A secret: base64 of the AES-GCM blob and the id of the key that sealed it. */
+  secret: { ciphertext: string; keyId: string } | null;
+  updatedBy: string;
+  updatedAt: Date;
+}
+
+export interface StoredConsoleConnection {
+  connectionId: string;
+  createdAt: Date;
+  createdBy: string;
+}
+
+/** Every stored setting at one settings version. */
+export interface SettingsSnapshot {
+  version: number;
+  settings: StoredSetting[];
+  consoleConnections: StoredConsoleConnection[];
+}
+
+/** One change, applied in one transaction with the version bump. */
+export interface SettingsWrite {
+  by: string;
+  put?: { connectionId: string; path: string; value: JsonValue | null; secret: StoredSetting['secret'] }[];
+  drop?: { connectionId: string; path: string }[];
+  /** Registers a console-added connection. */
+  addConnection?: string;
+  /** Deletes a console-added connection and every setting of it. */
+  removeConnection?: string;
+}
+
 export interface Store {
   /** Apply pending migrations (idempotent; safe when several processes start at once). */
   migrate(): Promise<void>;
@@ -420,6 +457,21 @@ export interface Store {
     remove(idHash: string): Promise<void>;
     /** Deletes expired sessions; resolves how many. */
     prune(now: Date): Promise<number>;
+  };
+
+  /** Console-edited connection settings (migration 012, src/settings). */
+  connectionSettings: {
+    /** The settings version: bumped by every change (replicas poll it and reload on change). */
+    version(): Promise<number>;
+    /** Every stored setting and console connection, consistently. */
+    snapshot(): Promise<SettingsSnapshot>;
+    /**
+     * Runs `fn` on the current snapshot under the settings lock (one change at a time across replicas);
+     * the write it returns (if any) is applied with a version bump in the same transaction.
+     */
+    change<T>(
+      fn: (current: SettingsSnapshot) => Promise<{ write: SettingsWrite | null; result: T }>,
+    ): Promise<{ result: T; version: number }>;
   };
 
   notificationStates: {

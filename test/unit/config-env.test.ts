@@ -439,6 +439,7 @@ describe('loadConfigFromEnv: every variable', () => {
         'CODEC_SERVER_TOKEN',
         'CODEC_UI_PATH_TOKEN',
         'CODEC_CORS_ORIGINS',
+        'SETTINGS_ENCRYPTION_KEYS',
         'SLACK_WEBHOOK_URL',
         'SLACK_STYLE',
         'SMTP_URL',

@@ -23,6 +23,9 @@ const KEY_2 = key(2);
  * Every secret variable, set to a valid value, with the part of it that must never reach a log. The
  * test below fails when a variable marked `secret` in ENV_VARIABLES is missing here.
  */
+/** The settings key (src/settings): 32 bytes unlike KEY_1 and KEY_2. */
+const SETTINGS_KEY = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 53 + 7) % 256)).toString('base64');
+
 const SECRETS: Record<string, { value: string; secret: string }> = {
   KRAYIN_TOKEN: { value: '7|KrayinSecretPart01', secret: 'KrayinSecretPart01' },
   CHATWOOT_API_TOKEN: { value: 'ChatwootApiSecret02', secret: 'ChatwootApiSecret02' },
@@ -34,6 +37,7 @@ const SECRETS: Record<string, { value: string; secret: string }> = {
   METRICS_TOKEN: { value: 'MetricsTokenSecret07-xyz', secret: 'MetricsTokenSecret07-xyz' },
   PAYLOAD_ENCRYPTION_KEYS: { value: `k2:${KEY_2},k1:${KEY_1}`, secret: KEY_2 },
   CODEC_SERVER_TOKEN: { value: 'CodecTokenSecret08-xyz', secret: 'CodecTokenSecret08-xyz' },
+  SETTINGS_ENCRYPTION_KEYS: { value: `s1:${SETTINGS_KEY}`, secret: SETTINGS_KEY },
   CODEC_UI_PATH_TOKEN: { value: 'CodecUiPathSecret10-xyz', secret: 'CodecUiPathSecret10-xyz' },
   SLACK_WEBHOOK_URL: {
     value: 'https://hooks.slack.com/services/T000/B000/SlackPathSecret09',
@@ -128,6 +132,7 @@ describe('redactConfig', () => {
       expect(redacted.connections[0]?.krayinHooks.token).toBe(REDACTED);
       // Key ids are labels (stored in clear in payload metadata): only the key material is masked.
       expect(redacted.codec.encryption).toEqual({ keys: { k2: REDACTED, k1: REDACTED }, activeKeyId: 'k2' });
+      expect(redacted.settingsEncryption).toEqual({ keys: { s1: REDACTED }, activeKeyId: 's1' });
       expect(redacted.codec.codecServer).toEqual({
         ...config.codec.codecServer,
         token: REDACTED,
@@ -153,6 +158,7 @@ describe('redactConfig', () => {
         },
         metrics: { ...c.metrics, token: undefined },
         codec: {},
+        settingsEncryption: undefined,
         notifications: undefined,
         database: {},
         connections: c.connections.map((x) => ({

@@ -13,6 +13,7 @@ import { migration008 } from './008_krayin_budget_priority';
 import { migration009 } from './009_two_way';
 import { migration010 } from './010_crm_attribute_state';
 import { migration011 } from './011_console_sessions';
+import { migration012 } from './012_connection_settings';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration009,
   migration010,
   migration011,
+  migration012,
 ];
