@@ -156,6 +156,23 @@ describe('console: field mapping and stage rules (headless Chromium)', () => {
     await docScreenshot(page, 'console-mapping');
   });
 
+  // Known gap (not the page's): the workers' connection registry (src/sync/connections.ts) is built
+  // from the connections in force at start and not rebuilt when a console setting changes, so a saved
+  // mapping is used after a restart only. Marked failing so it turns red once the workers follow.
+  it.failing('the next sync of a contact uses the saved mapping (without a restart)', async () => {
+    await h.sendContact('contact_updated', {
+      id: 7301,
+      name: 'Mara Mapping',
+      email: 'mara.mapping@example.com',
+      phone_number: '+4915112345678',
+      additional_attributes: { company_name: 'Mapping GmbH' },
+      custom_attributes: { plan: 'Gold', vip: true },
+    });
+    await h.waitFor(7301, (s) => s.syncStatus === 'synced');
+    const person = h.krayin.snapshot().persons.find((p) => p.name === 'Mara Mapping');
+    expect(person?.custom_attributes).toEqual({ cw_plan: 'Gold' });
+  });
+
   it('saves a stage rule picked from the pipeline stages', async () => {
     await page.goto(`${h.ingestUrl}/console/mapping?connection=${CONNECTION}`);
     const stages = page.locator('table.stages');

@@ -158,6 +158,11 @@ export function typeWords(type: string): string {
   return TYPE_WORDS[type] ?? type;
 }
 
+/** An attribute's type in words; a choice among records (users, sources...) is a link to another record. */
+export function attributeTypeWords(attribute: Pick<KrayinAttribute, 'type' | 'lookup_type'>): string {
+  return attribute.lookup_type ? typeWords('lookup') : typeWords(attribute.type);
+}
+
 /** Why a Krayin attribute can never be written from Chatwoot, or null. */
 function unwritable(attribute: KrayinAttribute): string | null {
   if (['lookup', 'image', 'file'].includes(attribute.type))

@@ -18,7 +18,7 @@ import type { PreviewResult } from './mapping-preview';
 import {
   SECTION_WORDS,
   TRIGGER_WORDS,
-  typeWords,
+  attributeTypeWords,
   type FieldRow,
   type RowCheck,
   type StageRuleRow,
@@ -147,7 +147,7 @@ function checkCell(id: string, check: RowCheck | undefined): SafeHtml {
 
 function attributeLabel(a: KrayinAttribute, reserved: boolean): string {
   const custom = a.is_user_defined === true || a.is_user_defined === 1 ? ', custom' : '';
-  return `${a.name} (${a.code}) · ${typeWords(a.type)}${custom}${reserved ? ' · set by the sync' : ''}`;
+  return `${a.name} (${a.code}) · ${attributeTypeWords(a)}${custom}${reserved ? ' · set by the sync' : ''}`;
 }
 
 function fieldSelect(v: MappingView, row: FieldRow, i: number): SafeHtml {
@@ -402,7 +402,7 @@ function referenceTables(v: MappingView): SafeHtml {
               <td>${a.name}</td>
               <td><code>${a.code}</code></td>
               <td>
-                ${typeWords(a.type)}${a.options.length > 0 ? html` (${a.options.map((o) => o.name).join(', ')})` : ''}
+                ${attributeTypeWords(a)}${a.options.length > 0 ? html` (${a.options.map((o) => o.name).join(', ')})` : ''}
               </td>
               <td>${a.is_user_defined === true || a.is_user_defined === 1 ? 'yes' : 'no'}</td>
             </tr>`,

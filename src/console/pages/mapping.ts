@@ -34,7 +34,7 @@ import {
 import { mappingBody, type MappingView } from './mapping-view';
 
 const FLASH: Record<string, string> = {
-  fields: 'The field mapping is saved. Contacts use it from their next sync.',
+  fields: 'The field mapping is saved.',
   'fields-reset': 'The field mapping is back to the configured one.',
   rules: 'The stage rules are saved.',
   'rules-reset': 'The stage rules are back to the configured ones.',
