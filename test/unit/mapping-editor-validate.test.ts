@@ -147,6 +147,28 @@ describe('field rows', () => {
     expect(checks[1]!.warnings).toEqual(['Leads are not created for this connection: this row has no effect.']);
   });
 
+  it('warns when a Chatwoot list offers choices the Krayin choice field lacks', () => {
+    const withValues = [
+      ...definitions,
+      {
+        id: 9,
+        attribute_key: 'level',
+        attribute_display_name: 'Level',
+        attribute_display_type: 'list',
+        attribute_model: 'contact_attribute',
+        attribute_values: ['gold', 'Silver', 'Bronze'],
+      },
+    ] as ChatwootAttributeDefinition[];
+    const checks = checkFieldRows([row('person.cw_tier', 'custom_attributes.level')], {
+      ...ctx,
+      definitions: withValues,
+    });
+    expect(checks[0]!.errors).toEqual([]);
+    expect(checks[0]!.warnings).toEqual([
+      `Chatwoot's choices "Silver", "Bronze" are not choices of Krayin's "cw tier": contacts with them will need attention.`,
+    ]);
+  });
+
   it('checks only the schema rules when Krayin could not be reached', () => {
     const checks = checkFieldRows([row('person.cw_anything', 'name'), row('person.user_id', 'name')], {
       ...ctx,

@@ -253,6 +253,13 @@ export function checkFieldRows(rows: FieldRow[], ctx: FieldCheckContext): RowChe
       check.errors.push(
         `Krayin's "${attribute.name}" is a ${typeWords(attribute.type)} field; the Chatwoot field holds ${KIND_WORDS[kind]}.`,
       );
+      return;
+    }
+    const unmatched = unmatchedChoices(attribute, row.path.trim(), ctx.definitions);
+    if (unmatched.length > 0) {
+      check.warnings.push(
+        `Chatwoot's choices ${unmatched.map((c) => `"${c}"`).join(', ')} are not choices of Krayin's "${attribute.name}": contacts with them will need attention.`,
+      );
     }
   });
   return checks;
@@ -373,6 +380,24 @@ export function checkStageRuleRows(
     });
   }
   return { checks, rules };
+}
+
+/** Choices of a Chatwoot list attribute that match no option of a Krayin choice field (by name, as the sync matches). */
+export function unmatchedChoices(
+  attribute: KrayinAttribute,
+  path: string,
+  definitions: ChatwootAttributeDefinition[] | null,
+): string[] {
+  if (!['select', 'multiselect', 'checkbox'].includes(attribute.type) || attribute.lookup_type) return [];
+  if (!path.startsWith('custom_attributes.')) return [];
+  const key = path.slice('custom_attributes.'.length);
+  const def = definitions?.find((d) => d.attribute_key === key);
+  const values = (def as { attribute_values?: unknown } | undefined)?.attribute_values;
+  if (def?.attribute_display_type !== 'list' || !Array.isArray(values)) return [];
+  const names = attribute.options.map((o) => o.name.trim().toLowerCase());
+  return values
+    .filter((v): v is string => typeof v === 'string' && v.trim() !== '')
+    .filter((v) => !names.includes(v.trim().toLowerCase()));
 }
 
 export function hasErrors(checks: RowCheck[]): boolean {
