@@ -80,6 +80,14 @@ describe('mapping page HTML', () => {
     expect(out).toContain('In force: <strong>from the config file</strong>');
   });
 
+  it("lets the stage be typed when Krayin's pipelines could not be loaded", () => {
+    const conn = connection({ sync: { stageRules: [{ on: 'assigned', stage: 'qualified', pipeline: 'Sales' }] } });
+    const out = mappingBody(view(conn, { pipelines: null, pipelinesError: 'Krayin answered 503' })).value;
+    expect(out).toMatch(/<input id="stage-1" name="stage" value="qualified"/);
+    expect(out).toContain('<option value="Sales" selected>Sales</option>');
+    expect(out).toContain('Krayin&#39;s pipelines could not be loaded (Krayin answered 503).');
+  });
+
   it('gives every input and select a label', () => {
     const out = mappingBody(view(connection({ sync: { stageRules: [{ on: 'assigned', stage: 'new' }] } }))).value;
     const ids = [...out.matchAll(/<(?:input|select)\s[^>]*id="([^"]+)"/g)].map((m) => m[1]);

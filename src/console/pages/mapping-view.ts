@@ -538,17 +538,21 @@ function ruleRowHtml(v: MappingView, row: StageRuleRow, i: number): SafeHtml {
     </td>
     <td>
       <label class="vh" for="stage-${n}">Stage, rule ${n}</label>
-      <select id="stage-${n}" name="stage" aria-describedby="rule-check-${n}">
+      ${
+        v.pipelines
+          ? html`<select id="stage-${n}" name="stage" aria-describedby="rule-check-${n}">
         <option value="">Choose a stage</option>
         ${stageFound ? '' : html`<option value="${row.stage}" selected>${row.stage} (not in Krayin)</option>`}
         ${stageGroups}
-      </select>
+      </select>`
+          : html`<input id="stage-${n}" name="stage" value="${row.stage}" size="12" aria-describedby="rule-check-${n}" />`
+      }
     </td>
     <td>
       <label class="vh" for="pipeline-${n}">Only in pipeline, rule ${n}</label>
       <select id="pipeline-${n}" name="pipeline">
         <option value="">Any pipeline</option>
-        ${pipelineFound ? '' : html`<option value="${row.pipeline}" selected>${row.pipeline} (not in Krayin)</option>`}
+        ${pipelineFound ? '' : html`<option value="${row.pipeline}" selected>${row.pipeline}${v.pipelines ? ' (not in Krayin)' : ''}</option>`}
         ${pipelines.map(
           (p) => html`<option value="${p.id}" ${p === pipeline ? raw('selected') : ''}>${p.name}</option>`,
         )}
