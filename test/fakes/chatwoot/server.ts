@@ -22,6 +22,7 @@ import {
 } from './state';
 import { WebhookSender, type WebhookDelivery, type WebhookTarget } from './webhooks';
 import { contactFilterRoutes } from './contact-filter';
+import { contactSearchRoutes } from './contact-search';
 import { crmWriteRoutes } from './crm-writes';
 import { writeRoutes } from './writes';
 
@@ -133,6 +134,7 @@ export async function startFakeChatwoot(opts: FakeChatwootOptions = {}): Promise
     });
   });
 
+  api.use(contactSearchRoutes(state)); // before /contacts/:id, as Rails routes collection actions first
   api.get('/contacts/:id', (req, res) => {
     const contact = state.contacts.get(numericParam(req.params.id));
     if (!contact) return res.status(404).json(NOT_FOUND);
