@@ -89,9 +89,7 @@ export const twoWaySchema = z.object({
     ),
   fieldOwnership: ownershipSchema.default({}),
   tieGoesTo: z.enum(['chatwoot', 'krayin'], { error: 'must be chatwoot or krayin' }).default('krayin'),
-  newPersons: z
-    .enum(['ignore', 'create'], { error: 'must be ignore or create' })
-    .default('ignore'),
+  newPersons: z.enum(['ignore', 'create'], { error: 'must be ignore or create' }).default('ignore'),
 });
 
 export type TwoWaySettings = z.infer<typeof twoWaySchema>;

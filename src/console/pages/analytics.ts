@@ -329,13 +329,13 @@ export function analyticsPage(deps: ConsoleDeps): Router {
             reasons.length === 0
               ? html`<p id="no-reasons">No contact needed attention or failed in this period.</p>`
               : html`${chart('chart-reasons', 'Why contacts needed attention or failed', {
-                    type: 'bar',
-                    horizontal: true,
-                    labels: reasons.map(
-                      (r) => `${r.status === 'parked' ? 'Needed attention' : 'Failed'}: ${reasonWords(r.reasonKind)}`,
-                    ),
-                    datasets: [{ label: 'Times', data: reasons.map((r) => r.count) }],
-                  })}
+                  type: 'bar',
+                  horizontal: true,
+                  labels: reasons.map(
+                    (r) => `${r.status === 'parked' ? 'Needed attention' : 'Failed'}: ${reasonWords(r.reasonKind)}`,
+                  ),
+                  datasets: [{ label: 'Times', data: reasons.map((r) => r.count) }],
+                })}
                   ${table(
                     'reasons',
                     'Why contacts needed attention or failed',
