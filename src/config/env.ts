@@ -82,6 +82,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'TEMPORAL_PROFILE', path: ['temporal', 'profile'], kind: 'external' },
   { name: 'TEMPORAL_DEV_PORT', path: ['temporal', 'port'], kind: 'number' },
   { name: 'TEMPORAL_UI_PORT', path: ['temporal', 'uiPort'], kind: 'number' },
+  { name: 'TEMPORAL_UI_URL', path: ['temporal', 'uiUrl'], kind: 'string' },
   // A postgres URL usually carries the password.
   { name: 'DATABASE_URL', path: ['database', 'url'], kind: 'string', secret: true },
   { name: 'WORKER_MAX_CACHED_WORKFLOWS', path: ['worker', 'maxCachedWorkflows'], kind: 'number' },

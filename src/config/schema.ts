@@ -349,6 +349,14 @@ const temporalSchema = z.object({
   tls: temporalTlsSchema.optional(),
   /** Embedded dev server only: Web UI port and gRPC port (0 = pick a free port). */
   uiPort: int(0, 65535).default(8233),
+  /**
+   * Where operators open the Temporal Web UI (the console's "Open in Temporal" links). Default: the
+   * embedded dev server's UI; with TEMPORAL_ADDRESS there are no links unless this is set.
+   */
+  uiUrl: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   port: int(0, 65535).default(7233),
 });
 

@@ -104,7 +104,7 @@ export async function startHttpRole(d: HttpRoleDeps): Promise<number> {
         taskQueue: config.temporal.taskQueue,
         retry: (c, id, by) => dispatcher.retry(c, id, by),
         dispatch: (e, c) => dispatcher.dispatch(e, c),
-        temporalUiUrl: d.temporalUiUrl,
+        temporalUiUrl: config.temporal.uiUrl ?? d.temporalUiUrl,
         adminToken: d.admin.token,
         now: () => new Date(),
       }),

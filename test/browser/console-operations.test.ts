@@ -25,7 +25,7 @@ describe('console: Problems page', () => {
   let browser: Browser;
   let page: Page;
   beforeAll(async () => {
-    h = await startHarness({ sync: { leadPolicy: 'never' } });
+    h = await startHarness({ sync: { leadPolicy: 'never' }, temporalUiUrl: 'http://temporal-ui.test:8080/' });
     browser = await launchChromium();
     page = await laptopPage(browser);
     await signIn(page, h.ingestUrl, ADMIN_TOKEN);
@@ -54,6 +54,10 @@ describe('console: Problems page', () => {
     expect(text).toContain('Krayin refused the data.');
     expect(text).toContain('Details: Krayin rejected POST /contacts/persons');
     expect(text).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    // For operators: the contact's sync in the Temporal UI (TEMPORAL_UI_URL).
+    expect(await row.getByRole('link', { name: /Open in Temporal/ }).getAttribute('href')).toBe(
+      'http://temporal-ui.test:8080/namespaces/default/workflows/contact%3Adefault%3A4301',
+    );
     // No Temporal jargon on screen.
     expect(await page.locator('main').innerText()).not.toMatch(/workflow|signal|activity|task queue/i);
   });

@@ -85,6 +85,8 @@ export interface HarnessOptions {
   workers?: boolean;
   /** Extra service-level settings (notifications, codec...). */
   service?: Record<string, unknown>;
+  /** TEMPORAL_UI_URL: where the console's "Open in Temporal" links point. */
+  temporalUiUrl?: string;
   /** Collect the service's JSON log lines (at debug level) here, e.g. to check no secret is logged. */
   logLines?: string[];
 }
@@ -174,7 +176,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       dataDir: mkdtempSync(path.join(tmpdir(), 'cks-harness-')),
       adminToken: ADMIN_TOKEN,
       ...opts.service,
-      temporal: { address: temporalAddress, namespace: 'default', taskQueue },
+      temporal: {
+        address: temporalAddress,
+        namespace: 'default',
+        taskQueue,
+        ...(opts.temporalUiUrl ? { uiUrl: opts.temporalUiUrl } : {}),
+      },
       database: {},
       connections: [
         {
