@@ -168,6 +168,7 @@ function forbidden(res: Response): void {
           <head>
             <meta charset="utf-8" />
             <title>Not allowed</title>
+            <link rel="icon" href="data:," />
             <link rel="stylesheet" href="/console/assets/console.css" />
           </head>
           <body>
@@ -188,6 +189,7 @@ function signInPage(opts: { error?: string; notice?: string | null }): string {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>Sign in · Chatwoot–Krayin sync</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/console/assets/console.css" />
       </head>
       <body>

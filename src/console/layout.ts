@@ -36,6 +36,7 @@ export function page(opts: PageOptions): string {
         <meta name="csrf-token" content="${opts.session.csrfToken}" />
         <meta name="htmx-config" content='{"includeIndicatorStyles": false, "allowEval": false}' />
         <title>${opts.title} · Chatwoot–Krayin sync</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/console/assets/console.css" />
         ${scripts.map((s) => html`<script src="/console/assets/${s}" defer></script>`)}
       </head>
