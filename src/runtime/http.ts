@@ -7,6 +7,7 @@ import { Client, type Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import express from 'express';
 import { createAdminRouter } from '../admin/router';
+import { createChatwootAppRouter } from '../chatwoot-app/router';
 import { createConsoleRouter } from '../console/router';
 import { createConnectionSettings } from '../settings';
 import { createCodecRouter } from '../codec/codec-server';
@@ -107,6 +108,7 @@ export async function startHttpRole(d: HttpRoleDeps): Promise<number> {
       }),
     );
   }
+  app.use(createChatwootAppRouter({ config, store, services: d.services, temporal: client, dispatcher, log }));
   const metricsToken = config.metrics.token ?? d.admin?.token;
   if (metricsToken) app.use(createMetricsRouter(d.metrics, { token: metricsToken }));
   addCodecRoutes(app, d);
