@@ -263,7 +263,12 @@ export function renderPanel(data: PanelData, flash: string | null = null): SafeH
                   </tr>
                 </tbody>
               </table>
-              <p>${krayinLink(`${web}/admin/leads/view/${lead.id}`, 'Open lead in Krayin')}</p>`
+              <p>${krayinLink(`${web}/admin/leads/view/${lead.id}`, 'Open lead in Krayin')}</p>
+              <form data-action="add-note" class="stack">
+                <label for="cw-note">Note for the lead</label>
+                <textarea id="cw-note" name="note" rows="3" maxlength="2000" required></textarea>
+                <button type="submit">Add note to the lead</button>
+              </form>`
           : html`<p class="hint">${data.linked.leadId ? 'The linked lead could not be read.' : 'No lead yet.'}</p>`
       }
     </section>

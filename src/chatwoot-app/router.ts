@@ -7,13 +7,14 @@
  *        answered with the panel and a context token bound to (connection, contact, conversation)
  *   POST /chatwoot-app/<connection>/<token>/panel     the panel again (X-Context-Token)
  *   POST /chatwoot-app/<connection>/<token>/actions/sync-now   the contact's sync now (X-Context-Token)
+ *   POST /chatwoot-app/<connection>/<token>/actions/add-note   {note}: a note on the contact's lead (X-Context-Token)
  *   GET  /chatwoot-app/_assets/...                    the page's script and styles
  *
  * The URL token (CHATWOOT_DASHBOARD_APP_TOKEN) is per connection; without it the connection has no app
  * (404). Every later request names no contact: the ids come from the signed context token, so changing
  * an id reaches nothing. Actions go through the contact's workflow, like a webhook.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
@@ -23,18 +24,24 @@ import { html } from '../console/html';
 import type { Logger } from '../logging';
 import type { ConnectionServices } from '../runtime/connection-services';
 import type { Store } from '../store/types';
+import type { AgentAction } from '../../workflows/api';
 import { signContext, verifyContext, type AppContext } from './context-token';
 import { loadPanel, renderMessage, renderPanel } from './panel';
 
 export const CHATWOOT_APP_PUBLIC_DIR = path.join(__dirname, 'public');
+/** A note for the lead: room for a paragraph or two. */
+export const NOTE_MAX_CHARS = 2000;
 
 export interface ChatwootAppDeps {
   config: AppConfig;
   store: Store;
   services: ConnectionServices;
   temporal: Client;
-  /** The contact workflow's "sync now" (TemporalDispatcher.retry). */
-  dispatcher: { retry(connectionId: string, contactId: number, requestedBy: string): Promise<void> };
+  /** Into the contact's workflow: "sync now" (TemporalDispatcher.retry) and the other actions (agentAction). */
+  dispatcher: {
+    retry(connectionId: string, contactId: number, requestedBy: string): Promise<void>;
+    agentAction(connectionId: string, contactId: number, action: AgentAction): Promise<void>;
+  };
   log: Logger;
   now?: () => Date;
 }
@@ -153,6 +160,31 @@ export function createChatwootAppRouter(deps: ChatwootAppDeps): Router {
         .append({ connectionId: context.connectionId, contactId: context.contactId, action: 'chatwoot_app.sync_now' })
         .catch(() => undefined);
       res.json({ html: await panelHtml(res, 'Sync requested: Krayin will be up to date in a moment.') });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.post('/actions/add-note', withContext, async (req, res, next) => {
+    try {
+      const context = res.locals.context as AppContext;
+      const text = typeof req.body?.note === 'string' ? req.body.note.trim() : '';
+      if (text.length === 0 || text.length > NOTE_MAX_CHARS) {
+        return res
+          .status(400)
+          .json({ html: await panelHtml(res, `Write a note of 1 to ${NOTE_MAX_CHARS} characters.`) });
+      }
+      const link = await deps.store.links.getContact(context.connectionId, context.contactId);
+      if (!link?.leadId) {
+        return res.status(409).json({ html: await panelHtml(res, 'This contact has no lead yet: no note was added.') });
+      }
+      await deps.dispatcher.agentAction(context.connectionId, context.contactId, {
+        kind: 'add_note',
+        noteId: randomUUID(),
+        text,
+        requestedBy: 'chatwoot-app',
+      });
+      res.json({ html: await panelHtml(res, 'Note sent to Krayin: it shows under Last activities in a moment.') });
     } catch (err) {
       next(err);
     }

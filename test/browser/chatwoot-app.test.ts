@@ -113,7 +113,7 @@ describe('the CRM panel in a Chatwoot conversation', () => {
     await app.getByText('Jane Panel', { exact: true }).waitFor({ timeout: 15_000 });
     await expect(app.getByRole('heading', { name: 'Lead' }).isVisible()).resolves.toBe(true);
     await expect(app.getByText('Panel Works GmbH').isVisible()).resolves.toBe(true);
-    await expect(app.getByRole('row', { name: /Stage/ }).textContent()).resolves.toMatch(/Stage.+\(/);
+    await expect(app.getByRole('row', { name: /^Stage / }).textContent()).resolves.toMatch(/Stage\s+.+\(.+\)/);
     await expect(app.getByText('In sync').isVisible()).resolves.toBe(true);
     // The conversation's activity is among the last activities (a table with headers).
     await expect(app.getByRole('columnheader', { name: 'When' }).isVisible()).resolves.toBe(true);
@@ -140,6 +140,29 @@ describe('the CRM panel in a Chatwoot conversation', () => {
     const audit = await h.store.audit.list('default', JANE, 20);
     expect(audit.map((a) => a.action)).toContain('chatwoot_app.sync_now');
     await page.context().close();
+  });
+
+  it('"Add note to the lead" becomes one Krayin note on the lead, through the workflow', async () => {
+    const text = 'Wants 20 seats <b>before</b> January & a call back';
+    const page = await laptopPage(browser);
+    await page.goto(conversationUrl(JANE_CONVERSATION));
+    const app = page.frameLocator('iframe.dashboard-app');
+    await app.getByLabel('Note for the lead').fill(text);
+    await app.getByRole('button', { name: 'Add note to the lead' }).click();
+    await app.getByText('Note sent to Krayin').waitFor({ timeout: 10_000 });
+    const leadId = (await h.store.links.getContact('default', JANE))!.leadId!;
+    const notes = () =>
+      h.krayin.snapshot().activities.filter((a) => a.title === 'Note from Chatwoot' && a.lead_ids.includes(leadId));
+    const deadline = Date.now() + 30_000;
+    while (notes().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(notes()).toHaveLength(1);
+    expect(notes()[0]).toMatchObject({ type: 'note', comment: text });
+    await app.getByRole('button', { name: 'Refresh' }).click();
+    await app.getByRole('cell', { name: 'Note from Chatwoot' }).waitFor({ timeout: 10_000 });
+    await page.context().close();
+    expect(notes()).toHaveLength(1);
+    const audit = await h.store.audit.list('default', JANE, 50);
+    expect(audit.map((a) => a.action)).toContain('chatwoot_app.note_added');
   });
 
   it("refuses a forged context: this conversation with another contact's id", async () => {
@@ -214,5 +237,7 @@ describe('the panel over HTTP', () => {
     expect((await post('panel', {}, { 'x-context-token': altered })).status).toBe(401);
     expect((await post('actions/sync-now', {}, { 'x-context-token': altered })).status).toBe(401);
     expect((await post('actions/sync-now', {})).status).toBe(401);
+    expect((await post('actions/add-note', { note: 'x' }, { 'x-context-token': altered })).status).toBe(401);
+    expect((await post('actions/add-note', { note: '   ' }, { 'x-context-token': token })).status).toBe(400);
   });
 });

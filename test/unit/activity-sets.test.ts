@@ -38,6 +38,7 @@ const KRAYIN = [
   'pollKrayinChanges',
   'readPersonForTwoWay',
   'readLeadForChatwoot',
+  'addLeadNote',
 ];
 const LEGACY_ON_KRAYIN_QUEUE = ['syncConversation', 'syncMessageActivities', 'assignLeadOwner'];
 const CHATWOOT = [

@@ -13,6 +13,19 @@
   var polls = 0;
   var pollTimer = null;
 
+  // An expired context: ask Chatwoot for the conversation again, which checks it anew.
+  function expired() {
+    current = null;
+    contextToken = null;
+    askChatwoot();
+  }
+
+  function askChatwoot() {
+    if (window.parent !== window && chatwootOrigin) {
+      window.parent.postMessage('chatwoot-dashboard-app:fetch-info', chatwootOrigin);
+    }
+  }
+
   function show(markup) {
     // Server-rendered HTML from our own origin (every value escaped there).
     panel.innerHTML = markup;
@@ -28,6 +41,7 @@
       body: JSON.stringify(body || {}),
       credentials: 'same-origin',
     }).then(function (res) {
+      if (res.status === 401 && path !== '/context') expired();
       return res.json().then(
         function (json) {
           return { ok: res.ok, json: json };
@@ -41,7 +55,8 @@
 
   function openContext(conversationId, contactId) {
     var key = conversationId + ':' + contactId;
-    if (current === key && contextToken) return;
+    // Chatwoot posts on load and again on our fetch-info: one check per conversation is enough.
+    if (current === key) return;
     current = key;
     contextToken = null;
     post('/context', { conversationId: conversationId, contactId: contactId }).then(function (r) {
@@ -118,7 +133,5 @@
   });
 
   // Ask Chatwoot for the context (it also sends it by itself when the frame loads).
-  if (window.parent !== window && chatwootOrigin) {
-    window.parent.postMessage('chatwoot-dashboard-app:fetch-info', chatwootOrigin);
-  }
+  askChatwoot();
 })();

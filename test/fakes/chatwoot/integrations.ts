@@ -227,7 +227,7 @@ export function dashboardRoutes(state: FakeChatwootState, integrations: FakeInte
     );
     res.type('html').send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Chatwoot conversation ${conversation.id}</title>
-<style>body{margin:0;font-family:sans-serif} iframe.dashboard-app{width:420px;height:740px;border:1px solid #ccc} iframe.sibling{width:10px;height:10px;border:0}</style>
+<style>body{margin:0;font-family:sans-serif} iframe.dashboard-app{width:420px;height:1180px;border:1px solid #ccc} iframe.sibling{width:10px;height:10px;border:0}</style>
 </head><body>
 ${frames.join('\n')}
 ${sibling ? `<iframe class="sibling" title="another site" src="${escape(sibling)}"></iframe>` : ''}

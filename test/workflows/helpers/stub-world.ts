@@ -127,6 +127,7 @@ function defaults(): StubActivities {
     pollKrayinChanges: async () => ({ enabled: false }),
     readPersonForTwoWay: async () => ({ kind: 'unlinked' }),
     applyKrayinPerson: async () => ({ kind: 'disabled' }),
+    addLeadNote: async () => ({ kind: 'added', activityId: 1 }),
   };
 }
 
