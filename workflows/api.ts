@@ -178,7 +178,10 @@ export const statusQuery = defineQuery<ContactSyncStatus>('status');
  * The note's text is contact-related content: it lives in the history like activity inputs do
  * (encrypted when payload encryption is on), never in ids, search attributes or logs.
  */
-export type AgentAction = { kind: 'add_note'; noteId: string; text: string; requestedBy: string };
+export type AgentAction =
+  | { kind: 'add_note'; noteId: string; text: string; requestedBy: string }
+  /** Forward only (checked again when it runs): never backwards, never out of won or lost. */
+  | { kind: 'move_stage'; stageId: number; requestedBy: string };
 export const agentActionSignal = defineSignal<[AgentAction]>('agentAction');
 
 /** How many delivery ids a run remembers for dedupe (the store dedupes across runs). */

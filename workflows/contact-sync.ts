@@ -127,7 +127,11 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
     while (agentActions.length > 0) {
       const action = agentActions.shift()!;
       try {
-        await steps.acts.krayin.addLeadNote({ connectionId, contactId, noteId: action.noteId, text: action.text });
+        if (action.kind === 'add_note') {
+          await steps.acts.krayin.addLeadNote({ connectionId, contactId, noteId: action.noteId, text: action.text });
+        } else {
+          await steps.acts.krayin.moveLeadForward({ connectionId, contactId, stageId: action.stageId });
+        }
       } catch {
         // Retried by the activity's policy already; a note Krayin refuses is not worth parking the contact.
       }

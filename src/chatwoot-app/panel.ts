@@ -9,7 +9,8 @@ import type { Client } from '@temporalio/client';
 import { contactWorkflowId, statusQuery, type ContactSyncStatus, type ParkReason } from '../../workflows/api';
 import { krayinWebBase } from '../config/crm-attributes';
 import type { ConnectionConfig } from '../config/schema';
-import type { KrayinActivity, KrayinLead, KrayinOrganization, KrayinPerson } from '../krayin/api';
+import type { KrayinActivity, KrayinLead, KrayinOrganization, KrayinPerson, KrayinStage } from '../krayin/api';
+import { forwardStages } from './stages';
 import type { ConnectionRuntime } from '../sync/connections';
 import type { Store, SyncState } from '../store/types';
 import { html, type SafeHtml } from '../console/html';
@@ -29,6 +30,8 @@ export interface PanelData {
   organization: KrayinOrganization | null;
   lead: KrayinLead | null;
   stage: { name: string; pipeline: string } | null;
+  /** Stages "Move to stage" offers: after the current one, none for a won or lost lead. */
+  forward: KrayinStage[];
   activities: KrayinActivity[];
   /** Krayin could not be read (down, token refused): the panel says so instead of showing blanks. */
   krayinProblem: boolean;
@@ -62,6 +65,7 @@ export async function loadPanel(deps: {
     organization: null,
     lead: null,
     stage: null,
+    forward: [],
     activities: [],
     krayinProblem: false,
     linked,
@@ -82,6 +86,7 @@ export async function loadPanel(deps: {
         const s = p.stages.find((x) => x.id === lead.lead_pipeline_stage_id);
         if (s) data.stage = { name: s.name, pipeline: p.name };
       }
+      data.forward = forwardStages(pipelines, lead.lead_pipeline_stage_id);
     }
     const activities = lead
       ? await krayin.listLeadActivities(lead.id)
@@ -264,6 +269,17 @@ export function renderPanel(data: PanelData, flash: string | null = null): SafeH
                 </tbody>
               </table>
               <p>${krayinLink(`${web}/admin/leads/view/${lead.id}`, 'Open lead in Krayin')}</p>
+              ${
+                data.forward.length > 0
+                  ? html`<form data-action="move-stage" class="stack">
+                      <label for="cw-stage">Move to stage</label>
+                      <select id="cw-stage" name="stageId">
+                        ${data.forward.map((st) => html`<option value="${st.id}">${st.name}</option>`)}
+                      </select>
+                      <button type="submit">Move lead</button>
+                    </form>`
+                  : ''
+              }
               <form data-action="add-note" class="stack">
                 <label for="cw-note">Note for the lead</label>
                 <textarea id="cw-note" name="note" rows="3" maxlength="2000" required></textarea>

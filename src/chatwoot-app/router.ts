@@ -8,6 +8,7 @@
  *   POST /chatwoot-app/<connection>/<token>/panel     the panel again (X-Context-Token)
  *   POST /chatwoot-app/<connection>/<token>/actions/sync-now   the contact's sync now (X-Context-Token)
  *   POST /chatwoot-app/<connection>/<token>/actions/add-note   {note}: a note on the contact's lead (X-Context-Token)
+ *   POST /chatwoot-app/<connection>/<token>/actions/move-stage {stageId}: the lead forward to that stage (X-Context-Token)
  *   GET  /chatwoot-app/_assets/...                    the page's script and styles
  *
  * The URL token (CHATWOOT_DASHBOARD_APP_TOKEN) is per connection; without it the connection has no app
@@ -185,6 +186,29 @@ export function createChatwootAppRouter(deps: ChatwootAppDeps): Router {
         requestedBy: 'chatwoot-app',
       });
       res.json({ html: await panelHtml(res, 'Note sent to Krayin: it shows under Last activities in a moment.') });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.post('/actions/move-stage', withContext, async (req, res, next) => {
+    try {
+      const context = res.locals.context as AppContext;
+      const stageId = positiveInt(req.body?.stageId);
+      const runtime = deps.services.connections.get(context.connectionId);
+      const data = await loadPanel({ store: deps.store, runtime, temporal: deps.temporal, context });
+      const target = data.forward.find((s) => s.id === stageId);
+      if (!target) {
+        // Forward only: the panel never offers an earlier stage; a request that names one is refused.
+        const flash = 'The lead can only move forward, and not out of won or lost: not moved.';
+        return res.status(409).json({ html: renderPanel(data, flash).value });
+      }
+      await deps.dispatcher.agentAction(context.connectionId, context.contactId, {
+        kind: 'move_stage',
+        stageId: target.id,
+        requestedBy: 'chatwoot-app',
+      });
+      res.json({ html: await panelHtml(res, `Moving the lead to ${target.name}: Refresh in a moment to see it.`) });
     } catch (err) {
       next(err);
     }

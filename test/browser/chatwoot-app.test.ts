@@ -165,6 +165,35 @@ describe('the CRM panel in a Chatwoot conversation', () => {
     expect(audit.map((a) => a.action)).toContain('chatwoot_app.note_added');
   });
 
+  it('"Move to stage" moves the lead forward only, through the workflow', async () => {
+    const leadId = (await h.store.links.getContact('default', JANE))!.leadId!;
+    const lead = () => h.krayin.snapshot().leads.find((l) => l.id === leadId)!;
+    const startedAt = lead().lead_pipeline_stage_id;
+    const page = await laptopPage(browser);
+    await page.goto(conversationUrl(JANE_CONVERSATION));
+    const app = page.frameLocator('iframe.dashboard-app');
+    const select = app.getByLabel('Move to stage');
+    await select.waitFor({ timeout: 15_000 });
+    const offered = await select.locator('option').allTextContents();
+    // Only stages after the current one ("New"), so never back to it.
+    expect(offered).not.toContain('New');
+    expect(offered.length).toBeGreaterThan(1);
+    const target = offered[1]!;
+    await select.selectOption({ label: target });
+    await app.getByRole('button', { name: 'Move lead' }).click();
+    await app.getByText(`Moving the lead to ${target}`).waitFor({ timeout: 10_000 });
+    const deadline = Date.now() + 30_000;
+    while (lead().lead_pipeline_stage_id === startedAt && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(lead().lead_pipeline_stage_id).not.toBe(startedAt);
+    await app.getByRole('button', { name: 'Refresh' }).click();
+    await app.getByRole('row', { name: new RegExp(`^Stage\\s+${target}`) }).waitFor({ timeout: 10_000 });
+    // The stages before the new one are no longer offered.
+    await expect(select.locator('option').allTextContents()).resolves.not.toContain(target);
+    await page.context().close();
+  });
+
   it("refuses a forged context: this conversation with another contact's id", async () => {
     const page = await laptopPage(browser);
     await page.goto(conversationUrl(JANE_CONVERSATION, `?forgeContact=${OTHER}`));
@@ -190,6 +219,13 @@ describe('the CRM panel in a Chatwoot conversation', () => {
 });
 
 describe('the panel over HTTP', () => {
+  let links: Map<number, number>;
+  beforeAll(async () => {
+    links = new Map();
+    for (const id of [JANE, OTHER]) links.set(id, (await h.store.links.getContact('default', id))!.leadId!);
+  });
+  const leadOf = (id: number) => links.get(id)!;
+
   async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
     const res = await request(`${appUrl()}${path}`, {
       method: 'POST',
@@ -239,5 +275,13 @@ describe('the panel over HTTP', () => {
     expect((await post('actions/sync-now', {})).status).toBe(401);
     expect((await post('actions/add-note', { note: 'x' }, { 'x-context-token': altered })).status).toBe(401);
     expect((await post('actions/add-note', { note: '   ' }, { 'x-context-token': token })).status).toBe(400);
+    // Backwards (to the stage the lead was created in) is refused, as is a stage of no pipeline.
+    const firstStage = h.krayin.snapshot().leads.find((l) => l.id === leadOf(JANE))!;
+    expect(firstStage.stage_code).not.toBe('new');
+    for (const stageId of [1, 999_999]) {
+      const moved = await post('actions/move-stage', { stageId }, { 'x-context-token': token });
+      expect(moved.status).toBe(409);
+      expect(moved.json.html).toContain('only move forward');
+    }
   });
 });

@@ -39,6 +39,7 @@ const KRAYIN = [
   'readPersonForTwoWay',
   'readLeadForChatwoot',
   'addLeadNote',
+  'moveLeadForward',
 ];
 const LEGACY_ON_KRAYIN_QUEUE = ['syncConversation', 'syncMessageActivities', 'assignLeadOwner'];
 const CHATWOOT = [

@@ -128,6 +128,7 @@ function defaults(): StubActivities {
     readPersonForTwoWay: async () => ({ kind: 'unlinked' }),
     applyKrayinPerson: async () => ({ kind: 'disabled' }),
     addLeadNote: async () => ({ kind: 'added', activityId: 1 }),
+    moveLeadForward: async () => ({ kind: 'moved' }),
   };
 }
 
