@@ -172,5 +172,17 @@ export const contactEventSignal = defineSignal<[ContactEventSignalPayload]>('con
 export const retrySignal = defineSignal<[{ requestedBy?: string }?]>('retry');
 export const statusQuery = defineQuery<ContactSyncStatus>('status');
 
+/**
+ * What an agent asked for in the CRM panel inside Chatwoot (src/chatwoot-app), run by the contact's
+ * workflow between its syncs. `noteId` is unique per request (the Krayin write's idempotency marker).
+ * The note's text is contact-related content: it lives in the history like activity inputs do
+ * (encrypted when payload encryption is on), never in ids, search attributes or logs.
+ */
+export type AgentAction =
+  | { kind: 'add_note'; noteId: string; text: string; requestedBy: string }
+  /** Forward only (checked again when it runs): never backwards, never out of won or lost. */
+  | { kind: 'move_stage'; stageId: number; requestedBy: string };
+export const agentActionSignal = defineSignal<[AgentAction]>('agentAction');
+
 /** How many delivery ids a run remembers for dedupe (the store dedupes across runs). */
 export const RECENT_DELIVERIES_LIMIT = 500;

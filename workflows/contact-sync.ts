@@ -23,7 +23,15 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { contactEventSignal, retrySignal, statusQuery, type ContactSyncInput, type SyncOutcome } from './api';
+import {
+  agentActionSignal,
+  contactEventSignal,
+  retrySignal,
+  statusQuery,
+  type AgentAction,
+  type ContactSyncInput,
+  type SyncOutcome,
+} from './api';
 import { krayinChangedSignal } from './krayin-poll-api';
 import { activityProxies } from './activity-proxies';
 import { ContactSyncState, type Phase, type SyncWork } from './contact-state';
@@ -34,6 +42,11 @@ import { currentDetails, debounceTimerSummary, idleCloseTimerSummary } from './u
 
 /** Rounds made only of backfill events run their Krayin calls at background priority. */
 const BACKFILL_PRIORITY_PATCH = 'backfill-background-priority';
+/**
+ * chatwoot-app-actions: what an agent asks for in the CRM panel (agentAction signal) runs between syncs.
+ * Histories recorded before it hold no such signal, so they take the path they recorded.
+ */
+const AGENT_ACTIONS_PATCH = 'chatwoot-app-actions';
 
 export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome | null> {
   const { connectionId, contactId } = input;
@@ -49,6 +62,9 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
     if (state.onKrayinChange(change, Date.now(), patched(CRM_FACTS_PATCH))) showDetails();
   });
   setHandler(statusQuery, () => state.status());
+  // The CRM panel's actions (src/chatwoot-app), run in arrival order between syncs.
+  const agentActions: AgentAction[] = [];
+  setHandler(agentActionSignal, (action) => void agentActions.push(action));
 
   // Timings come from the live config (live-settings.ts): at the start of the run, and again after
   // each wake but the first (which follows the start's read immediately).
@@ -59,6 +75,10 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
   for (;;) {
     enterPhase('idle');
     if (!(await waitForWork())) return state.outcome();
+    if (agentActions.length > 0) {
+      await runAgentActions();
+      if (!state.hasWork()) continue;
+    }
 
     enterPhase('waiting');
     if (settingsFresh) settingsFresh = false;
@@ -74,7 +94,7 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
     if (updates.length > 0) upsertSearchAttributes(updates);
     showDetails();
 
-    if (workflowInfo().continueAsNewSuggested) {
+    if (workflowInfo().continueAsNewSuggested && agentActions.length === 0) {
       await condition(allHandlersFinished);
       // Settings are not carried: the next run reads them live.
       await continueAsNew<typeof contactSync>({ connectionId, contactId, carried: state.toCarried() });
@@ -92,13 +112,30 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
 
   /** false: idle for `idleCloseMs`, so this run closes; the next event starts a new one (state reloads from the store). */
   async function waitForWork(): Promise<boolean> {
-    const woke = await condition(() => state.hasWork(), settings.idleCloseMs, {
+    const woke = await condition(() => state.hasWork() || agentActions.length > 0, settings.idleCloseMs, {
       summary: idleCloseTimerSummary(settings.idleCloseMs),
     });
     if (woke) return true;
     // A signal may have arrived with the timeout: let its handler finish, then look again.
     await condition(allHandlersFinished);
-    return state.hasWork();
+    return state.hasWork() || agentActions.length > 0;
+  }
+
+  /** The panel's actions; one that fails is dropped (the panel shows the lead as it is, the audit what ran). */
+  async function runAgentActions(): Promise<void> {
+    patched(AGENT_ACTIONS_PATCH);
+    while (agentActions.length > 0) {
+      const action = agentActions.shift()!;
+      try {
+        if (action.kind === 'add_note') {
+          await steps.acts.krayin.addLeadNote({ connectionId, contactId, noteId: action.noteId, text: action.text });
+        } else {
+          await steps.acts.krayin.moveLeadForward({ connectionId, contactId, stageId: action.stageId });
+        }
+      } catch {
+        // Retried by the activity's policy already; a note Krayin refuses is not worth parking the contact.
+      }
+    }
   }
 
   /** Trailing debounce: wait until no event arrived for `debounceMs`, but never longer than `maxDebounceMs`. */

@@ -4,6 +4,7 @@
  * workflow reaches them only through the proxy typed by this set (workflows/activity-proxies.ts).
  */
 import type { KrayinActivityDeps } from '../deps';
+import { agentNoteActivities } from './agent-notes';
 import { catalogActivities } from './catalog';
 import { chatwootDeletedActivities } from './chatwoot-deleted';
 import { crmFactsKrayinActivities } from './crm-facts';
@@ -25,6 +26,7 @@ export function createKrayinActivities(deps: KrayinActivityDeps) {
     ...krayinIdsActivities(deps),
     ...twoWayKrayinActivities(deps),
     ...crmFactsKrayinActivities(deps),
+    ...agentNoteActivities(deps),
   };
 }
 

@@ -41,6 +41,7 @@ export function redactConfig(config: AppConfig): AppConfig {
     if (c.chatwoot.webhookSecret !== undefined) c.chatwoot.webhookSecret = REDACTED;
     if (c.chatwoot.webhookToken !== undefined) c.chatwoot.webhookToken = REDACTED;
     if (c.krayinHooks.token !== undefined) c.krayinHooks.token = REDACTED;
+    if (c.dashboardApp.token !== undefined) c.dashboardApp.token = REDACTED;
     redactNotifications(c.notifications);
   }
   return copy;

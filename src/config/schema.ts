@@ -236,6 +236,18 @@ export const syncSchema = z.object({
   reconcile: reconcileSchema.default(() => reconcileSchema.parse({})),
 });
 
+/** The Chatwoot dashboard app (src/chatwoot-app): off unless its per-connection URL token is set. */
+export const dashboardAppSchema = z.object({
+  /**
+   * Secret part of the app's URL (/chatwoot-app/<connection>/<token>/), also the key its context tokens
+   * are signed with. Unset: the app answers 404 for this connection.
+   */
+  token: z
+    .string({ error: 'must be at least 24 characters of A-Z, a-z, 0-9, "-" or "_"' })
+    .regex(/^[A-Za-z0-9_-]{24,}$/, 'must be at least 24 characters of A-Z, a-z, 0-9, "-" or "_"')
+    .optional(),
+});
+
 export const connectionSchema = z.object({
   id: connectionId,
   enabled: bool.default(true),
@@ -250,6 +262,8 @@ export const connectionSchema = z.object({
   crmFacts: crmFactsSchema.default(() => crmFactsSchema.parse({})),
   /** Alert channels of this connection; default: the service-wide `notifications`. */
   notifications: notificationsSchema.optional(),
+  /** The CRM panel inside Chatwoot's conversation view (docs/chatwoot-app.md); off by default. */
+  dashboardApp: dashboardAppSchema.default({}),
 });
 
 const PEM_BEGIN = '-----BEGIN ';

@@ -8,6 +8,7 @@ import { Client, type Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import express from 'express';
 import { createAdminRouter } from '../admin/router';
+import { createChatwootAppRouter } from '../chatwoot-app/router';
 import { createConsoleRouter } from '../console/router';
 import { createCodecRouter } from '../codec/codec-server';
 import { createEncryptionCodec } from '../codec/encryption-codec';
@@ -110,6 +111,7 @@ export async function startHttpRole(d: HttpRoleDeps): Promise<number> {
       }),
     );
   }
+  app.use(createChatwootAppRouter({ config, store, services: d.services, temporal: client, dispatcher, log }));
   const metricsToken = config.metrics.token ?? d.admin?.token;
   if (metricsToken) app.use(createMetricsRouter(d.metrics, { token: metricsToken }));
   addCodecRoutes(app, d);

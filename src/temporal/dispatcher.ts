@@ -6,10 +6,12 @@
 import type { Client } from '@temporalio/client';
 import { contactSync } from '../../workflows';
 import {
+  agentActionSignal,
   contactEventSignal,
   contactWorkflowId,
   retrySignal,
   signalPayloadOf,
+  type AgentAction,
   type ContactEvent,
   type ContactSyncInput,
 } from '../../workflows/api';
@@ -46,6 +48,15 @@ export class TemporalDispatcher implements EventDispatcher, KrayinChangeDispatch
       ...this.startOptions(connectionId, contactId),
       signal: retrySignal,
       signalArgs: [{ requestedBy }],
+    });
+  }
+
+  /** An agent's action from the CRM panel in Chatwoot (src/chatwoot-app), into the contact's own workflow. */
+  async agentAction(connectionId: string, contactId: number, action: AgentAction): Promise<void> {
+    await this.client.workflow.signalWithStart(contactSync, {
+      ...this.startOptions(connectionId, contactId),
+      signal: agentActionSignal,
+      signalArgs: [action],
     });
   }
 

@@ -71,6 +71,8 @@ export interface HarnessOptions {
   krayinHooks?: Record<string, unknown>;
   /** The connection's `crmFacts` settings (the lead's CRM facts on the Chatwoot contact; defaults unless given). */
   crmFacts?: Record<string, unknown>;
+  /** The connection's `dashboardApp` settings (the Chatwoot dashboard app; off unless given). */
+  dashboardApp?: Record<string, unknown>;
   /** Overrides of the connection's `krayin` settings (timeouts, rate). */
   krayinSettings?: Record<string, unknown>;
   krayin?: FakeKrayinOptions;
@@ -205,6 +207,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
           ...(opts.twoWay ? { twoWay: opts.twoWay } : {}),
           ...(opts.krayinHooks ? { krayinHooks: opts.krayinHooks } : {}),
           ...(opts.crmFacts ? { crmFacts: opts.crmFacts } : {}),
+          ...(opts.dashboardApp ? { dashboardApp: opts.dashboardApp } : {}),
         },
       ],
     });

@@ -38,6 +38,8 @@ const KRAYIN = [
   'pollKrayinChanges',
   'readPersonForTwoWay',
   'readLeadForChatwoot',
+  'addLeadNote',
+  'moveLeadForward',
 ];
 const LEGACY_ON_KRAYIN_QUEUE = ['syncConversation', 'syncMessageActivities', 'assignLeadOwner'];
 const CHATWOOT = [

@@ -32,6 +32,7 @@ const SECRETS: Record<string, { value: string; secret: string }> = {
   CHATWOOT_WEBHOOK_SECRET: { value: 'WebhookHmacSecret03', secret: 'WebhookHmacSecret03' },
   CHATWOOT_WEBHOOK_TOKEN: { value: 'UrlTokenSecret04-abcdefghij', secret: 'UrlTokenSecret04-abcdefghij' },
   KRAYIN_WEBHOOK_TOKEN: { value: 'KrayinHintSecret13-abcdefgh', secret: 'KrayinHintSecret13-abcdefgh' },
+  CHATWOOT_DASHBOARD_APP_TOKEN: { value: 'PanelUrlSecret14-abcdefghij', secret: 'PanelUrlSecret14-abcdefghij' },
   DATABASE_URL: { value: 'postgres://sync:DbPasswordSecret05@db:5432/sync', secret: 'DbPasswordSecret05' },
   ADMIN_TOKEN: { value: 'AdminTokenSecret06-xyz', secret: 'AdminTokenSecret06-xyz' },
   METRICS_TOKEN: { value: 'MetricsTokenSecret07-xyz', secret: 'MetricsTokenSecret07-xyz' },
@@ -166,6 +167,7 @@ describe('redactConfig', () => {
           krayin: { ...x.krayin, token: undefined },
           chatwoot: { ...x.chatwoot, apiToken: undefined, webhookSecret: undefined, webhookToken: undefined },
           krayinHooks: { ...x.krayinHooks, token: undefined },
+          dashboardApp: { ...x.dashboardApp, token: undefined },
         })),
       });
       expect(masked(redacted)).toEqual(masked(config));

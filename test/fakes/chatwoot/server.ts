@@ -25,6 +25,7 @@ import { contactFilterRoutes } from './contact-filter';
 import { contactSearchRoutes } from './contact-search';
 import { crmWriteRoutes } from './crm-writes';
 import { writeRoutes } from './writes';
+import { dashboardRoutes, FakeIntegrations, integrationRoutes } from './integrations';
 
 export interface FakeChatwootOptions {
   /** default 0 (a free port) */
@@ -55,6 +56,8 @@ export interface FakeChatwoot {
   accountId: number;
   apiToken: string;
   state: FakeChatwootState;
+  /** Webhooks and dashboard apps registered through the API (integrations.ts). */
+  integrations: FakeIntegrations;
   upsertContact(c: ContactInput): FakeContact;
   deleteContact(id: number): void;
   /** Chatwoot's contact merge (as POST /actions/contact_merge, without the webhook). */
@@ -83,6 +86,7 @@ export async function startFakeChatwoot(opts: FakeChatwootOptions = {}): Promise
   const apiToken = opts.apiToken ?? 'fake-chatwoot-token';
   const state = new FakeChatwootState();
   const webhooks = new WebhookSender(state, accountId);
+  const integrations = new FakeIntegrations();
   webhooks.target = opts.webhook ?? null;
   const log: RecordedRequest[] = [];
   let faults: FakeFault[] = [];
@@ -196,8 +200,10 @@ export async function startFakeChatwoot(opts: FakeChatwootOptions = {}): Promise
   api.use(contactFilterRoutes(state));
   api.use(writeRoutes(state, webhooks, accountId));
   api.use(crmWriteRoutes(state, webhooks));
+  api.use(integrationRoutes(integrations, accountId));
 
   app.use('/api/v1/accounts/:accountId', api);
+  app.use(dashboardRoutes(state, integrations, accountId));
   app.use((_req, res) => {
     res.status(404).json(NOT_FOUND);
   });
@@ -217,6 +223,7 @@ export async function startFakeChatwoot(opts: FakeChatwootOptions = {}): Promise
     accountId,
     apiToken,
     state,
+    integrations,
     upsertContact: (c) => state.upsertContact(c),
     deleteContact: (id) => state.deleteContact(id),
     mergeContacts: (baseId, mergeeId) => void state.mergeContacts(baseId, mergeeId),
@@ -234,6 +241,7 @@ export async function startFakeChatwoot(opts: FakeChatwootOptions = {}): Promise
     clearFaults: () => void (faults = []),
     reset: () => {
       state.reset();
+      integrations.reset();
       log.splice(0);
       faults = [];
       webhooks.deliveries.splice(0);

@@ -128,6 +128,8 @@ function defaults(): StubActivities {
     readPersonForTwoWay: async () => ({ kind: 'unlinked' }),
     applyKrayinPerson: async () => ({ kind: 'disabled' }),
     adoptKrayinPersons: async () => ({ created: 0, linked: 0, left: 0, changes: [] }),
+    addLeadNote: async () => ({ kind: 'added', activityId: 1 }),
+    moveLeadForward: async () => ({ kind: 'moved' }),
   };
 }
 

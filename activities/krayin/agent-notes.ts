@@ -1,0 +1,88 @@
+/**
+ * "Add note to the lead" and "Move to stage" from the CRM panel in Chatwoot (src/chatwoot-app): a Krayin note activity on
+ * the contact's linked lead, Krayin queue. The contact workflow runs it when the panel's `agentAction`
+ * signal arrives, so it is serialized with the contact's syncs. A retried attempt first looks for the
+ * note's marker on the lead (the first attempt may have written it before timing out): never twice.
+ */
+import { Context } from '@temporalio/activity';
+import type { KrayinActivityDeps } from '../deps';
+import { classified } from '../failures';
+import { forwardStages } from '../../src/chatwoot-app/stages';
+
+export interface AddLeadNoteInput {
+  connectionId: string;
+  contactId: number;
+  /** Unique per note (the panel's request): the idempotency marker. */
+  noteId: string;
+  text: string;
+}
+
+export type AddLeadNoteResult = { kind: 'added'; activityId: number } | { kind: 'exists' } | { kind: 'no_lead' };
+
+export const AGENT_NOTE_TITLE = 'Note from Chatwoot';
+
+export interface MoveLeadForwardInput {
+  connectionId: string;
+  contactId: number;
+  stageId: number;
+}
+
+export type MoveLeadForwardResult = { kind: 'moved' } | { kind: 'refused'; why: 'no_lead' | 'not_forward' };
+
+export function agentNoteActivities({ store, connections }: KrayinActivityDeps) {
+  return {
+    /** "Move to stage" from the panel: checked forward-only against the lead as it is now, then moved. */
+    async moveLeadForward(input: MoveLeadForwardInput): Promise<MoveLeadForwardResult> {
+      return classified(async () => {
+        const link = await store.links.getContact(input.connectionId, input.contactId);
+        const leadId = link?.leadId ?? null;
+        if (!leadId) return { kind: 'refused', why: 'no_lead' };
+        const conn = connections.get(input.connectionId);
+        const lead = await conn.krayin.getLead(leadId);
+        if (!lead) return { kind: 'refused', why: 'no_lead' };
+        const pipelines = await conn.lookups.pipelinesIncluding(lead.lead_pipeline_stage_id);
+        const allowed = forwardStages(pipelines, lead.lead_pipeline_stage_id).some((s) => s.id === input.stageId);
+        if (!allowed) return { kind: 'refused', why: 'not_forward' };
+        // Idempotent: a retried attempt finds the lead there already and moves it to the same stage.
+        await conn.krayin.moveLeadStage(leadId, input.stageId);
+        await store.audit.append({
+          connectionId: input.connectionId,
+          contactId: input.contactId,
+          action: 'chatwoot_app.stage_moved',
+          detail: { leadId, stageId: input.stageId },
+        });
+        return { kind: 'moved' };
+      });
+    },
+    async addLeadNote(input: AddLeadNoteInput): Promise<AddLeadNoteResult> {
+      return classified(async () => {
+        const link = await store.links.getContact(input.connectionId, input.contactId);
+        const leadId = link?.leadId ?? null;
+        if (!leadId) return { kind: 'no_lead' };
+        const krayin = connections.get(input.connectionId).krayin;
+        if (Context.current().info.attempt > 1) {
+          const existing = await krayin.listLeadActivities(leadId);
+          const marked = existing.some(
+            (a) => (a.additional as { chatwootApp?: { note?: unknown } } | null)?.chatwootApp?.note === input.noteId,
+          );
+          if (marked) return { kind: 'exists' };
+        }
+        const created = await krayin.createActivity({
+          type: 'note',
+          title: AGENT_NOTE_TITLE,
+          comment: input.text,
+          additional: { chatwootApp: { note: input.noteId, contact: input.contactId } },
+          is_done: 1,
+          lead_id: leadId,
+        });
+        await store.audit.append({
+          connectionId: input.connectionId,
+          contactId: input.contactId,
+          action: 'chatwoot_app.note_added',
+          detail: { leadId, activityId: created.id },
+        });
+        return { kind: 'added', activityId: created.id };
+      });
+    },
+  };
+}
