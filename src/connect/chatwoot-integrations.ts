@@ -1,6 +1,6 @@
 /**
  * Chatwoot's account webhooks and dashboard apps through its API (admin token), for `connect`
- * (/work/shared/chatwoot.md §4.5; app/views/api/v1/accounts/webhooks, dashboard_apps):
+ * (src/chatwoot/README.md §5; Chatwoot's app/views/api/v1/accounts/webhooks and dashboard_apps):
  *
  *   GET /webhooks -> {payload: {webhooks: [...]}}; POST, PATCH /webhooks/{id} -> {payload: {webhook}}
  *   GET /dashboard_apps -> [app]; POST, PATCH /dashboard_apps/{id} -> app
