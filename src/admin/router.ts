@@ -34,6 +34,12 @@ export interface AdminDeps {
   probes: Pick<ConnectionProbes, 'reachability' | 'contactExists'>;
   token: string;
   now?: () => Date;
+  /** The connections in force now (settings edited in the console); default config.connections. */
+  connections?: () => readonly ConnectionConfig[];
+}
+
+function connectionsOf(deps: AdminDeps): readonly ConnectionConfig[] {
+  return deps.connections?.() ?? deps.config.connections;
 }
 
 const PARK_KINDS = ['validation', 'auth', 'mapping', 'ambiguous', 'not_found', 'config', 'internal'] as const;
@@ -53,7 +59,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
     const now = (deps.now ?? (() => new Date()))();
     const counts = await deps.store.syncState.countByStatus();
     const connections = await Promise.all(
-      deps.config.connections.map(async (c) => {
+      connectionsOf(deps).map(async (c) => {
         const rows = counts.filter((r) => r.connectionId === c.id);
         const byStatus = Object.fromEntries(STATUSES.map((s) => [s, rows.find((r) => r.status === s)?.count ?? 0]));
         const oldestParked = rows.find((r) => r.status === 'parked')?.oldestParkedAt ?? null;
@@ -195,7 +201,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
       });
       return void res.json({ status: 'discarded', connectionId, discarded });
     }
-    const config = deps.config.connections.find((c) => c.id === connectionId)!;
+    const config = connectionsOf(deps).find((c) => c.id === connectionId)!;
     if (!config.enabled || (await deps.switches.state(connectionId)).disabled) {
       return void res.status(409).json({ error: 'conflict', reason: 'connection_disabled' });
     }
@@ -253,7 +259,7 @@ function requireToken(token: string) {
 
 function withConnection(deps: AdminDeps) {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (!deps.config.connections.some((c) => c.id === req.params.id)) {
+    if (!connectionsOf(deps).some((c) => c.id === req.params.id)) {
       res.status(404).json({ error: 'not_found', reason: 'unknown_connection' });
       return;
     }
