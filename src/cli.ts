@@ -10,6 +10,7 @@
  *   reconcile  start a reconciliation pass now and follow it (src/reconcile/cli.ts)
  *   backfill   bring existing Chatwoot contacts into Krayin, with a progress bar (src/backfill/cli.ts)
  *   krayin-hooks  install, check or remove Krayin's webhooks that hint the Krayin poll (src/krayin-hooks/cli.ts)
+ *   settings rotate-key  re-encrypt the secrets saved in the console with the active key (src/settings/cli.ts)
  */
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from './config';
@@ -21,6 +22,7 @@ import { DEMO_LINE, startDemoIfUnconfigured, trafficLine } from './demo';
 import { runReconcileCommand } from './reconcile/cli';
 import { runBackfillCommand } from './backfill/cli';
 import { runKrayinHooksCommand } from './krayin-hooks/cli';
+import { runSettingsCommand } from './settings/cli';
 import { ROLE_PARTS, startService, type Role } from './runtime';
 import { describeTemporalConnection } from './temporal/connection-options';
 import { createConnectionRegistry } from './sync/create-registry';
@@ -40,6 +42,7 @@ const USAGE = `usage: chatwoot-krayin-sync <command>
                                  bring existing contacts into Krayin (docs/backfill.md)
   krayin-hooks install|status|remove [--connection <id>] [--public-url <url>]
                                  Krayin's webhooks that make the Krayin poll run at once (docs/two-way-sync.md)
+  settings rotate-key            re-encrypt the secrets saved in the console with the first SETTINGS_ENCRYPTION_KEYS key
 
 Configuration comes from environment variables (or CONFIG_FILE): see docs/configuration.md.`;
 
@@ -70,6 +73,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'krayin-hooks') {
     const config = readConfig();
     return config ? runKrayinHooksCommand(argv.slice(1), config) : EX_CONFIG;
+  }
+  if (command === 'settings') {
+    const config = readConfig();
+    return config ? runSettingsCommand(argv.slice(1), config) : EX_CONFIG;
   }
   if (isAdminCommand(command)) {
     if (fs.existsSync('.env')) process.loadEnvFile('.env');
