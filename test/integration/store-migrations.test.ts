@@ -12,6 +12,8 @@ const engines = storeEngines();
 
 const EXPECTED_TABLES = [
   'audit_log',
+  'connection_settings',
+  'console_connections',
   'console_sessions',
   'contact_links',
   'contact_sync_states',
@@ -27,6 +29,7 @@ const EXPECTED_TABLES = [
   'organization_links',
   'person_identity_hashes',
   'schema_migrations',
+  'settings_version',
   'sync_cursors',
   'two_way_conflicts',
   'two_way_fields',
