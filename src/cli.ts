@@ -11,6 +11,7 @@
  *   backfill   bring existing Chatwoot contacts into Krayin, with a progress bar (src/backfill/cli.ts)
  *   krayin-hooks  install, check or remove Krayin's webhooks that hint the Krayin poll (src/krayin-hooks/cli.ts)
  *   connect  register the Chatwoot webhook and the dashboard app through Chatwoot's API (src/connect/cli.ts)
+ *   settings rotate-key  re-encrypt the secrets saved in the console with the active key (src/settings/cli.ts)
  */
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from './config';
@@ -23,6 +24,7 @@ import { runReconcileCommand } from './reconcile/cli';
 import { runBackfillCommand } from './backfill/cli';
 import { runKrayinHooksCommand } from './krayin-hooks/cli';
 import { runConnectCommand } from './connect/cli';
+import { runSettingsCommand } from './settings/cli';
 import { ROLE_PARTS, startService, type Role } from './runtime';
 import { describeTemporalConnection } from './temporal/connection-options';
 import { createConnectionRegistry } from './sync/create-registry';
@@ -44,6 +46,7 @@ const USAGE = `usage: chatwoot-krayin-sync <command>
                                  Krayin's webhooks that make the Krayin poll run at once (docs/two-way-sync.md)
   connect [--connection <id>] [--public-url <url>] [--show-secret]
                                  register the webhook and the CRM panel (dashboard app) in Chatwoot (docs/chatwoot-app.md)
+  settings rotate-key            re-encrypt the secrets saved in the console with the first SETTINGS_ENCRYPTION_KEYS key
 
 Configuration comes from environment variables (or CONFIG_FILE): see docs/configuration.md.`;
 
@@ -78,6 +81,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'connect') {
     const config = readConfig();
     return config ? runConnectCommand(argv.slice(1), config) : EX_CONFIG;
+  }
+  if (command === 'settings') {
+    const config = readConfig();
+    return config ? runSettingsCommand(argv.slice(1), config) : EX_CONFIG;
   }
   if (isAdminCommand(command)) {
     if (fs.existsSync('.env')) process.loadEnvFile('.env');

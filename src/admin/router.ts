@@ -35,6 +35,12 @@ export interface AdminDeps {
   probes: Pick<ConnectionProbes, 'reachability' | 'contactExists'>;
   token: string;
   now?: () => Date;
+  /** The connections in force now (settings edited in the console); default config.connections. */
+  connections?: () => readonly ConnectionConfig[];
+}
+
+function connectionsOf(deps: AdminDeps): readonly ConnectionConfig[] {
+  return deps.connections?.() ?? deps.config.connections;
 }
 
 const STATUSES: SyncStatus[] = ['pending', 'synced', 'skipped', 'parked', 'failed'];
@@ -49,7 +55,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
     const now = (deps.now ?? (() => new Date()))();
     const counts = await deps.store.syncState.countByStatus();
     const connections = await Promise.all(
-      deps.config.connections.map(async (c) => {
+      connectionsOf(deps).map(async (c) => {
         const rows = counts.filter((r) => r.connectionId === c.id);
         const byStatus = Object.fromEntries(STATUSES.map((s) => [s, rows.find((r) => r.status === s)?.count ?? 0]));
         const oldestParked = rows.find((r) => r.status === 'parked')?.oldestParkedAt ?? null;
@@ -170,10 +176,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
       const discarded = await discardHeld(deps, connectionId);
       return void res.json({ status: 'discarded', connectionId, discarded });
     }
-    const result = await deliverHeld(
-      deps,
-      deps.config.connections.find((c) => c.id === connectionId)!,
-    );
+    const result = await deliverHeld(deps, connectionsOf(deps).find((c) => c.id === connectionId)!);
     if (result.outcome === 'connection_disabled')
       return void res.status(409).json({ error: 'conflict', reason: 'connection_disabled' });
     if (result.outcome === 'dispatch_failed') {
@@ -214,7 +217,7 @@ function requireToken(token: string) {
 
 function withConnection(deps: AdminDeps) {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (!deps.config.connections.some((c) => c.id === req.params.id)) {
+    if (!connectionsOf(deps).some((c) => c.id === req.params.id)) {
       res.status(404).json({ error: 'not_found', reason: 'unknown_connection' });
       return;
     }

@@ -35,6 +35,8 @@ export const NOTE_MAX_CHARS = 2000;
 
 export interface ChatwootAppDeps {
   config: AppConfig;
+  /** The connections in force now (console settings included); default config.connections. */
+  connections?: () => readonly ConnectionConfig[];
   store: Store;
   services: ConnectionServices;
   temporal: Client;
@@ -59,7 +61,7 @@ export function createChatwootAppRouter(deps: ChatwootAppDeps): Router {
   router.use('/chatwoot-app/_assets', assets());
 
   const app = express.Router({ mergeParams: true });
-  app.use(checkUrlToken(deps.config));
+  app.use(checkUrlToken(deps.connections ?? (() => deps.config.connections)));
   app.use(securityHeaders);
 
   app.get('/', (req, res, next) => {
@@ -232,9 +234,9 @@ export function createChatwootAppRouter(deps: ChatwootAppDeps): Router {
 }
 
 /** 404, the same for an unknown connection, a connection without the app and a wrong token. */
-function checkUrlToken(config: AppConfig) {
+function checkUrlToken(connections: () => readonly ConnectionConfig[]) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const connection = config.connections.find((c) => c.id === req.params.connection);
+    const connection = connections().find((c) => c.id === req.params.connection);
     const expected = connection?.dashboardApp.token;
     const given = String(req.params.token ?? '');
     if (!connection || !expected || !sameSecret(given, expected)) {

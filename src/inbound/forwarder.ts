@@ -62,6 +62,12 @@ export class InboundForwarder {
     this.connections = new Map(opts.connections.map((c) => [c.id, c]));
   }
 
+  /** Settings changed without a restart: forward for exactly these connections from now on. */
+  setConnections(connections: readonly ConnectionConfig[]): void {
+    this.connections.clear();
+    for (const c of connections) this.connections.set(c.id, c);
+  }
+
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;

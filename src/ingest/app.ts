@@ -22,13 +22,23 @@ export type {
   WebhookObservation,
 } from './types';
 
-export function createIngestApp(deps: IngestDeps): { app: express.Express; counters: IngestCounters } {
+export interface IngestApp {
+  app: express.Express;
+  counters: IngestCounters;
+  /**
+   * Settings changed without a restart: webhooks are accepted for exactly these connections from now on
+   * (a new one's accepted, an edited secret checked, a removed one's refused with 404 unknown_connection).
+   */
+  setConnections(connections: readonly ConnectionConfig[]): void;
+}
+
+export function createIngestApp(deps: IngestDeps): IngestApp {
   const logger = deps.logger ?? jsonLineLogger();
   const now = deps.now ?? (() => new Date());
   const counters: IngestCounters = { accepted: 0, duplicates: 0, held: 0, ignored: {}, rejected: {} };
   const connections = new Map<string, ConnectionConfig>(deps.config.connections.map((c) => [c.id, c]));
 
-  for (const c of deps.config.connections) {
+  const warnUnsigned = (c: ConnectionConfig) => {
     if (c.chatwoot.webhookSecret === undefined) {
       logger.warn(
         { connectionId: c.id },
@@ -37,7 +47,8 @@ export function createIngestApp(deps: IngestDeps): { app: express.Express; count
           : 'no webhook secret: unsigned webhooks are accepted with the URL token',
       );
     }
-  }
+  };
+  deps.config.connections.forEach(warnUnsigned);
 
   const app = express();
   app.disable('x-powered-by');
@@ -55,7 +66,19 @@ export function createIngestApp(deps: IngestDeps): { app: express.Express; count
   app.use(notFoundHandler(counters));
   app.use(errorHandler(counters, logger));
 
-  return { app, counters };
+  return {
+    app,
+    counters,
+    setConnections(list) {
+      // The routers hold this Map: refilled in place, the next request sees the new connections.
+      const before = new Map(connections);
+      connections.clear();
+      for (const c of list) {
+        connections.set(c.id, c);
+        if (JSON.stringify(before.get(c.id)?.chatwoot) !== JSON.stringify(c.chatwoot)) warnUnsigned(c);
+      }
+    },
+  };
 }
 
 async function readinessReport(readiness: IngestDeps['readiness']): Promise<ReadinessReport> {

@@ -6,7 +6,7 @@
  * (src/ops/shared-connection-state.ts).
  */
 import { countKrayinCall } from '../analytics/call-tally';
-import type { AppConfig } from '../config/schema';
+import type { AppConfig, ConnectionConfig } from '../config/schema';
 import type { KrayinClient } from '../krayin/client';
 import type { Logger } from '../logging';
 import type { Metrics } from '../metrics/metrics';
@@ -35,6 +35,8 @@ export interface ConnectionServices {
    * no contact sync pays for pipelines, users or attributes (docs/performance.md).
    */
   startReferencePreload(): void;
+  /** Settings changed without a restart: clients for the connections in force now. */
+  syncConnections(connections: readonly ConnectionConfig[]): void;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,18 @@ export function createConnectionServices(deps: {
   });
   // The probe uses its own client: the registry's clients refuse to call while blocked.
   const probes = new Map<string, KrayinClient>();
+  const probeConfigs = new Map<string, string>();
+  /** The probe client of a connection in force (built on first use, rebuilt after its settings changed). */
+  const probeFor = (id: string): KrayinClient | undefined => {
+    const existing = probes.get(id);
+    if (existing) return existing;
+    const c = connections.all().find((rt) => rt.config.id === id)?.config;
+    if (!c) return undefined;
+    const probe = krayinClientFor(c, undefined, shared.throttleFor(c));
+    probes.set(id, probe);
+    probeConfigs.set(id, JSON.stringify(c.krayin));
+    return probe;
+  };
   let preloadTimer: NodeJS.Timeout | null = null;
   const preload = async () => {
     for (const conn of connections.all()) {
@@ -95,9 +109,8 @@ export function createConnectionServices(deps: {
     health,
     connections,
     startHealthProbes() {
-      for (const c of config.connections) probes.set(c.id, krayinClientFor(c, undefined, shared.throttleFor(c)));
       health.startProbes(async (id) => {
-        await probes.get(id)?.getCurrentUser();
+        await probeFor(id)?.getCurrentUser();
       });
     },
     startReferencePreload() {
@@ -105,6 +118,16 @@ export function createConnectionServices(deps: {
       void preload();
       preloadTimer = setInterval(() => void preload(), REFERENCE_REFRESH_MS);
       preloadTimer.unref();
+    },
+    syncConnections(list) {
+      connections.sync(list);
+      // A changed connection (a new token) is probed with a client of its new settings.
+      for (const c of list) {
+        const probe = probes.get(c.id);
+        if (!probe || probeConfigs.get(c.id) === JSON.stringify(c.krayin)) continue;
+        probes.delete(c.id);
+        void probe.close().catch(() => undefined);
+      }
     },
     async close() {
       if (preloadTimer) clearInterval(preloadTimer);

@@ -18,7 +18,7 @@ import type { Logger } from '../logging';
 import type { Metrics } from '../metrics/metrics';
 import { createMetricsRouter } from '../metrics/route';
 import { ConnectionSwitches } from '../ops/connection-switches';
-import { createConnectionProbes } from '../ops/reachability';
+import { createConnectionProbes, type ConnectionProbes } from '../ops/reachability';
 import type { Store } from '../store/types';
 import type { TemporalConnectionOptions } from '../temporal/connection-options';
 import { connectTemporalClient } from '../temporal/connect';
@@ -79,14 +79,14 @@ export async function startHttpRole(d: HttpRoleDeps): Promise<number> {
   const app = express();
   app.disable('x-powered-by');
   if (d.admin) {
-    const probes = createConnectionProbes(config.connections);
-    d.shutdown.add(() => probes.close());
+    const probes = liveProbes(d);
     app.use(
       createAdminRouter({
         config,
         store,
         switches,
         token: d.admin.token,
+        connections: () => d.settings.catalog.all(),
         retry: (c, id, by) => dispatcher.retry(c, id, by),
         dispatch: (e, c) => dispatcher.dispatch(e, c),
         probes,
@@ -111,11 +111,21 @@ export async function startHttpRole(d: HttpRoleDeps): Promise<number> {
       }),
     );
   }
-  app.use(createChatwootAppRouter({ config, store, services: d.services, temporal: client, dispatcher, log }));
+  app.use(
+    createChatwootAppRouter({
+      config,
+      connections: () => d.settings.catalog.all(),
+      store,
+      services: d.services,
+      temporal: client,
+      dispatcher,
+      log,
+    }),
+  );
   const metricsToken = config.metrics.token ?? d.admin?.token;
   if (metricsToken) app.use(createMetricsRouter(d.metrics, { token: metricsToken }));
   addCodecRoutes(app, d);
-  const { app: ingest } = createIngestApp({
+  const { app: ingest, setConnections } = createIngestApp({
     config,
     dispatcher: alertingDispatcher(ingestDispatch.dispatcher, d.services.notifier),
     // Group commit for the dedupe too: concurrent webhooks share one INSERT instead of one commit each.
@@ -127,11 +137,37 @@ export async function startHttpRole(d: HttpRoleDeps): Promise<number> {
     logger: log,
   });
   app.use(ingest);
+  // Settings changed in the console (this replica or another): webhooks and the forwarder follow.
+  const unsubscribe = d.settings.catalog.onChange((change) => {
+    setConnections(change.connections);
+    ingestDispatch.forwarder?.setConnections(change.connections);
+  });
+  d.shutdown.add(async () => void unsubscribe());
   const server = await listen(app, d.port, config.host, 'http');
   d.shutdown.add(() => closeServer(server));
   startDeliveryPrune(d);
   startAnalyticsPrune(d);
   return boundPort(server);
+}
+
+/** Reachability probes of the connections in force: rebuilt when the settings change. */
+function liveProbes(d: HttpRoleDeps): ConnectionProbes {
+  let current = createConnectionProbes(d.settings.catalog.all());
+  const unsubscribe = d.settings.catalog.onChange((change) => {
+    const old = current;
+    current = createConnectionProbes(change.connections);
+    // Probes take seconds at most (PROBE_TIMEOUT_MS): the old clients close after those in flight.
+    setTimeout(() => void old.close().catch(() => undefined), 30_000).unref();
+  });
+  d.shutdown.add(async () => {
+    unsubscribe();
+    await current.close();
+  });
+  return {
+    reachability: (id) => current.reachability(id),
+    contactExists: (id, contactId) => current.contactExists(id, contactId),
+    close: () => current.close(),
+  };
 }
 
 function addCodecRoutes(app: express.Express, d: HttpRoleDeps): void {

@@ -102,6 +102,8 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
     const metrics = createServiceMetrics(effective, store);
     const services = createConnectionServices({ config: effective, store, metrics, log });
     shutdown.add(() => services.close());
+    // Registered before the roles' listeners: the clients are current when they run.
+    settings.catalog.onChange((change) => services.syncConnections(change.connections));
     const dataConverter = config.codec.encryption
       ? encryptedDataConverter(createEncryptionCodec(config.codec.encryption))
       : undefined;

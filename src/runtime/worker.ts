@@ -20,6 +20,7 @@ import { createWorkers } from '../temporal/workers';
 import type { ConnectionServices } from './connection-services';
 import { closeServer, listen } from './http-server';
 import type { ShutdownSteps } from './shutdown';
+import type { SettingsLayer } from '../settings';
 
 export interface WorkerRoleDeps {
   config: AppConfig;
@@ -34,6 +35,8 @@ export interface WorkerRoleDeps {
   workflowBundle: { code: string } | undefined;
   /** Serve /metrics on METRICS_PORT with this token (worker-only processes). */
   metricsToken: string | undefined;
+  /** The connections in force, kept current (src/settings). */
+  settings: SettingsLayer;
 }
 
 export async function startWorkerRole(d: WorkerRoleDeps): Promise<void> {
@@ -64,7 +67,17 @@ export async function startWorkerRole(d: WorkerRoleDeps): Promise<void> {
   const running = workers.run().catch((err) => log.error({ err }, 'a Temporal worker stopped with an error'));
   // Two-way sync: each such connection's Krayin poll runs (started now, or already running).
   await ensureKrayinPolls(client, config, log);
+  // Settings changed in the console: clients, Krayin-queue workers, schedules and polls follow, no restart.
+  const unsubscribe = d.settings.catalog.onChange(async (change) => {
+    await workers.syncConnections(change.connections.map((c) => c.id));
+    const touched = [...change.added, ...change.changed];
+    if (touched.length === 0) return;
+    const partial = { ...config, connections: touched };
+    await ensureReconcileSchedules(client, partial, log);
+    await ensureKrayinPolls(client, partial, log);
+  });
   d.shutdown.add(async () => {
+    unsubscribe();
     await workers.shutdown();
     await running;
   });

@@ -76,6 +76,7 @@ export function createStoredConnectionSettings(deps: StoredSettingsDeps): Connec
   };
 
   return {
+    secretStorage: box ? { available: true } : { available: false, reason: deps.unavailable ?? NO_KEY_MESSAGE },
     list: views,
 
     async get(id) {

@@ -42,6 +42,11 @@ export interface SettingsIssue {
 export type SaveResult = { ok: true; connection: ConnectionConfig } | { ok: false; issues: SettingsIssue[] };
 
 export interface ConnectionSettings {
+  /**
+   * Whether secrets can be saved here (a settings key is configured or generated); when not, `reason` is
+   * the sentence to show, and a change that sets a secret is refused with it.
+   */
+  secretStorage?: { available: boolean; reason?: string };
   list(): Promise<ConnectionSettingsView[]>;
   get(id: string): Promise<ConnectionSettingsView | null>;
   /**

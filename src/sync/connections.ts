@@ -28,21 +28,50 @@ export class UnknownConnectionError extends Error {
   }
 }
 
+/** In-flight calls may still hold a replaced client: it is closed this long after the replacement. */
+export const REPLACED_CLIENT_CLOSE_MS = 60_000;
+
 export class ConnectionRegistry {
   private readonly runtimes = new Map<string, ConnectionRuntime>();
 
-  constructor(config: AppConfig, factories: ClientFactories) {
-    for (const c of config.connections) {
-      const krayin = factories.krayin(c);
-      const chatwoot = factories.chatwoot(c);
-      this.runtimes.set(c.id, {
-        config: c,
-        krayin,
-        chatwoot,
-        lookups: new KrayinLookups(krayin),
-        agents: new ChatwootAgents(chatwoot),
-      });
+  constructor(
+    config: Pick<AppConfig, 'connections'>,
+    private readonly factories: ClientFactories,
+  ) {
+    for (const c of config.connections) this.runtimes.set(c.id, this.build(c));
+  }
+
+  /**
+   * Makes the registry serve `connections` (settings changed without a restart): a new connection gets
+   * its clients, a changed one new clients (a new token, URL or budget is used from the next call), a
+   * removed one is dropped. Replaced clients are closed a little later, after their calls in flight.
+   */
+  sync(connections: readonly ConnectionConfig[]): void {
+    const wanted = new Map(connections.map((c) => [c.id, c]));
+    const replaced: ConnectionRuntime[] = [];
+    for (const [id, rt] of this.runtimes) {
+      if (!wanted.has(id)) {
+        this.runtimes.delete(id);
+        replaced.push(rt);
+      }
     }
+    for (const c of connections) {
+      const current = this.runtimes.get(c.id);
+      if (current && JSON.stringify(current.config) === JSON.stringify(c)) continue;
+      if (current) replaced.push(current);
+      this.runtimes.set(c.id, this.build(c));
+    }
+    if (replaced.length === 0) return;
+    const timer = setTimeout(() => {
+      for (const rt of replaced) for (const client of [rt.krayin, rt.chatwoot]) void closeQuietly(client);
+    }, REPLACED_CLIENT_CLOSE_MS);
+    timer.unref();
+  }
+
+  private build(c: ConnectionConfig): ConnectionRuntime {
+    const krayin = this.factories.krayin(c);
+    const chatwoot = this.factories.chatwoot(c);
+    return { config: c, krayin, chatwoot, lookups: new KrayinLookups(krayin), agents: new ChatwootAgents(chatwoot) };
   }
 
   get(connectionId: string): ConnectionRuntime {
@@ -53,5 +82,15 @@ export class ConnectionRegistry {
 
   all(): ConnectionRuntime[] {
     return [...this.runtimes.values()];
+  }
+}
+
+async function closeQuietly(client: unknown): Promise<void> {
+  const close = (client as { close?: () => Promise<void> }).close;
+  if (typeof close !== 'function') return;
+  try {
+    await close.call(client);
+  } catch {
+    // A client that fails to close has nothing left to release.
   }
 }

@@ -26,9 +26,18 @@ export interface WorkerSetOptions {
 }
 
 export interface WorkerSet {
+  /** The workers at start (the main queue's first). */
   workers: Worker[];
   /** Resolves when every worker has stopped; rejects if one fails. */
   run(): Promise<void>;
+  /**
+   * Settings changed without a restart: a Krayin-queue worker for each connection in `connectionIds`
+   * that has none yet (started at once when the set runs), and the worker of a connection no longer
+   * listed is shut down (its activities in flight finish first).
+   */
+  syncConnections(connectionIds: readonly string[]): Promise<void>;
+  /** The connections whose Krayin queue has a worker now. */
+  krayinQueues(): string[];
   shutdown(): Promise<void>;
 }
 
@@ -52,26 +61,66 @@ export async function createWorkers(opts: WorkerSetOptions): Promise<WorkerSet> 
     activities: mainQueueActivities(activities),
     ...workflowCacheOptions(config.worker),
   });
-  const krayinWorkers = await Promise.all(
-    config.connections.map((c) =>
-      Worker.create({
-        ...common,
-        taskQueue: krayinTaskQueue(config.temporal.taskQueue, c.id),
-        activities: krayinQueueActivities(activities),
-      }),
-    ),
-  );
-  const workers = [main, ...krayinWorkers];
+  const createKrayinWorker = (connectionId: string) =>
+    Worker.create({
+      ...common,
+      taskQueue: krayinTaskQueue(config.temporal.taskQueue, connectionId),
+      activities: krayinQueueActivities(activities),
+    });
+  const krayin = new Map<string, { worker: Worker; running: Promise<void> | null }>();
+  for (const [i, w] of (await Promise.all(config.connections.map((c) => createKrayinWorker(c.id)))).entries()) {
+    krayin.set(config.connections[i]!.id, { worker: w, running: null });
+  }
+  const workers = [main, ...[...krayin.values()].map((k) => k.worker)];
   let running: Promise<void> | null = null;
+  let stopping = false;
+  // One change at a time: a second settings change waits for the workers of the first.
+  let syncing: Promise<void> = Promise.resolve();
+  const runKrayin = (entry: { worker: Worker; running: Promise<void> | null }) => {
+    entry.running ??= entry.worker.run();
+    return entry.running;
+  };
+  const stopKrayin = async (entry: { worker: Worker; running: Promise<void> | null }) => {
+    if (entry.worker.getState() === 'RUNNING') entry.worker.shutdown();
+    await entry.running?.catch(() => undefined);
+  };
   return {
     workers,
     run() {
-      running ??= Promise.all(workers.map((w) => w.run())).then(() => undefined);
+      if (!running) {
+        running = Promise.all([main.run(), ...[...krayin.values()].map(runKrayin)]).then(() => undefined);
+      }
       return running;
     },
+    syncConnections(connectionIds) {
+      syncing = syncing.then(async () => {
+        if (stopping) return;
+        const wanted = new Set(connectionIds);
+        for (const [id, entry] of [...krayin]) {
+          if (wanted.has(id)) continue;
+          krayin.delete(id);
+          await stopKrayin(entry);
+        }
+        for (const id of wanted) {
+          if (krayin.has(id)) continue;
+          const entry = { worker: await createKrayinWorker(id), running: null as Promise<void> | null };
+          krayin.set(id, entry);
+          // Stopping one of these never stops the set: run() covers the workers of the start only.
+          if (running) void runKrayin(entry).catch(() => undefined);
+        }
+      });
+      return syncing;
+    },
+    krayinQueues() {
+      return [...krayin.keys()];
+    },
     async shutdown() {
-      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      stopping = true;
+      await syncing.catch(() => undefined);
+      for (const w of [main, ...[...krayin.values()].map((k) => k.worker)])
+        if (w.getState() === 'RUNNING') w.shutdown();
       await running?.catch(() => undefined);
+      await Promise.all([...krayin.values()].map((k) => k.running?.catch(() => undefined)));
     },
   };
 }

@@ -156,10 +156,8 @@ describe('console: field mapping and stage rules (headless Chromium)', () => {
     await docScreenshot(page, 'console-mapping');
   });
 
-  // Known gap (not the page's): the workers' connection registry (src/sync/connections.ts) is built
-  // from the connections in force at start and not rebuilt when a console setting changes, so a saved
-  // mapping is used after a restart only. Marked failing so it turns red once the workers follow.
-  it.failing('the next sync of a contact uses the saved mapping (without a restart)', async () => {
+  // The workers' connection registry follows the settings catalog (src/settings): no restart.
+  it('the next sync of a contact uses the saved mapping (without a restart)', async () => {
     await h.sendContact('contact_updated', {
       id: 7301,
       name: 'Mara Mapping',

@@ -9,7 +9,7 @@ import { configSourcesOf } from '../../src/config/sources';
 import { ConnectionCatalog, type CatalogChange } from '../../src/settings/catalog';
 import type { SettingsBase } from '../../src/settings/layers';
 import { rotateSettingsKey } from '../../src/settings/rotate';
-import { SecretBox } from '../../src/settings/secret-box';
+import { NO_KEY_MESSAGE, SecretBox } from '../../src/settings/secret-box';
 import { createStoredConnectionSettings } from '../../src/settings/service';
 import type { ConnectionSettings } from '../../src/settings/types';
 import { storeEngines, type TestStore } from '../helpers/databases';
@@ -89,6 +89,18 @@ describe.each(storeEngines().map((e) => [e.name, e] as const))('connection setti
     expect(view?.values.find((v) => v.path === 'krayin.url')).toMatchObject({ layer: 'file' });
     expect(view?.values.find((v) => v.path === 'krayin.token')).toMatchObject({ value: null, secretSet: true });
     expect(JSON.stringify(await settings.list())).not.toContain('consoletoken');
+  });
+
+  it('without a key, refuses to store a secret and says why', async () => {
+    const keyless = createStoredConnectionSettings({ store: t.store, base, box: null });
+    expect(keyless.secretStorage).toEqual({ available: false, reason: NO_KEY_MESSAGE });
+    const v = await t.store.connectionSettings.version();
+    const refused = await keyless.update('main', { 'chatwoot.apiToken': 'never-stored-token' }, 'x');
+    expect(refused).toMatchObject({ ok: false });
+    expect(refused.ok ? [] : refused.issues).toContainEqual({ path: 'chatwoot.apiToken', message: NO_KEY_MESSAGE });
+    expect(await t.store.connectionSettings.version()).toBe(v);
+    expect(JSON.stringify(await rawRows())).not.toContain('never-stored-token');
+    expect(settings.secretStorage).toEqual({ available: true });
   });
 
   it('keeps no secret in clear: the table holds ciphertext and the key id', async () => {
