@@ -176,7 +176,10 @@ export function createAdminRouter(deps: AdminDeps): Router {
       const discarded = await discardHeld(deps, connectionId);
       return void res.json({ status: 'discarded', connectionId, discarded });
     }
-    const result = await deliverHeld(deps, connectionsOf(deps).find((c) => c.id === connectionId)!);
+    const result = await deliverHeld(
+      deps,
+      connectionsOf(deps).find((c) => c.id === connectionId)!,
+    );
     if (result.outcome === 'connection_disabled')
       return void res.status(409).json({ error: 'conflict', reason: 'connection_disabled' });
     if (result.outcome === 'dispatch_failed') {
