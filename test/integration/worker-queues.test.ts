@@ -91,6 +91,9 @@ describe('workers per task queue', () => {
         'readPersonForTwoWay',
         // CRM facts in Chatwoot: the lead read, within the connection's Krayin budget.
         'readLeadForChatwoot',
+        // The Chatwoot CRM panel's actions: a note on the lead, a forward stage move.
+        'addLeadNote',
+        'moveLeadForward',
       ].sort(),
     );
     expect(set.workers[1]!.options.maxTaskQueueActivitiesPerSecond).toBeUndefined();
