@@ -205,9 +205,17 @@ describe('the image commands as an unprivileged user, app directory read-only', 
     const open = await request(metricsUrl);
     expect(open.statusCode).toBe(401);
     await open.body.dump();
-    const scraped = await request(metricsUrl, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
-    expect(scraped.statusCode).toBe(200);
-    expect(await scraped.body.text()).toMatch(/^cks_krayin_calls_total\{.*endpoint="POST \/leads"/m);
+    // The fake stores the lead before its answer reaches the worker, which counts the call on the answer:
+    // on a loaded machine the first scrape can come before that, so scrape until it is counted (30 s).
+    const leadCall = /^cks_krayin_calls_total\{.*endpoint="POST \/leads"/m;
+    let text = '';
+    for (const deadline = Date.now() + 30_000; !leadCall.test(text) && Date.now() < deadline;) {
+      const scraped = await request(metricsUrl, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      expect(scraped.statusCode).toBe(200);
+      text = await scraped.body.text();
+      if (!leadCall.test(text)) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(text).toMatch(leadCall);
 
     expect(await ingest.stop()).toBe(0);
     expect(await worker.stop()).toBe(0);
