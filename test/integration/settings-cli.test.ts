@@ -5,14 +5,25 @@
  * database cannot be read, a console-only connection is refused with why and what to do.
  * Real store (PGlite), real fake Krayin over HTTP, the real krayin-hooks command.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { request } from 'undici';
+import { loadConfigFromEnv } from '../../src/config/env';
+import { openStore, type Store } from '../../src/store';
 import { generateKey } from '../../src/codec/keyring';
 import { appConfigSchema, type AppConfig } from '../../src/config/schema';
 import { runKrayinHooksCommand } from '../../src/krayin-hooks/cli';
 import { createSettingsLayer } from '../../src/settings';
 import { cliConnections, withCliConnections } from '../../src/settings/cli-config';
 import { startFakeKrayin, type FakeKrayin } from '../fakes/krayin';
-import { storeEngines, type TestStore } from '../helpers/databases';
+import {
+  createTestPostgresDatabase,
+  storeEngines,
+  type TestPostgresDatabase,
+  type TestStore,
+} from '../helpers/databases';
 
 jest.setTimeout(120_000);
 
@@ -124,5 +135,71 @@ describe('CLI commands see console-added connections', () => {
     );
     expect(configured).toBe(0);
     expect(notes.join()).toMatch(/^Note: the settings saved in the console could not be read/);
+  });
+});
+
+describe('npm run cli -- krayin-hooks on a console-added connection (a real process, Postgres)', () => {
+  const TSX = path.resolve(__dirname, '../../node_modules/.bin/tsx');
+  const CLI = path.resolve(__dirname, '../../src/cli.ts');
+  let database: TestPostgresDatabase;
+  let store: Store;
+  let fake: FakeKrayin;
+  const env = () => ({
+    KRAYIN_URL: 'http://127.0.0.1:9/api/v1',
+    KRAYIN_TOKEN: '1|envtokenvalue',
+    CHATWOOT_URL: 'https://chat.test',
+    CHATWOOT_ACCOUNT_ID: '1',
+    CHATWOOT_API_TOKEN: 'env-api',
+    CHATWOOT_WEBHOOK_SECRET: 'env-secret',
+    PUBLIC_URL: 'https://sync.example.com',
+    DATABASE_URL: database.url,
+    SETTINGS_ENCRYPTION_KEYS: `s1:${KEY}`,
+  });
+  const runCli = (args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'cks-cli-')); // no .env here
+    return new Promise((resolve) => {
+      const child = spawn(TSX, [CLI, ...args], {
+        cwd,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env() },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+  };
+
+  beforeAll(async () => {
+    fake = await startFakeKrayin({ rateLimit: 0 });
+    database = await createTestPostgresDatabase();
+    store = await openStore({ databaseUrl: database.url });
+    await store.migrate();
+    const layer = createSettingsLayer({ config: loadConfigFromEnv(env()), store, embedded: false });
+    const created = await layer.settings.create(
+      {
+        id: 'console-only',
+        krayin: { url: fake.apiBase, token: fake.token },
+        chatwoot: { url: 'http://127.0.0.1:9', accountId: 2, apiToken: 'y', webhookSecret: 'secret-abcdef0123456789' },
+        krayinHooks: { token: HOOKS_TOKEN },
+      },
+      'test',
+    );
+    expect(created.ok).toBe(true);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await database?.drop();
+    await fake?.close();
+  });
+
+  it('installs the hooks with the console-stored tokens', async () => {
+    const res = await runCli(['krayin-hooks', 'install', '--connection', 'console-only']);
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain('console-only');
+    expect(res.stdout + res.stderr).not.toContain(HOOKS_TOKEN);
+    expect(res.stdout + res.stderr).not.toContain(fake.token);
+    expect(fake.requests().length).toBeGreaterThan(0);
   });
 });
