@@ -25,6 +25,7 @@ import { runBackfillCommand } from './backfill/cli';
 import { runKrayinHooksCommand } from './krayin-hooks/cli';
 import { runConnectCommand } from './connect/cli';
 import { runSettingsCommand } from './settings/cli';
+import { withCliConnections } from './settings/cli-config';
 import { ROLE_PARTS, startService, type Role } from './runtime';
 import { describeTemporalConnection } from './temporal/connection-options';
 import { createConnectionRegistry } from './sync/create-registry';
@@ -64,7 +65,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'check') return runCheck();
   if (command === 'reconcile') {
     const config = readConfig();
-    return config ? runReconcileCommand(argv.slice(1), config) : EX_CONFIG;
+    // The connections in force: env/config file layered with the console settings (src/settings/cli-config.ts).
+    return config
+      ? withCliConnections(config, argv.slice(1), (layered) => runReconcileCommand(argv.slice(1), layered))
+      : EX_CONFIG;
   }
   if (command === 'backfill') {
     const config = readConfig();
@@ -72,15 +76,23 @@ async function main(argv: string[]): Promise<number> {
     // Ctrl-C detaches: the backfill runs in the service, not in this process.
     const detach = new AbortController();
     process.on('SIGINT', () => detach.abort());
-    return runBackfillCommand(argv.slice(1), config, { detach: detach.signal });
+    return withCliConnections(config, argv.slice(1), (layered) =>
+      runBackfillCommand(argv.slice(1), layered, { detach: detach.signal }),
+    );
   }
   if (command === 'krayin-hooks') {
     const config = readConfig();
-    return config ? runKrayinHooksCommand(argv.slice(1), config) : EX_CONFIG;
+    // The connections in force: env/config file layered with the console settings (src/settings/cli-config.ts).
+    return config
+      ? withCliConnections(config, argv.slice(1), (layered) => runKrayinHooksCommand(argv.slice(1), layered))
+      : EX_CONFIG;
   }
   if (command === 'connect') {
     const config = readConfig();
-    return config ? runConnectCommand(argv.slice(1), config) : EX_CONFIG;
+    // The connections in force: env/config file layered with the console settings (src/settings/cli-config.ts).
+    return config
+      ? withCliConnections(config, argv.slice(1), (layered) => runConnectCommand(argv.slice(1), layered))
+      : EX_CONFIG;
   }
   if (command === 'settings') {
     const config = readConfig();

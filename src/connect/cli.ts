@@ -58,7 +58,7 @@ export async function runConnectCommand(argv: string[], config: AppConfig, deps:
   }
   const connection = config.connections.find((c) => c.id === values.connection);
   if (!connection) {
-    out.error(`No connection "${values.connection}" in the configuration.`);
+    out.error(`No connection "${values.connection}" in the configuration or the console.`);
     return EX_CONFIG;
   }
   const publicUrl = publicBase(values['public-url'] ?? config.publicUrl);

@@ -71,7 +71,7 @@ export async function runKrayinHooksCommand(
   }
   const connection = config.connections.find((c) => c.id === parsed.values.connection);
   if (!connection) {
-    out.error(`No connection "${parsed.values.connection}" in the configuration.`);
+    out.error(`No connection "${parsed.values.connection}" in the configuration or the console.`);
     return EX_CONFIG;
   }
   const url = endpointUrl(config, connection, parsed.values['public-url']);

@@ -147,11 +147,28 @@ export function endpointLabel(value: unknown, extraEndpoints: ReadonlySet<string
 
 /**
  * Connection ids come from config, so they are few. With a configured list (what production passes) only
- * those pass. Without one, letter-first values of the id shape pass until `cap` distinct ones were seen, so
+ * those pass; a function gives the list in force at each call (the service passes its catalog's). Without one, letter-first values of the id shape pass until `cap` distinct ones were seen, so
  * an attacker posting to random /webhooks/chatwoot/<x> URLs cannot grow the series without bound; that
  * fallback cannot tell a lower-case word from a connection id, which is why the list is recommended.
  */
-export function connectionLabeler(known: readonly string[] | undefined, cap = 100): (value: unknown) => string {
+export function connectionLabeler(
+  known: readonly string[] | (() => readonly string[]) | undefined,
+  cap = 100,
+): (value: unknown) => string {
+  if (typeof known === 'function') {
+    // The connections in force now (console-edited settings add and remove them without a restart):
+    // the allow-list is rebuilt when the list handed back is a different one.
+    let list: readonly string[] | null = null;
+    let allow: ReadonlySet<string> = new Set();
+    return (value) => {
+      const current = known();
+      if (current !== list) {
+        list = current;
+        allow = new Set(current);
+      }
+      return safeLabel(value, { allow });
+    };
+  }
   if (known) {
     const allow = new Set(known);
     return (value) => safeLabel(value, { allow });

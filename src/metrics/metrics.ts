@@ -24,8 +24,12 @@ export interface ParkedCount {
 }
 
 export interface MetricsOptions {
-  /** Configured connection ids; others are labelled "other". Recommended. */
-  connections?: readonly string[];
+  /**
+   * Configured connection ids; others are labelled "other". Recommended. A function is asked at each
+   * observation (the connections in force, which console settings change without a restart); it should
+   * hand back the same array while nothing changed.
+   */
+  connections?: readonly string[] | (() => readonly string[]);
   /** Counts parked syncs per connection; called on every scrape. */
   collectParked?: () => Promise<ParkedCount[]>;
   /** Counts the inbound log's waiting events (INGEST_MODE=log), all connections; called on every scrape. */

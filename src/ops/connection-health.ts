@@ -92,6 +92,22 @@ export class ConnectionHealth {
     for (const id of opts.connectionIds ?? []) this.state(id);
   }
 
+  /**
+   * The connections in force changed (console settings, no restart): a new one is watched (and probed
+   * when its token is blocked) from now on, a removed one is forgotten (no more probes, no alerts from
+   * what this process remembered of it).
+   */
+  syncConnections(connectionIds: readonly string[]): void {
+    const keep = new Set(connectionIds);
+    for (const id of [...this.states.keys()]) if (!keep.has(id)) this.states.delete(id);
+    for (const id of connectionIds) this.state(id);
+  }
+
+  /** The connections this process watches (probes and alerts). */
+  watched(): string[] {
+    return [...this.states.keys()];
+  }
+
   /** The KrayinClient `onCall` hook of one connection. */
   observer(connectionId: string): (call: KrayinCallInfo) => void {
     return (call) => this.observeKrayinCall(connectionId, call);

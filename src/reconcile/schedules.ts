@@ -48,6 +48,28 @@ export async function ensureReconcileSchedules(
   return changes;
 }
 
+/**
+ * A connection removed without a restart (deleted in the console): its Schedules are deleted, so no
+ * pass starts for a connection that no longer exists. Idempotent (every worker replica may run it).
+ */
+export async function removeReconcileSchedules(
+  client: Client,
+  connectionIds: readonly string[],
+  taskQueue: string,
+  log?: Logger,
+): Promise<ScheduleChange[]> {
+  const changes: ScheduleChange[] = [];
+  for (const id of connectionIds) {
+    for (const mode of MODES) {
+      const scheduleId = reconcileScheduleId(id, mode, taskQueue);
+      const change = await remove(client, scheduleId);
+      changes.push({ scheduleId, change });
+      if (change !== 'absent') log?.info({ scheduleId, change }, 'reconciliation schedule');
+    }
+  }
+  return changes;
+}
+
 export function scheduleOptions(
   config: AppConfig,
   connection: ConnectionConfig,

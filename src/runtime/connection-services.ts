@@ -10,7 +10,8 @@ import type { AppConfig, ConnectionConfig } from '../config/schema';
 import type { KrayinClient } from '../krayin/client';
 import type { Logger } from '../logging';
 import type { Metrics } from '../metrics/metrics';
-import { createNotifier } from '../notify/create-notifier';
+import { createLiveNotifier } from '../notify/create-notifier';
+import type { NotificationsConfig } from '../notify/config';
 import type { Notifier } from '../notify/notifier';
 import { ConnectionHealth } from '../ops/connection-health';
 import { sharedConnectionState } from '../ops/shared-connection-state';
@@ -25,6 +26,8 @@ const REFERENCE_REFRESH_MS = Math.floor(REFERENCE_TTL_MS * 0.8);
 
 export interface ConnectionServices {
   notifier: Notifier;
+  /** The connections with alert channels of their own (the others use the service-wide channels). */
+  notifierConnections(): string[];
   health: ConnectionHealth;
   /** Krayin and Chatwoot clients per connection; Krayin calls refused while its auth is blocked. */
   connections: ConnectionRegistry;
@@ -35,7 +38,10 @@ export interface ConnectionServices {
    * no contact sync pays for pipelines, users or attributes (docs/performance.md).
    */
   startReferencePreload(): void;
-  /** Settings changed without a restart: clients for the connections in force now. */
+  /**
+   * Settings changed without a restart: clients, alert channels and health (probes, alerts) for the
+   * connections in force now.
+   */
   syncConnections(connections: readonly ConnectionConfig[]): void;
   close(): Promise<void>;
 }
@@ -49,14 +55,15 @@ export function createConnectionServices(deps: {
   const { config, store, metrics, log } = deps;
   // Krayin budget, auth block and alert dedupe shared by every replica through the store.
   const shared = sharedConnectionState(store);
-  const notifier = createNotifier({
-    connections: Object.fromEntries(
-      config.connections.filter((c) => c.notifications).map((c) => [c.id, c.notifications!]),
-    ),
+  const channelsOf = (list: readonly ConnectionConfig[]): Record<string, NotificationsConfig> =>
+    Object.fromEntries(list.filter((c) => c.notifications).map((c) => [c.id, c.notifications!]));
+  const live = createLiveNotifier({
+    connections: channelsOf(config.connections),
     ...(config.notifications ? { fallback: config.notifications } : {}),
     logger: log,
     store: shared.notificationStates,
   });
+  const notifier = live.notifier;
   const health = new ConnectionHealth({
     alerter: notifier,
     logger: log,
@@ -106,6 +113,7 @@ export function createConnectionServices(deps: {
   };
   return {
     notifier,
+    notifierConnections: () => live.connectionIds(),
     health,
     connections,
     startHealthProbes() {
@@ -121,6 +129,15 @@ export function createConnectionServices(deps: {
     },
     syncConnections(list) {
       connections.sync(list);
+      // Alerts: each connection's own channels as now set, and the connections health watches.
+      live.update(channelsOf(list));
+      health.syncConnections(list.map((c) => c.id));
+      // A removed connection is not probed any more.
+      for (const [id, probe] of [...probes]) {
+        if (list.some((c) => c.id === id)) continue;
+        probes.delete(id);
+        void probe.close().catch(() => undefined);
+      }
       // A changed connection (a new token) is probed with a client of its new settings.
       for (const c of list) {
         const probe = probes.get(c.id);

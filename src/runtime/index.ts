@@ -99,7 +99,7 @@ export async function startService(config: AppConfig, opts: ServiceOptions): Pro
     settings.catalog.start();
     shutdown.add(() => settings.catalog.stop());
     const effective: AppConfig = { ...config, connections: settings.catalog.all() };
-    const metrics = createServiceMetrics(effective, store);
+    const metrics = createServiceMetrics(() => settings.catalog.all(), store);
     const services = createConnectionServices({ config: effective, store, metrics, log });
     shutdown.add(() => services.close());
     // Registered before the roles' listeners: the clients are current when they run.

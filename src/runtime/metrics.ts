@@ -1,17 +1,31 @@
 /** The Prometheus registry of this process (served by the HTTP role, or the worker's METRICS_PORT). */
-import type { AppConfig } from '../config/schema';
+import type { ConnectionConfig } from '../config/schema';
 import { createMetrics, type Metrics } from '../metrics/metrics';
 import type { Store } from '../store/types';
 
-export function createServiceMetrics(config: AppConfig, store: Store): Metrics {
+/**
+ * `connections` gives the connections in force (the settings catalog's): a connection added in the
+ * console is labelled by its id from its first observation, a removed one folds into "other".
+ */
+export function createServiceMetrics(connections: () => readonly ConnectionConfig[], store: Store): Metrics {
+  let list: readonly ConnectionConfig[] | null = null;
+  let ids: readonly string[] = [];
+  const connectionIds = () => {
+    const current = connections();
+    if (current !== list) {
+      list = current;
+      ids = current.map((c) => c.id);
+    }
+    return ids;
+  };
   return createMetrics({
-    connections: config.connections.map((c) => c.id),
-    // Every configured connection, 0 included: an absent series is not the same as "none parked".
+    connections: connectionIds,
+    // Every connection in force, 0 included: an absent series is not the same as "none parked".
     collectParked: async () => {
       const rows = await store.syncState.countByStatus();
-      return config.connections.map((c) => ({
-        connectionId: c.id,
-        count: rows.find((r) => r.connectionId === c.id && r.status === 'parked')?.count ?? 0,
+      return connectionIds().map((id) => ({
+        connectionId: id,
+        count: rows.find((r) => r.connectionId === id && r.status === 'parked')?.count ?? 0,
       }));
     },
     // Read in every process that serves metrics: the log is in the shared store, whoever forwards it.

@@ -12,8 +12,8 @@ import type { Metrics } from '../metrics/metrics';
 import { createMetricsRouter } from '../metrics/route';
 import type { Store } from '../store/types';
 import type { TemporalConnectionOptions } from '../temporal/connection-options';
-import { ensureReconcileSchedules } from '../reconcile/schedules';
-import { ensureKrayinPolls } from '../two-way/poll-start';
+import { ensureReconcileSchedules, removeReconcileSchedules } from '../reconcile/schedules';
+import { ensureKrayinPolls, stopKrayinPolls } from '../two-way/poll-start';
 import { connectTemporalClient, connectTemporalWorker } from '../temporal/connect';
 import { TemporalDispatcher } from '../temporal/dispatcher';
 import { createWorkers } from '../temporal/workers';
@@ -69,10 +69,17 @@ export async function startWorkerRole(d: WorkerRoleDeps): Promise<void> {
   await ensureKrayinPolls(client, config, log);
   // Settings changed in the console: clients, Krayin-queue workers, schedules and polls follow, no restart.
   const unsubscribe = d.settings.catalog.onChange(async (change) => {
+    const taskQueue = config.temporal.taskQueue;
+    // Stopped before its Krayin-queue worker goes: a poll waiting on that queue could not end itself.
+    const noPoll = change.changed.filter((c) => !c.enabled || !c.twoWay.enabled).map((c) => c.id);
+    await stopKrayinPolls(client, [...change.removed, ...noPoll], taskQueue, log);
+    await removeReconcileSchedules(client, change.removed, taskQueue, log);
     await workers.syncConnections(change.connections.map((c) => c.id));
     const touched = [...change.added, ...change.changed];
     if (touched.length === 0) return;
     const partial = { ...config, connections: touched };
+    // A disabled connection's schedules are deleted here (ensureReconcileSchedules), a re-enabled or
+    // re-added one gets them and its poll again.
     await ensureReconcileSchedules(client, partial, log);
     await ensureKrayinPolls(client, partial, log);
   });

@@ -22,7 +22,7 @@ export function commandConnection(
   const connectionId = requested ?? (config.connections.length === 1 ? config.connections[0]!.id : undefined);
   if (connectionId && config.connections.some((c) => c.id === connectionId)) return { connectionId };
   const known = config.connections.map((c) => c.id).join(', ');
-  return { error: `${command}: --connection must name a configured connection (${known})` };
+  return { error: `${command}: --connection must name a connection of the configuration or the console (${known})` };
 }
 
 /** TEMPORAL_ADDRESS, or the embedded dev server of a running `start` on TEMPORAL_DEV_PORT. */
