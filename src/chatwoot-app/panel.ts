@@ -285,7 +285,16 @@ export function renderPanel(data: PanelData, flash: string | null = null): SafeH
                 <textarea id="cw-note" name="note" rows="3" maxlength="2000" required></textarea>
                 <button type="submit">Add note to the lead</button>
               </form>`
-          : html`<p class="hint">${data.linked.leadId ? 'The linked lead could not be read.' : 'No lead yet.'}</p>`
+          : data.linked.leadId
+            ? html`<p class="hint">The linked lead could not be read.</p>`
+            : html`<p class="hint">No lead yet.</p>
+                ${
+                  data.linked.personId
+                    ? html`<form data-action="create-lead" class="inline">
+                        <button type="submit">Create lead</button>
+                      </form>`
+                    : ''
+                }`
       }
     </section>
     <section aria-labelledby="cw-activities">

@@ -8,6 +8,7 @@
  *   POST /chatwoot-app/<connection>/<token>/panel     the panel again (X-Context-Token)
  *   POST /chatwoot-app/<connection>/<token>/actions/sync-now   the contact's sync now (X-Context-Token)
  *   POST /chatwoot-app/<connection>/<token>/actions/add-note   {note}: a note on the contact's lead (X-Context-Token)
+ *   POST /chatwoot-app/<connection>/<token>/actions/create-lead  a lead for a contact without one (X-Context-Token)
  *   POST /chatwoot-app/<connection>/<token>/actions/move-stage {stageId}: the lead forward to that stage (X-Context-Token)
  *   GET  /chatwoot-app/_assets/...                    the page's script and styles
  *
@@ -188,6 +189,35 @@ export function createChatwootAppRouter(deps: ChatwootAppDeps): Router {
         requestedBy: 'chatwoot-app',
       });
       res.json({ html: await panelHtml(res, 'Note sent to Krayin: it shows under Last activities in a moment.') });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.post('/actions/create-lead', withContext, async (_req, res, next) => {
+    try {
+      const context = res.locals.context as AppContext;
+      const link = await deps.store.links.getContact(context.connectionId, context.contactId);
+      if (link?.leadId) {
+        return res.status(409).json({ html: await panelHtml(res, 'This contact has a lead already: none was added.') });
+      }
+      if (!link?.personId) {
+        const flash = 'This contact is not in Krayin yet: use Sync now first.';
+        return res.status(409).json({ html: await panelHtml(res, flash) });
+      }
+      // The workflow plans the lead from Chatwoot and finds or creates it as the sync does: never a second lead.
+      await deps.dispatcher.agentAction(context.connectionId, context.contactId, {
+        kind: 'create_lead',
+        requestedBy: 'chatwoot-app',
+      });
+      deps.store.audit
+        .append({
+          connectionId: context.connectionId,
+          contactId: context.contactId,
+          action: 'chatwoot_app.lead_requested',
+        })
+        .catch(() => undefined);
+      res.json({ html: await panelHtml(res, 'Creating the lead in Krayin: Refresh in a moment to see it.') });
     } catch (err) {
       next(err);
     }

@@ -17,6 +17,11 @@ const JANE = 5101;
 const OTHER = 5102;
 const JANE_CONVERSATION = 5111;
 const OTHER_CONVERSATION = 5112;
+/** Synced with no conversation webhook yet: a person without a lead (lead policy first_conversation). */
+const NOLEAD = 5103;
+const NOLEAD_CONVERSATION = 5113;
+const TWICE = 5104;
+const TWICE_CONVERSATION = 5114;
 
 let h: Harness;
 let browser: Browser;
@@ -44,6 +49,24 @@ async function syncWithConversation(contactId: number, conversationId: number, n
   h.chatwoot.addMessage(conversationId, { message_type: 'incoming', content: 'Hello, I would like an offer.' });
   await h.post(conversationWebhook('conversation_created', { contactId, conversationId }));
   await h.waitFor(contactId, (s) => s.syncCount >= 2 && s.status === 'idle' && s.syncStatus === 'synced');
+}
+
+/** A contact synced to a Krayin person, with a conversation Chatwoot knows but no lead yet; its person id. */
+async function personWithoutLead(contactId: number, conversationId: number, name: string): Promise<number> {
+  await h.sendContact('contact_created', {
+    id: contactId,
+    name,
+    email: `${name.split(' ')[0]!.toLowerCase()}.${contactId}@example.com`,
+    phone_number: `+4915155${contactId}`,
+    additional_attributes: {},
+    custom_attributes: {},
+  });
+  await h.waitFor(contactId, (s) => s.syncStatus === 'synced' && s.status === 'idle');
+  // In Chatwoot only (no webhook): the policy (first_conversation) has not made a lead.
+  h.chatwoot.upsertConversation({ id: conversationId, contactId, inboxId: 3, status: 'open' });
+  const link = (await h.store.links.getContact('default', contactId))!;
+  expect(link.leadId).toBeNull();
+  return link.personId!;
 }
 
 /** A page of another origin (localhost instead of 127.0.0.1) that posts a forged appContext to the app's frame. */
@@ -194,6 +217,30 @@ describe('the CRM panel in a Chatwoot conversation', () => {
     await page.context().close();
   });
 
+  it('"Create lead" gives a contact without a lead exactly one, through the workflow, and shows it', async () => {
+    const personId = await personWithoutLead(NOLEAD, NOLEAD_CONVERSATION, 'Nora Nolead');
+    const page = await laptopPage(browser);
+    await page.goto(conversationUrl(NOLEAD_CONVERSATION));
+    const app = page.frameLocator('iframe.dashboard-app');
+    await app.getByText('No lead yet.').waitFor({ timeout: 15_000 });
+    await app.getByRole('button', { name: 'Create lead' }).click();
+    await app.getByText('Creating the lead in Krayin').waitFor({ timeout: 10_000 });
+    const leads = () => h.krayin.snapshot().leads.filter((l) => l.person_id === personId);
+    const deadline = Date.now() + 30_000;
+    while (leads().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(leads()).toHaveLength(1);
+    expect((await h.store.links.getContact('default', NOLEAD))!.leadId).toBe(leads()[0]!.id);
+    await app.getByRole('button', { name: 'Refresh' }).click();
+    const leadLink = app.getByRole('link', { name: 'Open lead in Krayin' });
+    await leadLink.waitFor({ timeout: 10_000 });
+    await expect(leadLink.getAttribute('href')).resolves.toMatch(new RegExp(`/admin/leads/view/${leads()[0]!.id}$`));
+    await expect(app.getByRole('button', { name: 'Create lead' }).count()).resolves.toBe(0);
+    await page.context().close();
+    expect(leads()).toHaveLength(1);
+    const audit = await h.store.audit.list('default', NOLEAD, 50);
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['chatwoot_app.lead_requested', 'lead.created']));
+  });
+
   it("refuses a forged context: this conversation with another contact's id", async () => {
     const page = await laptopPage(browser);
     await page.goto(conversationUrl(JANE_CONVERSATION, `?forgeContact=${OTHER}`));
@@ -249,6 +296,28 @@ describe('the panel over HTTP', () => {
       expect(wrong.statusCode).toBe(404);
       await wrong.body.text();
     }
+  });
+
+  it('"Create lead" asked twice at once still makes one lead (the workflow finds the first)', async () => {
+    const personId = await personWithoutLead(TWICE, TWICE_CONVERSATION, 'Tom Twice');
+    const ctx = await post('context', { conversationId: TWICE_CONVERSATION, contactId: TWICE });
+    expect(ctx.status).toBe(200);
+    const headers = { 'x-context-token': ctx.json.contextToken! };
+    const both = await Promise.all([
+      post('actions/create-lead', {}, headers),
+      post('actions/create-lead', {}, headers),
+    ]);
+    expect(both.map((r) => r.status)).toEqual([200, 200]);
+    const leads = () => h.krayin.snapshot().leads.filter((l) => l.person_id === personId);
+    const deadline = Date.now() + 30_000;
+    while (leads().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    // Both actions have run once the audit shows the lead; give the second one time to (not) write.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(leads()).toHaveLength(1);
+    // Asked again now: refused, the contact has its lead.
+    const again = await post('actions/create-lead', {}, headers);
+    expect(again.status).toBe(409);
+    expect(again.json.html).toContain('has a lead already');
   });
 
   it('answers a checked context with a token bound to it; another id cannot be slipped in', async () => {
