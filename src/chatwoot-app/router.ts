@@ -4,7 +4,8 @@
  *   GET  /chatwoot-app/<connection>/<token>/          the page (framed by the connection's Chatwoot only)
  *   POST /chatwoot-app/<connection>/<token>/context   {conversationId, contactId} from Chatwoot's appContext:
  *        checked against Chatwoot's API (the conversation must belong to that contact, in this account),
- *        answered with the panel and a context token bound to (connection, contact, conversation)
+ *        answered with the panel and a context token bound to (connection, contact, conversation);
+ *        30 a minute per connection and client address, then 429 with Retry-After
  *   POST /chatwoot-app/<connection>/<token>/panel     the panel again (X-Context-Token)
  *   POST /chatwoot-app/<connection>/<token>/actions/sync-now   the contact's sync now (X-Context-Token)
  *   POST /chatwoot-app/<connection>/<token>/actions/add-note   {note}: a note on the contact's lead (X-Context-Token)
@@ -29,6 +30,7 @@ import type { Store } from '../store/types';
 import type { AgentAction } from '../../workflows/api';
 import { signContext, verifyContext, type AppContext } from './context-token';
 import { loadPanel, renderMessage, renderPanel } from './panel';
+import { CONTEXT_RATE_LIMIT, FixedWindowLimiter, type RateLimitOptions } from './rate-limit';
 
 export const CHATWOOT_APP_PUBLIC_DIR = path.join(__dirname, 'public');
 /** A note for the lead: room for a paragraph or two. */
@@ -48,6 +50,8 @@ export interface ChatwootAppDeps {
   };
   log: Logger;
   now?: () => Date;
+  /** POST .../context per connection and client address; default CONTEXT_RATE_LIMIT (30 a minute). */
+  contextRateLimit?: RateLimitOptions;
 }
 
 interface AppLocals {
@@ -58,6 +62,7 @@ interface AppLocals {
 export function createChatwootAppRouter(deps: ChatwootAppDeps): Router {
   const now = deps.now ?? (() => new Date());
   const router = express.Router();
+  const contextLimiter = new FixedWindowLimiter(deps.contextRateLimit ?? CONTEXT_RATE_LIMIT);
 
   router.use('/chatwoot-app/_assets', assets());
 
@@ -102,6 +107,14 @@ export function createChatwootAppRouter(deps: ChatwootAppDeps): Router {
   app.post('/context', async (req, res, next) => {
     try {
       const { connection, appToken } = res.locals as AppLocals;
+      // Each context costs a Chatwoot API call: a client that asks too often waits.
+      const wait = contextLimiter.take(`${connection.id}\u0000${req.ip ?? 'unknown'}`, now().getTime());
+      if (wait !== null) {
+        res.setHeader('Retry-After', String(wait));
+        return res
+          .status(429)
+          .json({ html: renderMessage('Too many requests just now: try again in a minute.').value });
+      }
       const conversationId = positiveInt(req.body?.conversationId);
       const contactId = positiveInt(req.body?.contactId);
       if (conversationId === null || contactId === null) {

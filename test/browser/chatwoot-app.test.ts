@@ -353,4 +353,33 @@ describe('the panel over HTTP', () => {
       expect(moved.json.html).toContain('only move forward');
     }
   });
+
+  // Last in the file: it uses up this client's allowance for the minute.
+  it('limits POST /context to 30 a minute per connection and client address: 429 with Retry-After', async () => {
+    const statuses: number[] = [];
+    let limited: Awaited<ReturnType<typeof request>> | null = null;
+    for (let i = 0; i < 31 && !limited; i++) {
+      const res = await request(`${appUrl()}context`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ conversationId: JANE_CONVERSATION, contactId: JANE }),
+      });
+      if (res.statusCode === 429) limited = res;
+      else {
+        statuses.push(res.statusCode);
+        await res.body.text();
+      }
+    }
+    // The file's earlier tests asked too (same address, same minute): the 429 comes by the 31st request.
+    expect(limited).not.toBeNull();
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    const retryAfter = Number(limited!.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    const body = JSON.parse(await limited!.body.text()) as { html: string };
+    expect(body.html).toContain('Too many requests');
+    // Still limited on the next request.
+    const again = await post('context', { conversationId: JANE_CONVERSATION, contactId: JANE });
+    expect(again.status).toBe(429);
+  });
 });
