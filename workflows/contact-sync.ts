@@ -137,7 +137,13 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
         } else if (action.kind === 'create_lead') {
           if (patched(AGENT_CREATE_LEAD_PATCH)) await createLeadForAgent();
         } else {
-          await steps.acts.krayin.moveLeadForward({ connectionId, contactId, stageId: action.stageId });
+          // anyStage: an agent CHATWOOT_DASHBOARD_APP_BACKWARD_MOVES allows (an input field only: replay-safe).
+          await steps.acts.krayin.moveLeadForward({
+            connectionId,
+            contactId,
+            stageId: action.stageId,
+            ...(action.anyStage ? { anyStage: true } : {}),
+          });
         }
       } catch {
         // Retried by the activity's policy already; a note Krayin refuses is not worth parking the contact.

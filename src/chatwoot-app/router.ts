@@ -29,6 +29,7 @@ import type { ConnectionServices } from '../runtime/connection-services';
 import type { Store } from '../store/types';
 import type { AgentAction } from '../../workflows/api';
 import { signContext, verifyContext, type AppContext } from './context-token';
+import { mayMoveBackwards } from './stages';
 import { loadPanel, renderMessage, renderPanel } from './panel';
 import { CONTEXT_RATE_LIMIT, FixedWindowLimiter, type RateLimitOptions } from './rate-limit';
 
@@ -141,8 +142,14 @@ export function createChatwootAppRouter(deps: ChatwootAppDeps): Router {
           .json({ html: renderMessage('This conversation and contact do not belong together: refused.').value });
       }
       const context: AppContext = { connectionId: connection.id, contactId, conversationId };
+      // The agent Chatwoot's page named: kept only when the account has such an agent (GET /agents).
+      const agentId = positiveInt(req.body?.agentId);
+      if (agentId !== null && connection.dashboardApp.backwardMoves.length > 0) {
+        if ((await agentOf(runtime, agentId)) !== null) context.agentId = agentId;
+      }
       const token = signContext(appToken, context, now().getTime());
-      const data = await loadPanel({ store: deps.store, runtime, temporal: deps.temporal, context });
+      const anyStage = await backwardsAllowed(context);
+      const data = await loadPanel({ store: deps.store, runtime, temporal: deps.temporal, context, anyStage });
       res.json({ contextToken: token, html: renderPanel(data).value });
     } catch (err) {
       next(err);
@@ -241,10 +248,12 @@ export function createChatwootAppRouter(deps: ChatwootAppDeps): Router {
       const context = res.locals.context as AppContext;
       const stageId = positiveInt(req.body?.stageId);
       const runtime = deps.services.connections.get(context.connectionId);
-      const data = await loadPanel({ store: deps.store, runtime, temporal: deps.temporal, context });
+      // Checked again now against Chatwoot's agents and the setting, not taken from the panel.
+      const anyStage = await backwardsAllowed(context);
+      const data = await loadPanel({ store: deps.store, runtime, temporal: deps.temporal, context, anyStage });
       const target = data.forward.find((s) => s.id === stageId);
       if (!target) {
-        // Forward only: the panel never offers an earlier stage; a request that names one is refused.
+        // Forward only (unless allowed): the panel never offers an earlier stage; a request that names one is refused.
         const flash = 'The lead can only move forward, and not out of won or lost: not moved.';
         return res.status(409).json({ html: renderPanel(data, flash).value });
       }
@@ -252,6 +261,7 @@ export function createChatwootAppRouter(deps: ChatwootAppDeps): Router {
         kind: 'move_stage',
         stageId: target.id,
         requestedBy: 'chatwoot-app',
+        ...(anyStage ? { anyStage: true } : {}),
       });
       res.json({ html: await panelHtml(res, `Moving the lead to ${target.name}: Refresh in a moment to see it.`) });
     } catch (err) {
@@ -271,8 +281,21 @@ export function createChatwootAppRouter(deps: ChatwootAppDeps): Router {
     const { connection } = res.locals as AppLocals;
     const context = res.locals.context as AppContext;
     const runtime = deps.services.connections.get(connection.id);
-    const data = await loadPanel({ store: deps.store, runtime, temporal: deps.temporal, context });
+    const anyStage = await backwardsAllowed(context);
+    const data = await loadPanel({ store: deps.store, runtime, temporal: deps.temporal, context, anyStage });
     return renderPanel(data, flash).value;
+  }
+
+  /**
+   * CHATWOOT_DASHBOARD_APP_BACKWARD_MOVES: the context's agent (found in GET /agents when the context was
+   * opened) is looked up again and must be named there by email or role. Chatwoot unreachable: no.
+   */
+  async function backwardsAllowed(context: AppContext): Promise<boolean> {
+    const connection = (deps.connections?.() ?? deps.config.connections).find((c) => c.id === context.connectionId);
+    const allowed = connection?.dashboardApp.backwardMoves ?? [];
+    if (context.agentId === undefined || allowed.length === 0) return false;
+    const agent = await agentOf(deps.services.connections.get(context.connectionId), context.agentId);
+    return mayMoveBackwards(agent, allowed);
   }
 }
 
@@ -335,4 +358,16 @@ function assets(): Router {
 function positiveInt(value: unknown): number | null {
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+
+/** The account's agent with this id (GET /agents), or null (none, or Chatwoot could not be asked). */
+async function agentOf(
+  runtime: { chatwoot: { listAgents(): Promise<{ id: number; email: string; role?: string }[]> } },
+  agentId: number,
+): Promise<{ email: string; role?: string } | null> {
+  try {
+    return (await runtime.chatwoot.listAgents()).find((a) => a.id === agentId) ?? null;
+  } catch {
+    return null;
+  }
 }

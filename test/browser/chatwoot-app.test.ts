@@ -21,6 +21,8 @@ const OTHER_CONVERSATION = 5112;
 const NOLEAD = 5103;
 const NOLEAD_CONVERSATION = 5113;
 const TWICE = 5104;
+/** The Chatwoot agent CHATWOOT_DASHBOARD_APP_BACKWARD_MOVES names (by email). */
+const BACKWARD_AGENT = 7;
 const TWICE_CONVERSATION = 5114;
 
 let h: Harness;
@@ -107,7 +109,18 @@ function contextRequests(page: Page): { conversationId: number; contactId: numbe
 }
 
 beforeAll(async () => {
-  h = await startHarness({ sync: { leadPolicy: 'first_conversation' }, dashboardApp: { token: APP_TOKEN } });
+  h = await startHarness({
+    sync: { leadPolicy: 'first_conversation' },
+    // Agent 1 (the fake dashboard's current agent) is not named: forward only for the browser tests.
+    dashboardApp: { token: APP_TOKEN, backwardMoves: 'lead-manager@example.com, administrator' },
+  });
+  h.chatwoot.upsertUser({ id: 1, name: 'Agent Smith', available_name: 'Agent Smith', email: 'agent@example.com' });
+  h.chatwoot.upsertUser({
+    id: BACKWARD_AGENT,
+    name: 'Lea Lead',
+    available_name: 'Lea',
+    email: 'Lead-Manager@Example.com',
+  });
   h.chatwoot.integrations.dashboardApps.set(1, {
     id: 1,
     title: 'Krayin CRM',
@@ -145,7 +158,8 @@ describe('the CRM panel in a Chatwoot conversation', () => {
     const leadLink = app.getByRole('link', { name: 'Open lead in Krayin' });
     await expect(leadLink.getAttribute('href')).resolves.toMatch(new RegExp(`/admin/leads/view/${leadId}$`));
     await expect(leadLink.getAttribute('rel')).resolves.toBe('noopener noreferrer');
-    expect(asked).toEqual([{ conversationId: JANE_CONVERSATION, contactId: JANE }]);
+    // The fake Chatwoot's current agent (id 1) is named too, for the server to check.
+    expect(asked).toEqual([{ conversationId: JANE_CONVERSATION, contactId: JANE, agentId: 1 }]);
     await docScreenshot(page, 'chatwoot-app');
     await page.context().close();
   });
@@ -227,9 +241,13 @@ describe('the CRM panel in a Chatwoot conversation', () => {
     await app.getByText('Creating the lead in Krayin').waitFor({ timeout: 10_000 });
     const leads = () => h.krayin.snapshot().leads.filter((l) => l.person_id === personId);
     const deadline = Date.now() + 30_000;
-    while (leads().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    // The link is written just after Krayin's create: wait for both.
+    const linked = async () => (await h.store.links.getContact('default', NOLEAD))!.leadId;
+    while ((leads().length === 0 || (await linked()) === null) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
     expect(leads()).toHaveLength(1);
-    expect((await h.store.links.getContact('default', NOLEAD))!.leadId).toBe(leads()[0]!.id);
+    expect(await linked()).toBe(leads()[0]!.id);
     await app.getByRole('button', { name: 'Refresh' }).click();
     const leadLink = app.getByRole('link', { name: 'Open lead in Krayin' });
     await leadLink.waitFor({ timeout: 10_000 });
@@ -352,6 +370,31 @@ describe('the panel over HTTP', () => {
       expect(moved.status).toBe(409);
       expect(moved.json.html).toContain('only move forward');
     }
+  });
+
+  it("moves backwards only for an agent the setting names, checked with Chatwoot's agents", async () => {
+    const leadId = leadOf(JANE);
+    const lead = () => h.krayin.snapshot().leads.find((l) => l.id === leadId)!;
+    const before = lead().lead_pipeline_stage_id;
+    expect(before).not.toBe(1);
+    // Agent 1 is not named; agent 999 is not an agent of the account (the page's claim alone counts for nothing).
+    for (const agentId of [1, 999]) {
+      const ctx = await post('context', { conversationId: JANE_CONVERSATION, contactId: JANE, agentId });
+      expect(ctx.status).toBe(200);
+      const moved = await post('actions/move-stage', { stageId: 1 }, { 'x-context-token': ctx.json.contextToken! });
+      expect(moved.status).toBe(409);
+    }
+    const ctx = await post('context', { conversationId: JANE_CONVERSATION, contactId: JANE, agentId: BACKWARD_AGENT });
+    expect(ctx.json.html).toContain('any stage, backwards too');
+    const moved = await post('actions/move-stage', { stageId: 1 }, { 'x-context-token': ctx.json.contextToken! });
+    expect(moved.status).toBe(200);
+    const deadline = Date.now() + 30_000;
+    while (lead().lead_pipeline_stage_id !== 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(lead().lead_pipeline_stage_id).toBe(1);
+    const audit = await h.store.audit.list('default', JANE, 50);
+    expect(
+      audit.some((a) => a.action === 'chatwoot_app.stage_moved' && (a.detail as { anyStage?: boolean })?.anyStage),
+    ).toBe(true);
   });
 
   // Last in the file: it uses up this client's allowance for the minute.
