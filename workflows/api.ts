@@ -181,7 +181,9 @@ export const statusQuery = defineQuery<ContactSyncStatus>('status');
 export type AgentAction =
   | { kind: 'add_note'; noteId: string; text: string; requestedBy: string }
   /** Forward only (checked again when it runs): never backwards, never out of won or lost. */
-  | { kind: 'move_stage'; stageId: number; requestedBy: string };
+  | { kind: 'move_stage'; stageId: number; requestedBy: string; anyStage?: boolean }
+  /** A lead for a contact that has none (find-or-create: never a second lead). Since 'chatwoot-app-create-lead'. */
+  | { kind: 'create_lead'; requestedBy: string };
 export const agentActionSignal = defineSignal<[AgentAction]>('agentAction');
 
 /** How many delivery ids a run remembers for dedupe (the store dedupes across runs). */

@@ -47,6 +47,11 @@ const BACKFILL_PRIORITY_PATCH = 'backfill-background-priority';
  * Histories recorded before it hold no such signal, so they take the path they recorded.
  */
 const AGENT_ACTIONS_PATCH = 'chatwoot-app-actions';
+/**
+ * chatwoot-app-create-lead: "Create lead" from the panel (plan the lead from Chatwoot, then ensureLead).
+ * Histories of 'chatwoot-app-actions' hold only note and stage actions, so they replay unchanged.
+ */
+const AGENT_CREATE_LEAD_PATCH = 'chatwoot-app-create-lead';
 
 export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome | null> {
   const { connectionId, contactId } = input;
@@ -129,13 +134,32 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
       try {
         if (action.kind === 'add_note') {
           await steps.acts.krayin.addLeadNote({ connectionId, contactId, noteId: action.noteId, text: action.text });
+        } else if (action.kind === 'create_lead') {
+          if (patched(AGENT_CREATE_LEAD_PATCH)) await createLeadForAgent();
         } else {
-          await steps.acts.krayin.moveLeadForward({ connectionId, contactId, stageId: action.stageId });
+          // anyStage: an agent CHATWOOT_DASHBOARD_APP_BACKWARD_MOVES allows (an input field only: replay-safe).
+          await steps.acts.krayin.moveLeadForward({
+            connectionId,
+            contactId,
+            stageId: action.stageId,
+            ...(action.anyStage ? { anyStage: true } : {}),
+          });
         }
       } catch {
         // Retried by the activity's policy already; a note Krayin refuses is not worth parking the contact.
       }
     }
+  }
+
+  /** "Create lead": the lead the sync would map, written by the sync's own find-or-create (ensureLead). */
+  async function createLeadForAgent(): Promise<void> {
+    let planned = await steps.acts.chatwoot.planAgentLead({ connectionId, contactId });
+    if (planned.kind === 'needs_catalog') {
+      const catalog = await steps.acts.krayin.fieldMapCatalog({ connectionId });
+      planned = await steps.acts.chatwoot.planAgentLead({ connectionId, contactId, catalog });
+    }
+    if (planned.kind !== 'lead') return;
+    await steps.acts.krayin.ensureLead({ ...ref, personId: planned.personId, lead: planned.lead });
   }
 
   /** Trailing debounce: wait until no event arrived for `debounceMs`, but never longer than `maxDebounceMs`. */

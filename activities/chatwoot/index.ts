@@ -4,6 +4,7 @@
  * writes what the Krayin set read (CRM facts in Chatwoot).
  */
 import type { ChatwootActivityDeps } from '../deps';
+import { agentLeadActivities } from './agent-lead';
 import { chatwootConversationActivities } from './conversations';
 import { crmAttributeActivities } from './crm-attributes';
 import { mergeActivities } from './merge';
@@ -19,6 +20,7 @@ export function createChatwootActivities(deps: ChatwootActivityDeps) {
     ...twoWayChatwootActivities(deps),
     ...crmAttributeActivities(deps),
     ...newPersonActivities(deps),
+    ...agentLeadActivities(deps),
   };
 }
 

@@ -7,7 +7,7 @@
 import { Context } from '@temporalio/activity';
 import type { KrayinActivityDeps } from '../deps';
 import { classified } from '../failures';
-import { forwardStages } from '../../src/chatwoot-app/stages';
+import { anyOtherStages, forwardStages } from '../../src/chatwoot-app/stages';
 
 export interface AddLeadNoteInput {
   connectionId: string;
@@ -25,6 +25,8 @@ export interface MoveLeadForwardInput {
   connectionId: string;
   contactId: number;
   stageId: number;
+  /** The agent may move backwards (checked by the panel against Chatwoot): any other stage of the pipeline. */
+  anyStage?: boolean;
 }
 
 export type MoveLeadForwardResult = { kind: 'moved' } | { kind: 'refused'; why: 'no_lead' | 'not_forward' };
@@ -41,7 +43,8 @@ export function agentNoteActivities({ store, connections }: KrayinActivityDeps) 
         const lead = await conn.krayin.getLead(leadId);
         if (!lead) return { kind: 'refused', why: 'no_lead' };
         const pipelines = await conn.lookups.pipelinesIncluding(lead.lead_pipeline_stage_id);
-        const allowed = forwardStages(pipelines, lead.lead_pipeline_stage_id).some((s) => s.id === input.stageId);
+        const choices = input.anyStage ? anyOtherStages : forwardStages;
+        const allowed = choices(pipelines, lead.lead_pipeline_stage_id).some((s) => s.id === input.stageId);
         if (!allowed) return { kind: 'refused', why: 'not_forward' };
         // Idempotent: a retried attempt finds the lead there already and moves it to the same stage.
         await conn.krayin.moveLeadStage(leadId, input.stageId);
@@ -49,7 +52,7 @@ export function agentNoteActivities({ store, connections }: KrayinActivityDeps) 
           connectionId: input.connectionId,
           contactId: input.contactId,
           action: 'chatwoot_app.stage_moved',
-          detail: { leadId, stageId: input.stageId },
+          detail: { leadId, stageId: input.stageId, ...(input.anyStage ? { anyStage: true } : {}) },
         });
         return { kind: 'moved' };
       });

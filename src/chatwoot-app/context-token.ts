@@ -13,6 +13,8 @@ export interface AppContext {
   connectionId: string;
   contactId: number;
   conversationId: number;
+  /** The Chatwoot agent the page named, when the service found it among the account's agents. */
+  agentId?: number;
 }
 
 /** Long enough for a conversation an agent keeps open; Chatwoot reloads the frame on every switch anyway. */
@@ -23,6 +25,8 @@ interface Payload {
   c: string;
   ct: number;
   cv: number;
+  /** agent id (checked against GET /agents), absent when none was named or found */
+  ag?: number;
   /** expiry, ms since the epoch */
   e: number;
 }
@@ -41,6 +45,7 @@ export function signContext(appToken: string, ctx: AppContext, now: number): str
     c: ctx.connectionId,
     ct: ctx.contactId,
     cv: ctx.conversationId,
+    ...(ctx.agentId !== undefined ? { ag: ctx.agentId } : {}),
     e: now + CONTEXT_TTL_MS,
   };
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
@@ -63,7 +68,9 @@ export function verifyContext(appToken: string, connectionId: string, token: unk
   }
   if (payload.v !== 1 || payload.c !== connectionId || typeof payload.e !== 'number' || payload.e <= now) return null;
   if (!isId(payload.ct) || !isId(payload.cv)) return null;
-  return { connectionId, contactId: payload.ct, conversationId: payload.cv };
+  const context: AppContext = { connectionId, contactId: payload.ct, conversationId: payload.cv };
+  if (isId(payload.ag)) context.agentId = payload.ag;
+  return context;
 }
 
 function isId(n: unknown): n is number {

@@ -10,7 +10,7 @@ import { contactWorkflowId, statusQuery, type ContactSyncStatus, type ParkReason
 import { krayinWebBase } from '../config/crm-attributes';
 import type { ConnectionConfig } from '../config/schema';
 import type { KrayinActivity, KrayinLead, KrayinOrganization, KrayinPerson, KrayinStage } from '../krayin/api';
-import { forwardStages } from './stages';
+import { anyOtherStages, forwardStages } from './stages';
 import type { ConnectionRuntime } from '../sync/connections';
 import type { Store, SyncState } from '../store/types';
 import { html, type SafeHtml } from '../console/html';
@@ -30,8 +30,10 @@ export interface PanelData {
   organization: KrayinOrganization | null;
   lead: KrayinLead | null;
   stage: { name: string; pipeline: string } | null;
-  /** Stages "Move to stage" offers: after the current one, none for a won or lost lead. */
+  /** Stages "Move to stage" offers: after the current one, none for a won or lost lead (or all others, see anyStage). */
   forward: KrayinStage[];
+  /** The agent may move backwards (CHATWOOT_DASHBOARD_APP_BACKWARD_MOVES): every other stage is offered. */
+  anyStage: boolean;
   activities: KrayinActivity[];
   /** Krayin could not be read (down, token refused): the panel says so instead of showing blanks. */
   krayinProblem: boolean;
@@ -43,6 +45,7 @@ export async function loadPanel(deps: {
   runtime: ConnectionRuntime;
   temporal: Client;
   context: AppContext;
+  anyStage?: boolean;
 }): Promise<PanelData> {
   const { store, runtime, context } = deps;
   const { connectionId, contactId } = context;
@@ -66,6 +69,7 @@ export async function loadPanel(deps: {
     lead: null,
     stage: null,
     forward: [],
+    anyStage: deps.anyStage === true,
     activities: [],
     krayinProblem: false,
     linked,
@@ -86,7 +90,7 @@ export async function loadPanel(deps: {
         const s = p.stages.find((x) => x.id === lead.lead_pipeline_stage_id);
         if (s) data.stage = { name: s.name, pipeline: p.name };
       }
-      data.forward = forwardStages(pipelines, lead.lead_pipeline_stage_id);
+      data.forward = (data.anyStage ? anyOtherStages : forwardStages)(pipelines, lead.lead_pipeline_stage_id);
     }
     const activities = lead
       ? await krayin.listLeadActivities(lead.id)
@@ -277,6 +281,7 @@ export function renderPanel(data: PanelData, flash: string | null = null): SafeH
                         ${data.forward.map((st) => html`<option value="${st.id}">${st.name}</option>`)}
                       </select>
                       <button type="submit">Move lead</button>
+                      ${data.anyStage ? html`<p class="hint">You may move this lead to any stage, backwards too.</p>` : ''}
                     </form>`
                   : ''
               }
@@ -285,7 +290,16 @@ export function renderPanel(data: PanelData, flash: string | null = null): SafeH
                 <textarea id="cw-note" name="note" rows="3" maxlength="2000" required></textarea>
                 <button type="submit">Add note to the lead</button>
               </form>`
-          : html`<p class="hint">${data.linked.leadId ? 'The linked lead could not be read.' : 'No lead yet.'}</p>`
+          : data.linked.leadId
+            ? html`<p class="hint">The linked lead could not be read.</p>`
+            : html`<p class="hint">No lead yet.</p>
+                ${
+                  data.linked.personId
+                    ? html`<form data-action="create-lead" class="inline">
+                        <button type="submit">Create lead</button>
+                      </form>`
+                    : ''
+                }`
       }
     </section>
     <section aria-labelledby="cw-activities">

@@ -4,10 +4,12 @@
  *   GET  /chatwoot-app/<connection>/<token>/          the page (framed by the connection's Chatwoot only)
  *   POST /chatwoot-app/<connection>/<token>/context   {conversationId, contactId} from Chatwoot's appContext:
  *        checked against Chatwoot's API (the conversation must belong to that contact, in this account),
- *        answered with the panel and a context token bound to (connection, contact, conversation)
+ *        answered with the panel and a context token bound to (connection, contact, conversation);
+ *        30 a minute per connection and client address, then 429 with Retry-After
  *   POST /chatwoot-app/<connection>/<token>/panel     the panel again (X-Context-Token)
  *   POST /chatwoot-app/<connection>/<token>/actions/sync-now   the contact's sync now (X-Context-Token)
  *   POST /chatwoot-app/<connection>/<token>/actions/add-note   {note}: a note on the contact's lead (X-Context-Token)
+ *   POST /chatwoot-app/<connection>/<token>/actions/create-lead  a lead for a contact without one (X-Context-Token)
  *   POST /chatwoot-app/<connection>/<token>/actions/move-stage {stageId}: the lead forward to that stage (X-Context-Token)
  *   GET  /chatwoot-app/_assets/...                    the page's script and styles
  *
@@ -27,7 +29,9 @@ import type { ConnectionServices } from '../runtime/connection-services';
 import type { Store } from '../store/types';
 import type { AgentAction } from '../../workflows/api';
 import { signContext, verifyContext, type AppContext } from './context-token';
+import { mayMoveBackwards } from './stages';
 import { loadPanel, renderMessage, renderPanel } from './panel';
+import { CONTEXT_RATE_LIMIT, FixedWindowLimiter, type RateLimitOptions } from './rate-limit';
 
 export const CHATWOOT_APP_PUBLIC_DIR = path.join(__dirname, 'public');
 /** A note for the lead: room for a paragraph or two. */
@@ -47,6 +51,8 @@ export interface ChatwootAppDeps {
   };
   log: Logger;
   now?: () => Date;
+  /** POST .../context per connection and client address; default CONTEXT_RATE_LIMIT (30 a minute). */
+  contextRateLimit?: RateLimitOptions;
 }
 
 interface AppLocals {
@@ -57,6 +63,7 @@ interface AppLocals {
 export function createChatwootAppRouter(deps: ChatwootAppDeps): Router {
   const now = deps.now ?? (() => new Date());
   const router = express.Router();
+  const contextLimiter = new FixedWindowLimiter(deps.contextRateLimit ?? CONTEXT_RATE_LIMIT);
 
   router.use('/chatwoot-app/_assets', assets());
 
@@ -101,6 +108,14 @@ export function createChatwootAppRouter(deps: ChatwootAppDeps): Router {
   app.post('/context', async (req, res, next) => {
     try {
       const { connection, appToken } = res.locals as AppLocals;
+      // Each context costs a Chatwoot API call: a client that asks too often waits.
+      const wait = contextLimiter.take(`${connection.id}\u0000${req.ip ?? 'unknown'}`, now().getTime());
+      if (wait !== null) {
+        res.setHeader('Retry-After', String(wait));
+        return res
+          .status(429)
+          .json({ html: renderMessage('Too many requests just now: try again in a minute.').value });
+      }
       const conversationId = positiveInt(req.body?.conversationId);
       const contactId = positiveInt(req.body?.contactId);
       if (conversationId === null || contactId === null) {
@@ -127,8 +142,14 @@ export function createChatwootAppRouter(deps: ChatwootAppDeps): Router {
           .json({ html: renderMessage('This conversation and contact do not belong together: refused.').value });
       }
       const context: AppContext = { connectionId: connection.id, contactId, conversationId };
+      // The agent Chatwoot's page named: kept only when the account has such an agent (GET /agents).
+      const agentId = positiveInt(req.body?.agentId);
+      if (agentId !== null && connection.dashboardApp.backwardMoves.length > 0) {
+        if ((await agentOf(runtime, agentId)) !== null) context.agentId = agentId;
+      }
       const token = signContext(appToken, context, now().getTime());
-      const data = await loadPanel({ store: deps.store, runtime, temporal: deps.temporal, context });
+      const anyStage = await backwardsAllowed(context);
+      const data = await loadPanel({ store: deps.store, runtime, temporal: deps.temporal, context, anyStage });
       res.json({ contextToken: token, html: renderPanel(data).value });
     } catch (err) {
       next(err);
@@ -193,15 +214,46 @@ export function createChatwootAppRouter(deps: ChatwootAppDeps): Router {
     }
   });
 
+  app.post('/actions/create-lead', withContext, async (_req, res, next) => {
+    try {
+      const context = res.locals.context as AppContext;
+      const link = await deps.store.links.getContact(context.connectionId, context.contactId);
+      if (link?.leadId) {
+        return res.status(409).json({ html: await panelHtml(res, 'This contact has a lead already: none was added.') });
+      }
+      if (!link?.personId) {
+        const flash = 'This contact is not in Krayin yet: use Sync now first.';
+        return res.status(409).json({ html: await panelHtml(res, flash) });
+      }
+      // The workflow plans the lead from Chatwoot and finds or creates it as the sync does: never a second lead.
+      await deps.dispatcher.agentAction(context.connectionId, context.contactId, {
+        kind: 'create_lead',
+        requestedBy: 'chatwoot-app',
+      });
+      deps.store.audit
+        .append({
+          connectionId: context.connectionId,
+          contactId: context.contactId,
+          action: 'chatwoot_app.lead_requested',
+        })
+        .catch(() => undefined);
+      res.json({ html: await panelHtml(res, 'Creating the lead in Krayin: Refresh in a moment to see it.') });
+    } catch (err) {
+      next(err);
+    }
+  });
+
   app.post('/actions/move-stage', withContext, async (req, res, next) => {
     try {
       const context = res.locals.context as AppContext;
       const stageId = positiveInt(req.body?.stageId);
       const runtime = deps.services.connections.get(context.connectionId);
-      const data = await loadPanel({ store: deps.store, runtime, temporal: deps.temporal, context });
+      // Checked again now against Chatwoot's agents and the setting, not taken from the panel.
+      const anyStage = await backwardsAllowed(context);
+      const data = await loadPanel({ store: deps.store, runtime, temporal: deps.temporal, context, anyStage });
       const target = data.forward.find((s) => s.id === stageId);
       if (!target) {
-        // Forward only: the panel never offers an earlier stage; a request that names one is refused.
+        // Forward only (unless allowed): the panel never offers an earlier stage; a request that names one is refused.
         const flash = 'The lead can only move forward, and not out of won or lost: not moved.';
         return res.status(409).json({ html: renderPanel(data, flash).value });
       }
@@ -209,6 +261,7 @@ export function createChatwootAppRouter(deps: ChatwootAppDeps): Router {
         kind: 'move_stage',
         stageId: target.id,
         requestedBy: 'chatwoot-app',
+        ...(anyStage ? { anyStage: true } : {}),
       });
       res.json({ html: await panelHtml(res, `Moving the lead to ${target.name}: Refresh in a moment to see it.`) });
     } catch (err) {
@@ -228,8 +281,21 @@ export function createChatwootAppRouter(deps: ChatwootAppDeps): Router {
     const { connection } = res.locals as AppLocals;
     const context = res.locals.context as AppContext;
     const runtime = deps.services.connections.get(connection.id);
-    const data = await loadPanel({ store: deps.store, runtime, temporal: deps.temporal, context });
+    const anyStage = await backwardsAllowed(context);
+    const data = await loadPanel({ store: deps.store, runtime, temporal: deps.temporal, context, anyStage });
     return renderPanel(data, flash).value;
+  }
+
+  /**
+   * CHATWOOT_DASHBOARD_APP_BACKWARD_MOVES: the context's agent (found in GET /agents when the context was
+   * opened) is looked up again and must be named there by email or role. Chatwoot unreachable: no.
+   */
+  async function backwardsAllowed(context: AppContext): Promise<boolean> {
+    const connection = (deps.connections?.() ?? deps.config.connections).find((c) => c.id === context.connectionId);
+    const allowed = connection?.dashboardApp.backwardMoves ?? [];
+    if (context.agentId === undefined || allowed.length === 0) return false;
+    const agent = await agentOf(deps.services.connections.get(context.connectionId), context.agentId);
+    return mayMoveBackwards(agent, allowed);
   }
 }
 
@@ -292,4 +358,16 @@ function assets(): Router {
 function positiveInt(value: unknown): number | null {
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+
+/** The account's agent with this id (GET /agents), or null (none, or Chatwoot could not be asked). */
+async function agentOf(
+  runtime: { chatwoot: { listAgents(): Promise<{ id: number; email: string; role?: string }[]> } },
+  agentId: number,
+): Promise<{ email: string; role?: string } | null> {
+  try {
+    return (await runtime.chatwoot.listAgents()).find((a) => a.id === agentId) ?? null;
+  } catch {
+    return null;
+  }
 }

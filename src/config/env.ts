@@ -143,6 +143,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'CHATWOOT_WEBHOOK_TOKEN', path: [...C, 'chatwoot', 'webhookToken'], kind: 'string', secret: true },
   { name: 'KRAYIN_WEBHOOK_TOKEN', path: [...C, 'krayinHooks', 'token'], kind: 'string', secret: true },
   { name: 'CHATWOOT_DASHBOARD_APP_TOKEN', path: [...C, 'dashboardApp', 'token'], kind: 'string', secret: true },
+  { name: 'CHATWOOT_DASHBOARD_APP_BACKWARD_MOVES', path: [...C, 'dashboardApp', 'backwardMoves'], kind: 'string' },
   { name: 'ALLOW_UNSIGNED_WEBHOOKS', path: ['allowUnsignedWebhooks'], kind: 'boolean' },
   { name: 'INGEST_MODE', path: ['ingest', 'mode'], kind: 'string' },
   { name: 'INGEST_LOG_MAX_EVENTS', path: ['ingest', 'logMaxEvents'], kind: 'number' },

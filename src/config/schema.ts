@@ -246,6 +246,23 @@ export const dashboardAppSchema = z.object({
     .string({ error: 'must be at least 24 characters of A-Z, a-z, 0-9, "-" or "_"' })
     .regex(/^[A-Za-z0-9_-]{24,}$/, 'must be at least 24 characters of A-Z, a-z, 0-9, "-" or "_"')
     .optional(),
+  /**
+   * Who may move a lead to any stage of its pipeline from the panel (backwards, out of won or lost):
+   * Chatwoot agent emails or roles (`administrator`, `agent`), lower-cased. Empty: forward only for all.
+   * A comma-separated string (the env variable) is split.
+   */
+  backwardMoves: z
+    .preprocess(
+      (v) =>
+        typeof v === 'string'
+          ? v
+              .split(',')
+              .map((s) => s.trim())
+              .filter((s) => s.length > 0)
+          : v,
+      z.array(z.string().trim().min(1).toLowerCase()),
+    )
+    .default([]),
 });
 
 export const connectionSchema = z.object({
@@ -263,7 +280,7 @@ export const connectionSchema = z.object({
   /** Alert channels of this connection; default: the service-wide `notifications`. */
   notifications: notificationsSchema.optional(),
   /** The CRM panel inside Chatwoot's conversation view (docs/chatwoot-app.md); off by default. */
-  dashboardApp: dashboardAppSchema.default({}),
+  dashboardApp: dashboardAppSchema.default(() => dashboardAppSchema.parse({})),
 });
 
 const PEM_BEGIN = '-----BEGIN ';

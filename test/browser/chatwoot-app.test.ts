@@ -17,6 +17,13 @@ const JANE = 5101;
 const OTHER = 5102;
 const JANE_CONVERSATION = 5111;
 const OTHER_CONVERSATION = 5112;
+/** Synced with no conversation webhook yet: a person without a lead (lead policy first_conversation). */
+const NOLEAD = 5103;
+const NOLEAD_CONVERSATION = 5113;
+const TWICE = 5104;
+/** The Chatwoot agent CHATWOOT_DASHBOARD_APP_BACKWARD_MOVES names (by email). */
+const BACKWARD_AGENT = 7;
+const TWICE_CONVERSATION = 5114;
 
 let h: Harness;
 let browser: Browser;
@@ -44,6 +51,24 @@ async function syncWithConversation(contactId: number, conversationId: number, n
   h.chatwoot.addMessage(conversationId, { message_type: 'incoming', content: 'Hello, I would like an offer.' });
   await h.post(conversationWebhook('conversation_created', { contactId, conversationId }));
   await h.waitFor(contactId, (s) => s.syncCount >= 2 && s.status === 'idle' && s.syncStatus === 'synced');
+}
+
+/** A contact synced to a Krayin person, with a conversation Chatwoot knows but no lead yet; its person id. */
+async function personWithoutLead(contactId: number, conversationId: number, name: string): Promise<number> {
+  await h.sendContact('contact_created', {
+    id: contactId,
+    name,
+    email: `${name.split(' ')[0]!.toLowerCase()}.${contactId}@example.com`,
+    phone_number: `+4915155${contactId}`,
+    additional_attributes: {},
+    custom_attributes: {},
+  });
+  await h.waitFor(contactId, (s) => s.syncStatus === 'synced' && s.status === 'idle');
+  // In Chatwoot only (no webhook): the policy (first_conversation) has not made a lead.
+  h.chatwoot.upsertConversation({ id: conversationId, contactId, inboxId: 3, status: 'open' });
+  const link = (await h.store.links.getContact('default', contactId))!;
+  expect(link.leadId).toBeNull();
+  return link.personId!;
 }
 
 /** A page of another origin (localhost instead of 127.0.0.1) that posts a forged appContext to the app's frame. */
@@ -84,7 +109,18 @@ function contextRequests(page: Page): { conversationId: number; contactId: numbe
 }
 
 beforeAll(async () => {
-  h = await startHarness({ sync: { leadPolicy: 'first_conversation' }, dashboardApp: { token: APP_TOKEN } });
+  h = await startHarness({
+    sync: { leadPolicy: 'first_conversation' },
+    // Agent 1 (the fake dashboard's current agent) is not named: forward only for the browser tests.
+    dashboardApp: { token: APP_TOKEN, backwardMoves: 'lead-manager@example.com, administrator' },
+  });
+  h.chatwoot.upsertUser({ id: 1, name: 'Agent Smith', available_name: 'Agent Smith', email: 'agent@example.com' });
+  h.chatwoot.upsertUser({
+    id: BACKWARD_AGENT,
+    name: 'Lea Lead',
+    available_name: 'Lea',
+    email: 'Lead-Manager@Example.com',
+  });
   h.chatwoot.integrations.dashboardApps.set(1, {
     id: 1,
     title: 'Krayin CRM',
@@ -122,7 +158,8 @@ describe('the CRM panel in a Chatwoot conversation', () => {
     const leadLink = app.getByRole('link', { name: 'Open lead in Krayin' });
     await expect(leadLink.getAttribute('href')).resolves.toMatch(new RegExp(`/admin/leads/view/${leadId}$`));
     await expect(leadLink.getAttribute('rel')).resolves.toBe('noopener noreferrer');
-    expect(asked).toEqual([{ conversationId: JANE_CONVERSATION, contactId: JANE }]);
+    // The fake Chatwoot's current agent (id 1) is named too, for the server to check.
+    expect(asked).toEqual([{ conversationId: JANE_CONVERSATION, contactId: JANE, agentId: 1 }]);
     await docScreenshot(page, 'chatwoot-app');
     await page.context().close();
   });
@@ -194,6 +231,34 @@ describe('the CRM panel in a Chatwoot conversation', () => {
     await page.context().close();
   });
 
+  it('"Create lead" gives a contact without a lead exactly one, through the workflow, and shows it', async () => {
+    const personId = await personWithoutLead(NOLEAD, NOLEAD_CONVERSATION, 'Nora Nolead');
+    const page = await laptopPage(browser);
+    await page.goto(conversationUrl(NOLEAD_CONVERSATION));
+    const app = page.frameLocator('iframe.dashboard-app');
+    await app.getByText('No lead yet.').waitFor({ timeout: 15_000 });
+    await app.getByRole('button', { name: 'Create lead' }).click();
+    await app.getByText('Creating the lead in Krayin').waitFor({ timeout: 10_000 });
+    const leads = () => h.krayin.snapshot().leads.filter((l) => l.person_id === personId);
+    const deadline = Date.now() + 30_000;
+    // The link is written just after Krayin's create: wait for both.
+    const linked = async () => (await h.store.links.getContact('default', NOLEAD))!.leadId;
+    while ((leads().length === 0 || (await linked()) === null) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(leads()).toHaveLength(1);
+    expect(await linked()).toBe(leads()[0]!.id);
+    await app.getByRole('button', { name: 'Refresh' }).click();
+    const leadLink = app.getByRole('link', { name: 'Open lead in Krayin' });
+    await leadLink.waitFor({ timeout: 10_000 });
+    await expect(leadLink.getAttribute('href')).resolves.toMatch(new RegExp(`/admin/leads/view/${leads()[0]!.id}$`));
+    await expect(app.getByRole('button', { name: 'Create lead' }).count()).resolves.toBe(0);
+    await page.context().close();
+    expect(leads()).toHaveLength(1);
+    const audit = await h.store.audit.list('default', NOLEAD, 50);
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['chatwoot_app.lead_requested', 'lead.created']));
+  });
+
   it("refuses a forged context: this conversation with another contact's id", async () => {
     const page = await laptopPage(browser);
     await page.goto(conversationUrl(JANE_CONVERSATION, `?forgeContact=${OTHER}`));
@@ -251,6 +316,28 @@ describe('the panel over HTTP', () => {
     }
   });
 
+  it('"Create lead" asked twice at once still makes one lead (the workflow finds the first)', async () => {
+    const personId = await personWithoutLead(TWICE, TWICE_CONVERSATION, 'Tom Twice');
+    const ctx = await post('context', { conversationId: TWICE_CONVERSATION, contactId: TWICE });
+    expect(ctx.status).toBe(200);
+    const headers = { 'x-context-token': ctx.json.contextToken! };
+    const both = await Promise.all([
+      post('actions/create-lead', {}, headers),
+      post('actions/create-lead', {}, headers),
+    ]);
+    expect(both.map((r) => r.status)).toEqual([200, 200]);
+    const leads = () => h.krayin.snapshot().leads.filter((l) => l.person_id === personId);
+    const deadline = Date.now() + 30_000;
+    while (leads().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    // Both actions have run once the audit shows the lead; give the second one time to (not) write.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(leads()).toHaveLength(1);
+    // Asked again now: refused, the contact has its lead.
+    const again = await post('actions/create-lead', {}, headers);
+    expect(again.status).toBe(409);
+    expect(again.json.html).toContain('has a lead already');
+  });
+
   it('answers a checked context with a token bound to it; another id cannot be slipped in', async () => {
     const forged = await post('context', { conversationId: JANE_CONVERSATION, contactId: OTHER });
     expect(forged.status).toBe(403);
@@ -283,5 +370,59 @@ describe('the panel over HTTP', () => {
       expect(moved.status).toBe(409);
       expect(moved.json.html).toContain('only move forward');
     }
+  });
+
+  it("moves backwards only for an agent the setting names, checked with Chatwoot's agents", async () => {
+    const leadId = leadOf(JANE);
+    const lead = () => h.krayin.snapshot().leads.find((l) => l.id === leadId)!;
+    const before = lead().lead_pipeline_stage_id;
+    expect(before).not.toBe(1);
+    // Agent 1 is not named; agent 999 is not an agent of the account (the page's claim alone counts for nothing).
+    for (const agentId of [1, 999]) {
+      const ctx = await post('context', { conversationId: JANE_CONVERSATION, contactId: JANE, agentId });
+      expect(ctx.status).toBe(200);
+      const moved = await post('actions/move-stage', { stageId: 1 }, { 'x-context-token': ctx.json.contextToken! });
+      expect(moved.status).toBe(409);
+    }
+    const ctx = await post('context', { conversationId: JANE_CONVERSATION, contactId: JANE, agentId: BACKWARD_AGENT });
+    expect(ctx.json.html).toContain('any stage, backwards too');
+    const moved = await post('actions/move-stage', { stageId: 1 }, { 'x-context-token': ctx.json.contextToken! });
+    expect(moved.status).toBe(200);
+    const deadline = Date.now() + 30_000;
+    while (lead().lead_pipeline_stage_id !== 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(lead().lead_pipeline_stage_id).toBe(1);
+    const audit = await h.store.audit.list('default', JANE, 50);
+    expect(
+      audit.some((a) => a.action === 'chatwoot_app.stage_moved' && (a.detail as { anyStage?: boolean })?.anyStage),
+    ).toBe(true);
+  });
+
+  // Last in the file: it uses up this client's allowance for the minute.
+  it('limits POST /context to 30 a minute per connection and client address: 429 with Retry-After', async () => {
+    const statuses: number[] = [];
+    let limited: Awaited<ReturnType<typeof request>> | null = null;
+    for (let i = 0; i < 31 && !limited; i++) {
+      const res = await request(`${appUrl()}context`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ conversationId: JANE_CONVERSATION, contactId: JANE }),
+      });
+      if (res.statusCode === 429) limited = res;
+      else {
+        statuses.push(res.statusCode);
+        await res.body.text();
+      }
+    }
+    // The file's earlier tests asked too (same address, same minute): the 429 comes by the 31st request.
+    expect(limited).not.toBeNull();
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    const retryAfter = Number(limited!.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    const body = JSON.parse(await limited!.body.text()) as { html: string };
+    expect(body.html).toContain('Too many requests');
+    // Still limited on the next request.
+    const again = await post('context', { conversationId: JANE_CONVERSATION, contactId: JANE });
+    expect(again.status).toBe(429);
   });
 });

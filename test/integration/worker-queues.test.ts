@@ -63,6 +63,8 @@ describe('workers per task queue', () => {
         'applyLeadToChatwoot',
         // KRAYIN_NEW_PERSONS=create: the Chatwoot contact found or created for a person made in Krayin.
         'adoptKrayinPersons',
+        // "Create lead" from the CRM panel: the lead mapped from Chatwoot (ensureLead writes it, Krayin queue).
+        'planAgentLead',
       ].sort(),
     );
   });
@@ -91,7 +93,7 @@ describe('workers per task queue', () => {
         'readPersonForTwoWay',
         // CRM facts in Chatwoot: the lead read, within the connection's Krayin budget.
         'readLeadForChatwoot',
-        // The Chatwoot CRM panel's actions: a note on the lead, a forward stage move.
+        // The CRM panel's note and stage move (the lead it creates goes through ensureLead).
         'addLeadNote',
         'moveLeadForward',
       ].sort(),

@@ -50,6 +50,7 @@ const CHATWOOT = [
   'applyKrayinPerson',
   'applyLeadToChatwoot',
   'adoptKrayinPersons',
+  'planAgentLead',
 ];
 const STORE = [
   'recordSynced',

@@ -1,5 +1,5 @@
 /** "Move to stage" in the CRM panel is forward only (src/chatwoot-app/stages.ts). */
-import { forwardStages } from '../../src/chatwoot-app/stages';
+import { anyOtherStages, forwardStages, mayMoveBackwards } from '../../src/chatwoot-app/stages';
 import type { KrayinPipeline } from '../../src/krayin/api';
 
 const PIPELINES: KrayinPipeline[] = [
@@ -29,5 +29,24 @@ describe('forwardStages', () => {
     expect(forwardStages(PIPELINES, 6)).toEqual([]);
     expect(forwardStages(PIPELINES, 99)).toEqual([]);
     expect(forwardStages(PIPELINES, null)).toEqual([]);
+  });
+});
+
+describe('moving backwards (CHATWOOT_DASHBOARD_APP_BACKWARD_MOVES)', () => {
+  it('offers every other stage of the lead’s pipeline, won and lost included', () => {
+    expect(anyOtherStages(PIPELINES, 5).map((s) => s.id)).toEqual([1, 2, 3, 6]);
+    expect(anyOtherStages(PIPELINES, 7)).toEqual([]);
+    expect(anyOtherStages(PIPELINES, 99)).toEqual([]);
+    expect(anyOtherStages(PIPELINES, null)).toEqual([]);
+  });
+
+  it('allows an agent named by email (any case) or by role, nobody when the list is empty', () => {
+    const allowed = ['lead@example.com', 'administrator'];
+    expect(mayMoveBackwards({ email: ' Lead@Example.COM ', role: 'agent' }, allowed)).toBe(true);
+    expect(mayMoveBackwards({ email: 'boss@example.com', role: 'administrator' }, allowed)).toBe(true);
+    expect(mayMoveBackwards({ email: 'agent@example.com', role: 'agent' }, allowed)).toBe(false);
+    expect(mayMoveBackwards({ email: 'agent@example.com' }, allowed)).toBe(false);
+    expect(mayMoveBackwards(null, allowed)).toBe(false);
+    expect(mayMoveBackwards({ email: 'lead@example.com', role: 'administrator' }, [])).toBe(false);
   });
 });

@@ -53,13 +53,16 @@
     });
   }
 
-  function openContext(conversationId, contactId) {
+  function openContext(conversationId, contactId, agentId) {
     var key = conversationId + ':' + contactId;
     // Chatwoot posts on load and again on our fetch-info: one check per conversation is enough.
     if (current === key) return;
     current = key;
     contextToken = null;
-    post('/context', { conversationId: conversationId, contactId: contactId }).then(function (r) {
+    var body = { conversationId: conversationId, contactId: contactId };
+    // Checked by the server against Chatwoot's agents (moving leads backwards may be allowed to some).
+    if (agentId) body.agentId = agentId;
+    post('/context', body).then(function (r) {
       if (current !== key) return;
       if (r.ok) contextToken = r.json.contextToken;
       show(r.json.html);
@@ -85,7 +88,8 @@
     var sender = (conversation.meta && conversation.meta.sender) || {};
     var contactId = sender.id || (message.data.contact && message.data.contact.id);
     if (!conversation.id || !contactId) return;
-    openContext(conversation.id, contactId);
+    var agent = message.data.currentAgent || {};
+    openContext(conversation.id, contactId, agent.id);
   });
 
   function refresh() {

@@ -51,6 +51,8 @@ const KRAYIN_SET: readonly Name[] = [
   'pollKrayinChanges',
   'readPersonForTwoWay',
   'readLeadForChatwoot',
+  'addLeadNote',
+  'moveLeadForward',
 ];
 export interface StubCall {
   name: Name;
@@ -130,6 +132,7 @@ function defaults(): StubActivities {
     adoptKrayinPersons: async () => ({ created: 0, linked: 0, left: 0, changes: [] }),
     addLeadNote: async () => ({ kind: 'added', activityId: 1 }),
     moveLeadForward: async () => ({ kind: 'moved' }),
+    planAgentLead: async () => ({ kind: 'has_lead' }),
   };
 }
 
