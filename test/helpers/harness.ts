@@ -89,6 +89,8 @@ export interface HarnessOptions {
   service?: Record<string, unknown>;
   /** TEMPORAL_UI_URL: where the console's "Open in Temporal" links point. */
   temporalUiUrl?: string;
+  /** The connection's `enabled` in the configuration (default true). */
+  connectionEnabled?: boolean;
   /** Collect the service's JSON log lines (at debug level) here, e.g. to check no secret is logged. */
   logLines?: string[];
 }
@@ -188,6 +190,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       connections: [
         {
           id: CONNECTION,
+          ...(opts.connectionEnabled === false ? { enabled: false } : {}),
           krayin: {
             url: external?.apiBase ?? krayin.apiBase,
             token: external?.token ?? krayin.token,

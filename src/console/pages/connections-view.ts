@@ -63,6 +63,8 @@ function card(c: ConnectionCard, session: ConsoleSession): SafeHtml {
   const krUrl = value(c, 'krayin.url');
   const origin = c.view?.origin ?? 'config';
   const paused = c.switchState.disabled;
+  // Off in the configuration (`enabled: false`): turned on here as a console value over it.
+  const offInConfig = !(c.view?.enabled ?? c.connection?.enabled ?? true);
   return html`<section class="conn-card" aria-labelledby="conn-${c.id}" data-connection="${c.id}">
     <h2 id="conn-${c.id}">${c.id} <span class="conn-status ${st.cls}">${st.word}</span></h2>
     <dl class="conn-facts">
@@ -107,10 +109,17 @@ function card(c: ConnectionCard, session: ConsoleSession): SafeHtml {
         <button type="submit" aria-describedby="report-${c.id}">Check ${c.id}</button>
         <span class="conn-busy" aria-hidden="true">Checking…</span>
       </form>
-      <form method="post" action="${BASE}/${c.id}/${paused ? 'resume' : 'pause'}" class="inline">
-        ${csrfField(session)}
-        <button type="submit" class="secondary">${paused ? 'Resume' : 'Pause'} ${c.id}</button>
-      </form>
+      ${
+        offInConfig
+          ? html`<form method="post" action="${BASE}/${c.id}/turn-on" class="inline">
+            ${csrfField(session)}
+            <button type="submit" class="secondary">Turn on ${c.id}</button>
+          </form>`
+          : html`<form method="post" action="${BASE}/${c.id}/${paused ? 'resume' : 'pause'}" class="inline">
+            ${csrfField(session)}
+            <button type="submit" class="secondary">${paused ? 'Resume' : 'Pause'} ${c.id}</button>
+          </form>`
+      }
       <a href="${BASE}/${c.id}/edit">Edit ${c.id}</a>
       ${origin === 'console' ? html`<a href="${BASE}/${c.id}/delete">Delete ${c.id}</a>` : ''}
     </div>

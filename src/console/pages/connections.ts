@@ -36,6 +36,7 @@ const FLASH: Record<string, (id: string) => string> = {
   unchanged: (id) => `Nothing to save for ${id}: no value was changed.`,
   paused: (id) => `${id} is paused: Chatwoot changes are kept and copied when you resume it.`,
   resumed: (id) => `${id} is on again.`,
+  'turned-on': (id) => `${id} is on (a console setting over the configuration's "off").`,
   deleted: (id) => `Connection ${id} deleted.`,
 };
 
@@ -182,6 +183,23 @@ export function connectionsPage(deps: ConsoleDeps): Router {
     if (!k) return;
     await deps.switches.enable(k.id);
     res.redirect(303, `${BASE}?done=resumed&id=${encodeURIComponent(k.id)}`);
+  });
+
+  // A connection switched off in the config file or the environment (`enabled: false`) is turned on by a
+  // console value over it; "Edit" shows where the value comes from, and clearing it there turns it off again.
+  router.post('/:id/turn-on', async (req, res) => {
+    const k = await known(req, res);
+    if (!k) return;
+    const result = await deps.settings.update(k.id, { enabled: true }, BY);
+    if (!result.ok) {
+      return void send(
+        res,
+        `Turn on ${k.id}`,
+        html`<p class="error" role="alert">${k.id} was not turned on: ${result.issues.map((i) => `${i.path} ${i.message}`).join('; ')}</p>
+          <p><a href="${BASE}">Back to the connections</a></p>`,
+      );
+    }
+    res.redirect(303, `${BASE}?done=turned-on&id=${encodeURIComponent(k.id)}`);
   });
 
   router.get('/:id/delete', async (req, res) => {
