@@ -159,6 +159,10 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
       planned = await steps.acts.chatwoot.planAgentLead({ connectionId, contactId, catalog });
     }
     if (planned.kind !== 'lead') return;
+    // The stored person id is proven the contact's first (src/sync/ownership.ts): after a Krayin restore it
+    // can name another customer's person, and a lead written onto it would land in their record.
+    const person = await steps.acts.krayin.readPersonForTwoWay({ connectionId, contactId });
+    if (person.kind !== 'person' || person.personId !== planned.personId) return;
     await steps.acts.krayin.ensureLead({ ...ref, personId: planned.personId, lead: planned.lead });
   }
 

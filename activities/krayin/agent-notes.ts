@@ -8,6 +8,8 @@ import { Context } from '@temporalio/activity';
 import type { KrayinActivityDeps } from '../deps';
 import { classified } from '../failures';
 import { anyOtherStages, forwardStages } from '../../src/chatwoot-app/stages';
+import type { KrayinLead } from '../../src/krayin/api';
+import { identityHashSalt, leadIsOurs, personIsOurs } from '../../src/sync/ownership';
 
 export interface AddLeadNoteInput {
   connectionId: string;
@@ -17,7 +19,12 @@ export interface AddLeadNoteInput {
   text: string;
 }
 
-export type AddLeadNoteResult = { kind: 'added'; activityId: number } | { kind: 'exists' } | { kind: 'no_lead' };
+export type AddLeadNoteResult =
+  | { kind: 'added'; activityId: number }
+  | { kind: 'exists' }
+  | { kind: 'no_lead' }
+  /** The stored ids name another customer's records now (Krayin restored): nothing written. */
+  | { kind: 'not_ours' };
 
 export const AGENT_NOTE_TITLE = 'Note from Chatwoot';
 
@@ -29,19 +36,51 @@ export interface MoveLeadForwardInput {
   anyStage?: boolean;
 }
 
-export type MoveLeadForwardResult = { kind: 'moved' } | { kind: 'refused'; why: 'no_lead' | 'not_forward' };
+export type MoveLeadForwardResult =
+  { kind: 'moved' } | { kind: 'refused'; why: 'no_lead' | 'not_forward' | 'not_ours' };
 
-export function agentNoteActivities({ store, connections }: KrayinActivityDeps) {
+/**
+ * The contact's lead, read and proven the contact's before anything is written through its stored id
+ * (src/sync/ownership.ts): the linked person carries an email or phone we wrote to it, and the lead is
+ * that person's. After a Krayin restore the same ids can name another customer's records (issue 8).
+ */
+async function verifiedLead(
+  { store, connections }: KrayinActivityDeps,
+  connectionId: string,
+  contactId: number,
+): Promise<{ kind: 'lead'; lead: KrayinLead } | { kind: 'no_lead' } | { kind: 'not_ours' }> {
+  const link = await store.links.getContact(connectionId, contactId);
+  if (!link?.leadId || !link.personId) return { kind: 'no_lead' };
+  const krayin = connections.get(connectionId).krayin;
+  const [person, lead, written] = await Promise.all([
+    krayin.getPerson(link.personId),
+    krayin.getLead(link.leadId),
+    store.writtenIdentities.get(connectionId, contactId),
+  ]);
+  if (!lead) return { kind: 'no_lead' };
+  const ours =
+    person !== null &&
+    personIsOurs(person, {
+      emails: [],
+      phones: [],
+      writtenHashes: written?.personId === person.id ? written.hashes : [],
+      salt: identityHashSalt(connectionId, contactId),
+    }) &&
+    leadIsOurs(lead, person.id);
+  return ours ? { kind: 'lead', lead } : { kind: 'not_ours' };
+}
+
+export function agentNoteActivities(deps: KrayinActivityDeps) {
+  const { store, connections } = deps;
   return {
     /** "Move to stage" from the panel: checked forward-only against the lead as it is now, then moved. */
     async moveLeadForward(input: MoveLeadForwardInput): Promise<MoveLeadForwardResult> {
       return classified(async () => {
-        const link = await store.links.getContact(input.connectionId, input.contactId);
-        const leadId = link?.leadId ?? null;
-        if (!leadId) return { kind: 'refused', why: 'no_lead' };
+        const verified = await verifiedLead(deps, input.connectionId, input.contactId);
+        if (verified.kind !== 'lead') return { kind: 'refused', why: verified.kind };
+        const { lead } = verified;
+        const leadId = lead.id;
         const conn = connections.get(input.connectionId);
-        const lead = await conn.krayin.getLead(leadId);
-        if (!lead) return { kind: 'refused', why: 'no_lead' };
         const pipelines = await conn.lookups.pipelinesIncluding(lead.lead_pipeline_stage_id);
         const choices = input.anyStage ? anyOtherStages : forwardStages;
         const allowed = choices(pipelines, lead.lead_pipeline_stage_id).some((s) => s.id === input.stageId);
@@ -59,9 +98,9 @@ export function agentNoteActivities({ store, connections }: KrayinActivityDeps) 
     },
     async addLeadNote(input: AddLeadNoteInput): Promise<AddLeadNoteResult> {
       return classified(async () => {
-        const link = await store.links.getContact(input.connectionId, input.contactId);
-        const leadId = link?.leadId ?? null;
-        if (!leadId) return { kind: 'no_lead' };
+        const verified = await verifiedLead(deps, input.connectionId, input.contactId);
+        if (verified.kind !== 'lead') return { kind: verified.kind };
+        const leadId = verified.lead.id;
         const krayin = connections.get(input.connectionId).krayin;
         if (Context.current().info.attempt > 1) {
           const existing = await krayin.listLeadActivities(leadId);

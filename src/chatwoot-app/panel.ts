@@ -11,6 +11,7 @@ import { krayinWebBase } from '../config/crm-attributes';
 import type { ConnectionConfig } from '../config/schema';
 import type { KrayinActivity, KrayinLead, KrayinOrganization, KrayinPerson, KrayinStage } from '../krayin/api';
 import { anyOtherStages, forwardStages } from './stages';
+import { identityHashSalt, leadIsOurs, personIsOurs } from '../sync/ownership';
 import type { ConnectionRuntime } from '../sync/connections';
 import type { Store, SyncState } from '../store/types';
 import { html, type SafeHtml } from '../console/html';
@@ -37,6 +38,11 @@ export interface PanelData {
   activities: KrayinActivity[];
   /** Krayin could not be read (down, token refused): the panel says so instead of showing blanks. */
   krayinProblem: boolean;
+  /**
+   * A stored id named a Krayin record that is not this contact's any more (Krayin restored, ids handed out
+   * again): it is not shown, so an agent never sees another customer's record. The next sync relinks.
+   */
+  notOurs: boolean;
   linked: { personId: number | null; organizationId: number | null; leadId: number | null };
 }
 
@@ -72,18 +78,34 @@ export async function loadPanel(deps: {
     anyStage: deps.anyStage === true,
     activities: [],
     krayinProblem: false,
+    notOurs: false,
     linked,
   };
   try {
     const krayin = runtime.krayin;
-    const [person, lead] = await Promise.all([
+    const [read, readLead, contact, written] = await Promise.all([
       linked.personId ? krayin.getPerson(linked.personId) : null,
       linked.leadId ? krayin.getLead(linked.leadId) : null,
+      linked.personId ? runtime.chatwoot.getContact(contactId) : null,
+      linked.personId ? store.writtenIdentities.get(connectionId, contactId) : null,
     ]);
+    // The same proof the sync asks before writing through a stored id (src/sync/ownership.ts): the person
+    // carries one of the contact's emails or phones, or one we wrote to it; the lead is that person's.
+    const person =
+      read &&
+      personIsOurs(read, {
+        emails: contact?.email ? [contact.email] : [],
+        phones: contact?.phone_number ? [contact.phone_number] : [],
+        writtenHashes: written?.personId === read.id ? written.hashes : [],
+        salt: identityHashSalt(connectionId, contactId),
+      })
+        ? read
+        : null;
+    const lead = person && readLead && leadIsOurs(readLead, person.id) ? readLead : null;
+    data.notOurs = (read !== null && person === null) || (readLead !== null && lead === null);
     data.person = person;
     data.lead = lead;
-    data.organization =
-      person?.organization ?? (linked.organizationId ? await krayin.getOrganization(linked.organizationId) : null);
+    data.organization = person?.organization ?? null;
     if (lead?.lead_pipeline_stage_id) {
       const pipelines = await runtime.lookups.pipelinesIncluding(lead.lead_pipeline_stage_id);
       for (const p of pipelines) {
@@ -218,6 +240,14 @@ export function renderPanel(data: PanelData, flash: string | null = null): SafeH
       data.krayinProblem
         ? html`<p class="error" role="alert">
             Krayin could not be reached just now: the details below may be missing. Try Refresh in a minute.
+          </p>`
+        : ''
+    }
+    ${
+      data.notOurs
+        ? html`<p class="error" role="alert">
+            The Krayin record linked to this contact now belongs to someone else (was Krayin restored?). It is
+            not shown; press Sync now to link the contact's own record.
           </p>`
         : ''
     }

@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { Browser, Page, Request as PwRequest } from 'playwright-core';
 import { request } from 'undici';
 import { conversationWebhook } from '../chaos/helpers/chaos';
+import { TemporalDispatcher } from '../../src/temporal/dispatcher';
 import { startHarness, type Harness } from '../helpers/harness';
 import { docScreenshot, launchChromium, laptopPage } from './helpers/browser';
 
@@ -280,6 +281,44 @@ describe('the CRM panel in a Chatwoot conversation', () => {
     expect(asked.every((a) => a.contactId === JANE && a.conversationId === JANE_CONVERSATION)).toBe(true);
     await expect(app.getByText('Otto Other', { exact: true }).count()).resolves.toBe(0);
     await page.context().close();
+  });
+
+  it("never shows or writes another customer's records when the stored ids name them (Krayin restored)", async () => {
+    // Otto's stored links now name Jane's person and lead, as after a Krayin restore handed the ids out again.
+    const jane = (await h.store.links.getContact('default', JANE))!;
+    const otto = (await h.store.links.getContact('default', OTHER))!;
+    await h.store.links.upsertContact('default', OTHER, { personId: jane.personId, leadId: jane.leadId });
+    try {
+      const page = await laptopPage(browser);
+      await page.goto(conversationUrl(OTHER_CONVERSATION));
+      const app = page.frameLocator('iframe.dashboard-app');
+      await app.getByText('now belongs to someone else').waitFor({ timeout: 15_000 });
+      const shown = await app.locator('body').innerText();
+      expect(shown).not.toContain('Jane Panel');
+      expect(shown).not.toContain('Panel Works GmbH');
+      await page.context().close();
+
+      // A note asked for Otto's lead (straight through the workflow, as the panel would) is not written.
+      const notesOnJane = () =>
+        h.krayin
+          .snapshot()
+          .activities.filter((a) => a.title === 'Note from Chatwoot' && a.lead_ids.includes(jane.leadId!));
+      const before = notesOnJane().length;
+      const syncs = (await h.status(OTHER)).syncCount;
+      await new TemporalDispatcher(h.client, h.config.temporal.taskQueue).agentAction('default', OTHER, {
+        kind: 'add_note',
+        noteId: 'restored-krayin-note',
+        text: 'Must not land on Jane',
+        requestedBy: 'test',
+      });
+      await h.waitFor(OTHER, (s) => s.status === 'idle' && s.syncCount >= syncs, 30_000);
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect(notesOnJane()).toHaveLength(before);
+      const audit = await h.store.audit.list('default', OTHER, 50);
+      expect(audit.map((a) => a.action)).not.toContain('chatwoot_app.note_added');
+    } finally {
+      await h.store.links.upsertContact('default', OTHER, { personId: otto.personId, leadId: otto.leadId });
+    }
   });
 });
 

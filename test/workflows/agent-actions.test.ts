@@ -24,6 +24,13 @@ it('"Create lead" plans the lead, ensureLead writes it once; a second request fi
   let linked = false;
   world.behave(contactId, {
     planAgentLead: async () => (linked ? { kind: 'has_lead' } : { kind: 'lead', personId: PERSON_ID, lead: LEAD }),
+    // The stored person is proven the contact's before the lead is written onto it.
+    readPersonForTwoWay: async () => ({
+      kind: 'person',
+      personId: PERSON_ID,
+      person: { name: 'Ada', emails: [], contact_numbers: [], job_title: null },
+      updatedAt: '2026-12-07T10:00:00.000000Z',
+    }),
     ensureLead: async () => {
       linked = true;
       return { leadId: LEAD_ID };
@@ -47,8 +54,29 @@ it('"Create lead" plans the lead, ensureLead writes it once; a second request fi
     { connectionId: 'default', contactId, stageId: 2 },
   ]);
 
+  // The proof came first, once per lead written.
+  expect(world.calls(contactId, 'readPersonForTwoWay')).toHaveLength(1);
+
   const history = await handle.fetchHistory();
   await expect(
     Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `replay-${contactId}`),
   ).resolves.toBeUndefined();
+});
+
+it('"Create lead" writes nothing when the stored person is not the contact\'s any more (Krayin restored)', async () => {
+  const contactId = newContactId();
+  world.behave(contactId, {
+    planAgentLead: async () => ({ kind: 'lead', personId: PERSON_ID, lead: LEAD }),
+    readPersonForTwoWay: async () => ({ kind: 'not_ours' }),
+  });
+  await world.send(contactId);
+  await world.waitFor(contactId, (s) => s.syncStatus === 'synced' && s.status === 'idle');
+  const handle = world.handle(contactId);
+  await handle.signal(agentActionSignal, { kind: 'create_lead', requestedBy: 'chatwoot-app' });
+  const deadline = Date.now() + 20_000;
+  while (world.calls(contactId, 'readPersonForTwoWay').length === 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  expect(world.calls(contactId, 'ensureLead')).toEqual([]);
 });
