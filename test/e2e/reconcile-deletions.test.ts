@@ -34,9 +34,10 @@ async function reconcileFull(h: Harness): Promise<string> {
 const personsWith = (h: Harness, email: string) =>
   h.krayin.snapshot().persons.filter((p) => JSON.stringify(p.emails ?? []).includes(`"${email}"`));
 
-function setPolicy(h: Harness, policy: 'keep' | 'tag' | 'delete_person'): void {
-  // The worker reads the connection config live (activities/krayin/chatwoot-deleted.ts).
-  h.config.connections[0]!.sync.reconcile.onChatwootDelete = policy;
+/** ON_CHATWOOT_DELETE changed as in the console: a settings change the worker follows without a restart. */
+async function setPolicy(h: Harness, policy: 'keep' | 'tag' | 'delete_person'): Promise<void> {
+  const saved = await h.settings.update('default', { 'sync.reconcile.onChatwootDelete': policy }, 'test');
+  expect(saved).toMatchObject({ ok: true });
 }
 
 async function waitUntil(pred: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
@@ -108,7 +109,7 @@ describe('deleted and merged contacts, end to end', () => {
   });
 
   it('keep: the person stays, no Krayin call, audit says keep', async () => {
-    setPolicy(h, 'keep');
+    await setPolicy(h, 'keep');
     h.chatwoot.deleteContact(6004);
     h.krayin.clearRequests();
     expect(await reconcileFull(h)).toMatch(/deleted in Chatwoot 1/);
@@ -121,7 +122,7 @@ describe('deleted and merged contacts, end to end', () => {
   });
 
   it('tag: the person and its lead are tagged chatwoot-deleted, nothing else changes', async () => {
-    setPolicy(h, 'tag');
+    await setPolicy(h, 'tag');
     const before = h.krayin.snapshot();
     h.chatwoot.deleteContact(6001);
     expect(await reconcileFull(h)).toMatch(/deleted in Chatwoot 1/);
@@ -146,7 +147,7 @@ describe('deleted and merged contacts, end to end', () => {
   });
 
   it('delete_person: a person no lead refers to is deleted in Krayin and unlinked', async () => {
-    setPolicy(h, 'delete_person');
+    await setPolicy(h, 'delete_person');
     const personId = person.get(6002)!;
     h.chatwoot.deleteContact(6002);
     expect(await reconcileFull(h)).toMatch(/deleted in Chatwoot 1/);
@@ -164,7 +165,7 @@ describe('deleted and merged contacts, end to end', () => {
   });
 
   it('delete_person on a person with a lead: never a DELETE (Krayin would refuse it and lose its activities): tagged instead', async () => {
-    setPolicy(h, 'delete_person');
+    await setPolicy(h, 'delete_person');
     const personId = person.get(6003)!;
     h.chatwoot.deleteContact(6003);
     h.krayin.clearRequests();
@@ -181,7 +182,7 @@ describe('deleted and merged contacts, end to end', () => {
   });
 
   it('a merged contact is relinked to the survivor: 0 duplicates, the delete policy does not touch its person', async () => {
-    setPolicy(h, 'delete_person');
+    await setPolicy(h, 'delete_person');
     const personsBefore = h.krayin.snapshot().persons.length;
     const personId = person.get(6010)!;
     // 6010 merged into 6011: its conversation moves, 6011 (no email) takes 6010's email.
@@ -202,7 +203,7 @@ describe('deleted and merged contacts, end to end', () => {
   });
 
   it('a merge into a contact linked to another Krayin person is parked for an operator, nothing merged', async () => {
-    setPolicy(h, 'delete_person');
+    await setPolicy(h, 'delete_person');
     const personsBefore = h.krayin.snapshot().persons.length;
     // 6021 keeps its own email: its person is another one than 6020's.
     h.chatwoot.mergeContacts(6021, 6020);

@@ -18,6 +18,7 @@ import { createEncryptionCodec } from '../../src/codec/encryption-codec';
 import { appConfigSchema, type AppConfig } from '../../src/config/schema';
 import { createLogger } from '../../src/logging';
 import { startService } from '../../src/runtime';
+import type { ConnectionSettings } from '../../src/settings/types';
 import { contactWorkflowId, type ContactSyncStatus, statusQuery } from '../../workflows/api';
 import type { Store } from '../../src/store/types';
 import { startFakeChatwoot, type FakeChatwoot } from '../fakes/chatwoot';
@@ -97,6 +98,8 @@ export interface HarnessOptions {
 
 export interface Harness {
   config: AppConfig;
+  /** The service's console settings (a change applies at once in this process, as the console's does). */
+  settings: ConnectionSettings;
   krayin: FakeKrayin;
   chatwoot: FakeChatwoot;
   store: Store;
@@ -275,6 +278,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
 
     return {
       config,
+      settings: service.settings,
       krayin,
       chatwoot,
       store,

@@ -16,6 +16,7 @@ import {
   updateKeepsSalesAdditions,
 } from './flows/contacts';
 import { callInKrayinTimeZone, conversationLifecycle, STAGE_RULES, wonLeadLeftAlone } from './flows/conversations';
+import { panelActions } from './flows/panel-actions';
 import { throttleHitOnPurpose } from './flows/throttle';
 import { runOnBoth, type FlowSetup } from './helpers/flows';
 import { RealKrayin } from './helpers/krayin-real';
@@ -76,6 +77,10 @@ describe('real Krayin, APP_DEBUG=true, UTC', () => {
 
   it('a won lead is left alone by the stage rules', async () => {
     await runOnBoth(krayin, wonLeadLeftAlone, conversations(true, 'contact_created'));
+  });
+
+  it("the CRM panel's actions: one note on the lead, a forward stage move, no move back", async () => {
+    await runOnBoth(krayin, panelActions, contacts(true));
   });
 
   it("Krayin's throttle hit on purpose: no request inside the announced window, nothing lost", async () => {
