@@ -19,6 +19,8 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 ENV DATA_DIR=/data
+# The worker's heap ceiling (src/runtime/node-heap.ts, docs/performance.md); set NODE_OPTIONS to change it.
+ENV NODE_OPTIONS=--max-old-space-size=256
 WORKDIR /app
 COPY --from=build /build/package.json ./package.json
 COPY --from=build /build/node_modules ./node_modules

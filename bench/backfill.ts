@@ -27,6 +27,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../src/config/schema';
+import { DEFAULT_NODE_OPTIONS } from '../src/runtime/node-heap';
 import { ensureTemporalBinary } from '../src/dev/temporal-binary';
 import { freePort, startDevServer } from '../src/dev/temporal-dev-server';
 import { backfillProgressQuery, type BackfillProgress } from '../workflows/backfill-api';
@@ -162,9 +163,10 @@ async function main(): Promise<void> {
       idleCloseMs: IDLE_CLOSE_MS,
       maxCachedWorkflows: MAX_CACHED,
       maxCachedWorkflowsSource: values['max-cached'] === 'sdk' ? 'sdk default (from the V8 heap limit)' : 'setting',
-      // The worker inherits these: process-wide V8 and allocator settings change its memory.
+      // The worker inherits these: process-wide V8 and allocator settings change its memory. Without
+      // NODE_OPTIONS the worker gets the product's default ceiling (spawnWorker, src/runtime/node-heap.ts).
       workerEnv: {
-        NODE_OPTIONS: process.env.NODE_OPTIONS ?? null,
+        NODE_OPTIONS: process.env.NODE_OPTIONS ?? DEFAULT_NODE_OPTIONS,
         MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? null,
       },
       totalSeconds: Math.round(totalMs / 100) / 10,

@@ -21,6 +21,7 @@ import type { ConnectionServices } from './connection-services';
 import { closeServer, listen } from './http-server';
 import type { ShutdownSteps } from './shutdown';
 import type { SettingsLayer } from '../settings';
+import { watchHeapCeiling } from './node-heap';
 
 export interface WorkerRoleDeps {
   config: AppConfig;
@@ -43,6 +44,8 @@ export async function startWorkerRole(d: WorkerRoleDeps): Promise<void> {
   const { config, services, log } = d;
   services.startHealthProbes();
   services.startReferencePreload();
+  const stopHeapWatch = watchHeapCeiling(log);
+  d.shutdown.add(async () => stopHeapWatch());
   const nativeConnection = await connectTemporalWorker(d.temporal);
   d.shutdown.add(() => nativeConnection.close());
   // A client too: the reconciliation Schedules are created or updated at start, and reconciliation

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AppConfig } from '../../src/config/schema';
+import { DEFAULT_NODE_OPTIONS } from '../../src/runtime/node-heap';
 
 export interface WorkerProcess {
   pid: number;
@@ -30,6 +31,8 @@ export async function spawnWorker(
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'worker-main.ts')], {
     env: {
       ...process.env,
+      // The product's launchers' default (npm start, the Docker image), unless the caller set its own.
+      NODE_OPTIONS: process.env.NODE_OPTIONS ?? DEFAULT_NODE_OPTIONS,
       CKS_TEST_CONFIG: JSON.stringify(workerConfig),
       ...(opts.bundlePath ? { CKS_WORKFLOW_BUNDLE: opts.bundlePath } : {}),
     },

@@ -155,10 +155,39 @@ export async function waitForAll(
   const out = new Map<number, ContactSyncStatus>();
   await Promise.all(
     ids.map(async (id) => {
-      out.set(id, await h.waitFor(id, (s) => pred(s, id), timeoutMs));
+      try {
+        out.set(id, await h.waitFor(id, (s) => pred(s, id), timeoutMs));
+      } catch (err) {
+        // A stuck contact fails with what its workflow is waiting for (this once passed every local run
+        // and failed only on a loaded CI machine, so the next failure must explain itself).
+        throw new Error(`${(err as Error).message}\n${await pendingWork(h, id)}`);
+      }
     }),
   );
   return out;
+}
+
+/** The workflow's pending activities (type, attempts, state, last failure): ids and messages only. */
+async function pendingWork(h: Harness, id: number): Promise<string> {
+  try {
+    const d = await h.handle(id).describe();
+    const pending = d.raw.pendingActivities ?? [];
+    const lines = pending.map((a) =>
+      JSON.stringify({
+        activity: a.activityType?.name,
+        state: a.state,
+        attempt: a.attempt,
+        scheduled: a.scheduledTime?.seconds?.toString(),
+        lastStarted: a.lastStartedTime?.seconds?.toString(),
+        nextAttempt: a.nextAttemptScheduleTime?.seconds?.toString(),
+        lastFailure: a.lastFailure?.message,
+        lastWorker: a.lastWorkerIdentity,
+      }),
+    );
+    return `contact ${id}: workflow ${d.status.name}, history ${d.historyLength} events, ${pending.length} pending activities${lines.length ? `:\n  ${lines.join('\n  ')}` : ''}`;
+  } catch (err) {
+    return `contact ${id}: describe failed: ${(err as Error).message}`;
+  }
 }
 
 /** A contact is done when its last sync wrote (or confirmed) everything and nothing is pending. */
