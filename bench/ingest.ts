@@ -3,7 +3,8 @@
  * server measured in the same run.
  *
  *   npm run bench:ingest -- [--concurrency 32] [--seconds 15] [--rate 500] [--modes log,direct]
- *                           [--store postgres|pglite] [--workers] [--existing 500]
+ *                           [--store postgres|pglite] [--workers] [--existing 500] [--breakdown]
+ *   (`--modes none --breakdown`: the breakdown alone, without Temporal)
  *
  * Starts a headless Temporal dev server persisting to SQLite (as `npm start` embeds it), then for each
  * ingest mode the real service (`startService`, the same wiring as `npm start`: real listening socket,
@@ -54,7 +55,8 @@ const { values } = parseArgs({
 const CONCURRENCY = Number(values.concurrency);
 const SECONDS = Number(values.seconds);
 const RATE = Number(values.rate);
-const MODES = values.modes.split(',') as ('log' | 'direct')[];
+/** `--modes none` with `--breakdown` runs the breakdown alone (no Temporal). */
+const MODES = values.modes.split(',').filter((m) => m !== '' && m !== 'none') as ('log' | 'direct')[];
 const STORE = values.store === 'pglite' ? 'pglite-memory' : 'postgres';
 const EXISTING = Number(values.existing);
 
@@ -182,6 +184,24 @@ async function breakdown(): Promise<Figures[]> {
         seconds: SECONDS,
       });
       out.push(figures(`breakdown: ${label}, x${CONCURRENCY}`, r));
+      if (stage === 'log') {
+        // A closed loop of 32 senders measures its own queue (latency = senders / rate); the target is
+        // a latency at an offered rate, so the durable path also takes an open loop at --rate.
+        progress(`breakdown: ${label}, open loop ${RATE}/s`);
+        const open = await runLoad({
+          url: `http://127.0.0.1:${port}`,
+          connection: CONNECTION,
+          secret: WEBHOOK_SECRET,
+          kind: 'new',
+          firstId: takeIds(200_000),
+          existingPool: EXISTING,
+          loop: 'open',
+          concurrency: CONCURRENCY,
+          rate: RATE,
+          seconds: SECONDS,
+        });
+        out.push(figures(`breakdown: ${label}, open loop ${RATE}/s`, open));
+      }
       await new Promise((r2) => server.close(r2));
       log?.stop();
     }
