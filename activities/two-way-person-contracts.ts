@@ -62,6 +62,8 @@ export interface HandedChange {
 export interface PollWatermarks {
   persons: string | null;
   leads: string | null;
+  /** CRM_ACTIVITY_NOTES only (activities/krayin/two-way-activities.ts); absent otherwise. */
+  activities?: string | null;
 }
 
 export type PollKrayinResult =
@@ -82,6 +84,8 @@ export type PollKrayinResult =
        * NEW_PERSONS_PER_POLL; the watermark stops before those left for a later poll). Absent otherwise.
        */
       newPersons?: NewPersonCandidate[];
+      /** CRM_ACTIVITY_NOTES is on: the poll workflow also polls activities (pollKrayinActivities). */
+      activityNotes?: true;
     };
 
 /** A person created in Krayin that no contact links to, with its contact planned (src/two-way/new-persons.ts). */

@@ -7,6 +7,7 @@
 import type { KrayinChangeDispatcher } from '../src/two-way/dispatch';
 import type { StoreActivityDeps } from './deps';
 import { WATERMARK_CURSOR } from './krayin/two-way';
+import { ACTIVITIES_WATERMARK_CURSOR } from './krayin/two-way-activities';
 import type { HandKrayinChangesInput } from './two-way-person-contracts';
 
 export function twoWayActivities({ store, dispatcher }: StoreActivityDeps & { dispatcher: KrayinChangeDispatcher }) {
@@ -17,6 +18,8 @@ export function twoWayActivities({ store, dispatcher }: StoreActivityDeps & { di
       if (watermarks.persons !== null)
         await store.cursors.set(connectionId, WATERMARK_CURSOR.persons, watermarks.persons);
       if (watermarks.leads !== null) await store.cursors.set(connectionId, WATERMARK_CURSOR.leads, watermarks.leads);
+      if (watermarks.activities)
+        await store.cursors.set(connectionId, ACTIVITIES_WATERMARK_CURSOR, watermarks.activities);
       return changes.length;
     },
   };

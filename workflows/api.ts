@@ -1,3 +1,4 @@
+import type { KrayinActivityRef } from './krayin-poll-api';
 /**
  * The contact workflow's public API, in one place: its id and task queues, the one event type, its
  * input and carried state, its outcomes and status, park reasons, signals and queries. Imported by the
@@ -103,6 +104,8 @@ export interface CarriedState {
     chatwootChangedAt: string | null;
     /** A Krayin lead change waiting for the next round (absent in runs before CRM facts were wired). */
     krayinLeadId?: number | null;
+    /** CRM_ACTIVITY_NOTES: Krayin activities waiting to be noted (absent in runs before they were). */
+    krayinActivities?: KrayinActivityRef[];
   };
 }
 

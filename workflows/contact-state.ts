@@ -8,7 +8,7 @@
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { CarriedState, ContactEventSignalPayload, ContactSyncStatus, SyncOutcome, TwoWayStatus } from './api';
-import type { KrayinChange } from './krayin-poll-api';
+import type { KrayinActivityRef, KrayinChange } from './krayin-poll-api';
 import { KrayinLeadIdKey, KrayinPersonIdKey, LastSyncedAtKey, SyncStatusKey } from './search-attributes';
 import type { CurrentDetailsInput } from './ui-metadata';
 import type { ParkReason } from '../src/store/types';
@@ -38,6 +38,8 @@ export interface SyncWork {
   krayinPersonUpdatedAt?: string;
   /** Two-way sync: the Krayin poll saw this linked lead change; its CRM facts go to the Chatwoot contact. */
   krayinLeadId?: number;
+  /** CRM_ACTIVITY_NOTES: sales users' Krayin activities on the contact's lead or person, to note in Chatwoot. */
+  krayinActivities?: KrayinActivityRef[];
   /** The latest live webhook of this round (receivedAt): when the contact last changed in Chatwoot. */
   chatwootChangedAt?: string;
 }
@@ -53,6 +55,8 @@ export class ContactSyncState {
   private krayinPersonUpdatedAt: string | null = null;
   /** Two-way sync: a Krayin lead change waiting for the next round (the latest lead's id). */
   private krayinLeadId: number | null = null;
+  /** CRM_ACTIVITY_NOTES: Krayin activities waiting for the next round (each id once). */
+  private krayinActivities: KrayinActivityRef[] = [];
   /** The latest live webhook's receivedAt since the last round (handed on only while two-way sync is on). */
   private chatwootChangedAt: string | null = null;
   /** Two-way sync is on for the connection (the workflow sets it from the live settings). */
@@ -103,6 +107,7 @@ export class ContactSyncState {
       state.krayinPersonUpdatedAt = carried.twoWay.krayinPersonUpdatedAt;
       state.chatwootChangedAt = carried.twoWay.chatwootChangedAt;
       state.krayinLeadId = carried.twoWay.krayinLeadId ?? null;
+      state.krayinActivities = carried.twoWay.krayinActivities ?? [];
     }
     return state;
   }
@@ -129,6 +134,7 @@ export class ContactSyncState {
               krayinPersonUpdatedAt: this.krayinPersonUpdatedAt,
               chatwootChangedAt: this.chatwootChangedAt,
               ...(this.krayinLeadId !== null ? { krayinLeadId: this.krayinLeadId } : {}),
+              ...(this.krayinActivities.length > 0 ? { krayinActivities: this.krayinActivities } : {}),
             },
           }
         : {}),
@@ -157,6 +163,17 @@ export class ContactSyncState {
     this.pending = true;
     this.lastEventAt = now;
     return true;
+  }
+
+  /**
+   * CRM_ACTIVITY_NOTES: the Krayin poll saw a sales user's activity on this contact's lead or person: to
+   * note in the next round, coalesced with the burst's other events. An id already waiting is kept once.
+   */
+  onKrayinActivity(activity: KrayinActivityRef, now: number): void {
+    if (!this.krayinActivities.some((a) => a.id === activity.id)) this.krayinActivities.push(activity);
+    this.livePending = true;
+    this.pending = true;
+    this.lastEventAt = now;
   }
 
   /** Conflicts a round decided (newest last); the status query shows the last few. */
@@ -205,10 +222,12 @@ export class ContactSyncState {
       conversations: [...this.dirtyConversations],
       ...(this.krayinPersonUpdatedAt !== null ? { krayinPersonUpdatedAt: this.krayinPersonUpdatedAt } : {}),
       ...(this.krayinLeadId !== null ? { krayinLeadId: this.krayinLeadId } : {}),
+      ...(this.krayinActivities.length > 0 ? { krayinActivities: this.krayinActivities } : {}),
       ...(this.twoWayOn && this.chatwootChangedAt !== null ? { chatwootChangedAt: this.chatwootChangedAt } : {}),
     };
     this.krayinPersonUpdatedAt = null;
     this.krayinLeadId = null;
+    this.krayinActivities = [];
     this.chatwootChangedAt = null;
     this.pending = false;
     this.livePending = false;

@@ -10,6 +10,7 @@ import { patched } from '@temporalio/workflow';
 import type { ContactRef, LeadSeen, SyncPersonResult } from '../activities/contracts';
 import type { ReadPersonResult } from '../activities/two-way-person-contracts';
 import type { ActivityProxies } from './activity-proxies';
+import type { KrayinActivityRef } from './krayin-poll-api';
 import type { ParkReason, SyncOutcome } from './api';
 import type { ContactSyncState, SyncWork } from './contact-state';
 import { syncConversationFlow, type ContactTarget } from './conversation-flow';
@@ -41,6 +42,12 @@ export const TWO_WAY_PATCH = 'two-way-sync';
  * pipeline, value, owner, close date, link) to the Chatwoot contact (docs/two-way-sync.md).
  */
 export const CRM_FACTS_PATCH = 'two-way-crm-facts';
+
+/**
+ * two-way-activity-notes: a sales user's Krayin activity the poll hands over becomes a private note in the
+ * contact's open conversation (CRM_ACTIVITY_NOTES, docs/two-way-sync.md).
+ */
+export const ACTIVITY_NOTES_PATCH = 'two-way-activity-notes';
 
 /** What every step needs: the activities and which contact. */
 export interface StepContext {
@@ -121,6 +128,8 @@ export async function syncContact(
   // After the forward write: a lead it just created or moved is shown as it now is.
   if (twoWay && work.krayinLeadId !== undefined && patched(CRM_FACTS_PATCH))
     await bringKrayinLead(ctx, work.krayinLeadId);
+  if (twoWay && work.krayinActivities && patched(ACTIVITY_NOTES_PATCH))
+    await noteKrayinActivities(ctx, work.krayinActivities);
 
   const conversationsSynced = await syncConversations(ctx, state, contact, [
     ...new Set([...conversations, ...plan.unsyncedConversations]),
@@ -189,6 +198,24 @@ async function bringKrayinLead({ acts, ref }: StepContext, leadId: number): Prom
     { summary: say.applyLeadToChatwoot(ref.contactId, leadId) },
     [{ ...ref, leadId, facts: read.facts }],
   );
+}
+
+/**
+ * Reads each Krayin activity (within the connection's Krayin budget) and notes it in the contact's open
+ * conversation; the note activity skips one already noted as it is now.
+ */
+async function noteKrayinActivities({ acts, ref }: StepContext, activities: KrayinActivityRef[]): Promise<void> {
+  for (const activity of activities) {
+    const read = await acts.krayin.readKrayinActivity.executeWithOptions(
+      { summary: say.readKrayinActivity(ref.contactId, activity.id) },
+      [{ ...ref, activity }],
+    );
+    if (read.kind !== 'found') continue;
+    await acts.chatwoot.noteKrayinActivity.executeWithOptions(
+      { summary: say.noteKrayinActivity(ref.contactId, activity.id) },
+      [{ ...ref, facts: read.facts }],
+    );
+  }
 }
 
 /** Reads the contact's linked Krayin person and brings what Krayin won to the Chatwoot contact. */

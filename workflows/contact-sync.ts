@@ -35,7 +35,7 @@ import {
 import { krayinChangedSignal } from './krayin-poll-api';
 import { activityProxies } from './activity-proxies';
 import { ContactSyncState, type Phase, type SyncWork } from './contact-state';
-import { CRM_FACTS_PATCH, park, remember, syncContact, type StepContext } from './contact-steps';
+import { ACTIVITY_NOTES_PATCH, CRM_FACTS_PATCH, park, remember, syncContact, type StepContext } from './contact-steps';
 import { parkOutcomeOf } from './failures';
 import { currentSettings } from './live-settings';
 import { currentDetails, debounceTimerSummary, idleCloseTimerSummary } from './ui-metadata';
@@ -64,6 +64,11 @@ export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome 
   setHandler(retrySignal, () => state.onRetry(Date.now()));
   // Two-way sync: the Krayin poll's changes join this contact's other events (docs/two-way-sync.md).
   setHandler(krayinChangedSignal, (change) => {
+    // A Krayin activity to note (CRM_ACTIVITY_NOTES) is no person or lead change.
+    if (change.activity !== undefined) {
+      if (patched(ACTIVITY_NOTES_PATCH)) state.onKrayinActivity(change.activity, Date.now());
+      return;
+    }
     if (state.onKrayinChange(change, Date.now(), patched(CRM_FACTS_PATCH))) showDetails();
   });
   setHandler(statusQuery, () => state.status());

@@ -36,6 +36,18 @@ export interface KrayinChange {
   leadId?: number;
   /** Krayin's `updated_at` of the changed record (UTC ISO, second precision). */
   updatedAt: string;
+  /**
+   * CRM_ACTIVITY_NOTES: a sales user's activity on the contact's lead (or person), found on that record's
+   * timeline; the contact's workflow notes it in the open conversation. Sent without personId/leadId.
+   */
+  activity?: KrayinActivityRef;
+}
+
+/** A Krayin activity and the linked record whose timeline holds it. */
+export interface KrayinActivityRef {
+  id: number;
+  leadId?: number;
+  personId?: number;
 }
 
 /** Sent by the poll to `contact:<connection>:<id>` (signalWithStart), so both directions are serialized. */

@@ -4,7 +4,8 @@
  *
  *   wait for the interval or a poll-now hint -> list persons and leads changed since the watermark
  *   (Krayin queue, background priority: live syncs go first) -> [KRAYIN_NEW_PERSONS=create: find or
- *   create the Chatwoot contact of each new person] -> hand each change of a linked contact to that
+ *   create the Chatwoot contact of each new person] -> [CRM_ACTIVITY_NOTES: sales users' activities on
+ *   open contacts' leads and persons] -> hand each change of a linked contact to that
  *   contact's own workflow -> move the watermark -> continue-as-new every LOOPS_PER_RUN polls
  *
  * A failed poll (Krayin down) moves nothing: the next one covers the same time again, so nothing is lost.
@@ -42,6 +43,9 @@ export interface KrayinPollStatus {
 
 export const krayinPollStatusQuery = defineQuery<KrayinPollStatus>('krayinPollStatus');
 
+/** two-way-activity-notes: the poll also pages Krayin's activities when CRM_ACTIVITY_NOTES is on. */
+const ACTIVITY_NOTES_POLL_PATCH = 'two-way-activity-notes';
+
 /** Polls per run before continue-as-new (each is 1-2 activities: a short history). */
 export const LOOPS_PER_RUN = 200;
 /** After a failed poll, the next try comes this much later (unless a hint comes first). */
@@ -62,7 +66,7 @@ export async function krayinPollWorkflow(input: KrayinPollInput): Promise<void> 
     newPersons: { created: 0, linked: 0, left: 0 },
   };
   setHandler(krayinPollStatusQuery, () => status);
-  const krayin = proxyActivities<Pick<KrayinActivities, 'pollKrayinChanges'>>({
+  const krayin = proxyActivities<Pick<KrayinActivities, 'pollKrayinChanges' | 'pollKrayinActivities'>>({
     taskQueue: krayinTaskQueue(workflowInfo().taskQueue, connectionId),
     startToCloseTimeout: '2m',
     // A few tries, then the loop's own next poll: a long Krayin outage must not hold hints back.
@@ -89,7 +93,15 @@ export async function krayinPollWorkflow(input: KrayinPollInput): Promise<void> 
         status.newPersons.linked += adopted.linked;
         status.newPersons.left += adopted.left;
       }
-      await main.handKrayinChanges({ connectionId, changes, watermarks: polled.watermarks });
+      let watermarks = polled.watermarks;
+      // CRM_ACTIVITY_NOTES: sales users' activities on linked leads and persons (off: not polled at all).
+      if (polled.activityNotes && patched(ACTIVITY_NOTES_POLL_PATCH)) {
+        const activities = await krayin.pollKrayinActivities({ connectionId });
+        changes = [...changes, ...activities.changes];
+        watermarks = { ...watermarks, activities: activities.watermark };
+        polled.calls += activities.calls;
+      }
+      await main.handKrayinChanges({ connectionId, changes, watermarks });
       waitMs = polled.pollIntervalMs;
       Object.assign(status, { lastCalls: polled.calls, lastHanded: changes.length, lastFailure: null });
     } catch (err) {

@@ -165,6 +165,10 @@ export const activitySummaries = {
     `Read Krayin lead ${leadId} of ${contact(contactId)} for its CRM facts (two-way sync)`,
   applyLeadToChatwoot: (contactId: number, leadId: number) =>
     `Show Krayin lead ${leadId}'s stage, value and owner on ${contact(contactId)} (two-way sync)`,
+  readKrayinActivity: (contactId: number, activityId: number) =>
+    `Read Krayin activity ${activityId} on ${contact(contactId)}'s lead or person (activity notes)`,
+  noteKrayinActivity: (contactId: number, activityId: number) =>
+    `Note Krayin activity ${activityId} in ${contact(contactId)}'s open conversation (activity notes)`,
   planContactSync: (contactId: number) => `Read ${contact(contactId)} from Chatwoot and plan the sync`,
   fieldMapCatalog: (contactId: number) => `Read Krayin's attribute catalog for the field map of ${contact(contactId)}`,
   syncOrganization: (contactId: number, organizationId: number | null) =>

@@ -4,6 +4,7 @@
  * writes what the Krayin set read (CRM facts in Chatwoot).
  */
 import type { ChatwootActivityDeps } from '../deps';
+import { activityNoteActivities } from './activity-notes';
 import { agentLeadActivities } from './agent-lead';
 import { chatwootConversationActivities } from './conversations';
 import { crmAttributeActivities } from './crm-attributes';
@@ -21,6 +22,7 @@ export function createChatwootActivities(deps: ChatwootActivityDeps) {
     ...crmAttributeActivities(deps),
     ...newPersonActivities(deps),
     ...agentLeadActivities(deps),
+    ...activityNoteActivities(deps),
   };
 }
 

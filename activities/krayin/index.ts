@@ -14,6 +14,7 @@ import { leadActivities } from './lead';
 import { organizationActivities } from './organization';
 import { personActivities } from './person';
 import { twoWayKrayinActivities } from './two-way';
+import { twoWayActivityKrayinActivities } from './two-way-activities';
 
 export function createKrayinActivities(deps: KrayinActivityDeps) {
   return {
@@ -27,6 +28,7 @@ export function createKrayinActivities(deps: KrayinActivityDeps) {
     ...twoWayKrayinActivities(deps),
     ...crmFactsKrayinActivities(deps),
     ...agentNoteActivities(deps),
+    ...twoWayActivityKrayinActivities(deps),
   };
 }
 

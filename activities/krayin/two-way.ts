@@ -100,9 +100,10 @@ export function twoWayKrayinActivities(deps: KrayinActivityDeps) {
           calls,
           unlinkedPersons,
           ...(twoWay.newPersons === 'create' ? { newPersons } : {}),
+          ...(conn.config.crmFacts.activityNotes ? { activityNotes: true as const } : {}),
         };
 
-        async function watermarkOf(entity: keyof PollWatermarks): Promise<string | null> {
+        async function watermarkOf(entity: keyof typeof WATERMARK_CURSOR): Promise<string | null> {
           const value = (await store.cursors.get(connectionId, WATERMARK_CURSOR[entity]))?.value;
           return typeof value === 'string' ? value : null;
         }

@@ -58,6 +58,11 @@ export const crmFactsSchema = z.object({
   /** A private note in the contact's open conversation when the lead's stage or owner changes. */
   stageNotes: z.boolean({ error: 'must be true or false' }).default(false),
   /**
+   * A private note in the contact's open conversation when a sales user logs or changes an activity (call,
+   * meeting, lunch, note) on its Krayin lead or person. Off: Krayin's activities are not polled at all.
+   */
+  activityNotes: z.boolean({ error: 'must be true or false' }).default(false),
+  /**
    * Origin of Krayin's web UI for the lead link, when it is not the API URL without its `/api/...`
    * path (a separate admin host, a proxy).
    */
@@ -69,7 +74,12 @@ export const crmFactsSchema = z.object({
 
 export type CrmFactsSettings = z.infer<typeof crmFactsSchema>;
 
-export const DEFAULT_CRM_FACTS: CrmFactsSettings = { attributes: true, stageLabels: {}, stageNotes: false };
+export const DEFAULT_CRM_FACTS: CrmFactsSettings = {
+  attributes: true,
+  stageLabels: {},
+  stageNotes: false,
+  activityNotes: false,
+};
 
 /**
  * Where Krayin's admin UI lives: the configured web URL, else the API URL (`http://host/api/v1`) without

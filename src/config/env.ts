@@ -138,6 +138,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'CRM_ATTRIBUTES', path: [...C, 'crmFacts', 'attributes'], kind: 'boolean' },
   { name: 'CRM_STAGE_LABELS', path: [...C, 'crmFacts', 'stageLabels'], kind: 'string' },
   { name: 'CRM_STAGE_NOTES', path: [...C, 'crmFacts', 'stageNotes'], kind: 'boolean' },
+  { name: 'CRM_ACTIVITY_NOTES', path: [...C, 'crmFacts', 'activityNotes'], kind: 'boolean' },
   { name: 'CRM_KRAYIN_WEB_URL', path: [...C, 'crmFacts', 'krayinWebUrl'], kind: 'string' },
   { name: 'SYNC_ENABLED', path: [...C, 'enabled'], kind: 'boolean' },
   { name: 'CHATWOOT_WEBHOOK_TOKEN', path: [...C, 'chatwoot', 'webhookToken'], kind: 'string', secret: true },

@@ -70,6 +70,12 @@ export interface KrayinLead {
   updated_at: string;
 }
 
+/** Who logged an activity (Krayin's Admin UserResource: its `updated_at` holds the name, so only these two). */
+export interface KrayinActivityUser {
+  id: number;
+  name: string;
+}
+
 export interface KrayinActivity {
   id: number;
   title: string | null;
@@ -80,6 +86,8 @@ export interface KrayinActivity {
   schedule_to: string | null;
   is_done: number;
   location: string | null;
+  /** The Krayin user who created it (the token's user for API writes); absent from older readers. */
+  user?: KrayinActivityUser | null;
   created_at: string;
   updated_at: string;
 }
@@ -259,6 +267,16 @@ export interface KrayinApi {
   listPersonsByUpdate(page: number, limit: number): Promise<KrayinUpdatedPage<KrayinPerson>>;
   /** Page `page` (1-based) of leads sorted by updated_at descending, `limit` rows. */
   listLeadsByUpdate(page: number, limit: number): Promise<KrayinUpdatedPage<KrayinLead>>;
+
+  /**
+   * Page `page` (1-based) of activities of the given types sorted by updated_at descending (`type=call,note`
+   * filter; Krayin returns no lead or person link here, src/krayin/README.md).
+   */
+  listActivitiesByUpdate(
+    page: number,
+    limit: number,
+    types: readonly string[],
+  ): Promise<KrayinUpdatedPage<KrayinActivity>>;
 
   // -- activities
   createActivity(input: ActivityInput): Promise<KrayinActivity>;

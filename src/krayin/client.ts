@@ -475,6 +475,21 @@ export class KrayinClient implements KrayinApi {
     return { rows: listed.data, last: listed.meta.current_page >= listed.meta.last_page };
   }
 
+  /** `?type=...&sort=updated_at&order=desc`: the type filter drops Krayin's own `system` rows server-side. */
+  async listActivitiesByUpdate(
+    page: number,
+    limit: number,
+    types: readonly string[],
+  ): Promise<KrayinUpdatedPage<KrayinActivity>> {
+    const endpoint = 'GET /activities';
+    const typeFilter = `type=${types.map(encodeURIComponent).join(',')}&sort=updated_at&order=desc`;
+    const listed = await this.requestJson(
+      { method: 'GET', endpoint, path: pagePath('/activities', typeFilter, page, limit) },
+      pageOf(activitySchema),
+    );
+    return { rows: listed.data, last: listed.meta.current_page >= listed.meta.last_page };
+  }
+
   // -- activities
 
   async createActivity(input: ActivityInput): Promise<KrayinActivity> {

@@ -160,6 +160,11 @@ export const activitySchema = z.object({
   schedule_to: nullableString,
   is_done: flag,
   location: nullableString,
+  // Admin UserResource (its updated_at holds the name): only id and name are read.
+  user: z
+    .object({ id, name: z.string() })
+    .nullish()
+    .transform((v) => (v ? { id: v.id, name: v.name } : null)),
   created_at: timestamp,
   updated_at: timestamp,
 }) satisfies z.ZodType<KrayinActivity>;

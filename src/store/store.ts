@@ -7,6 +7,7 @@ import { connectionSettingsRepository } from './repositories/connection-settings
 import { consoleSessionsRepository } from './repositories/console-sessions';
 import { contactLinksRepository } from './repositories/contact-links';
 import { conversationLinksRepository, messageLinksRepository } from './repositories/conversation-links';
+import { activityNotesRepository } from './repositories/activity-notes';
 import { crmFactsRepository } from './repositories/crm-facts';
 import { cursorsRepository } from './repositories/cursors';
 import { deliveriesRepository } from './repositories/deliveries';
@@ -43,6 +44,7 @@ export function createStore(db: Db): Store {
     cursors: cursorsRepository(db),
     writtenIdentities: writtenIdentitiesRepository(db),
     crmFacts: crmFactsRepository(db),
+    activityNotes: activityNotesRepository(db),
     krayinBudgets: krayinBudgetsRepository(db),
     authBlocks: krayinAuthBlocksRepository(db),
     notificationStates: notificationStatesRepository(db),

@@ -400,6 +400,14 @@ export interface Store {
     get(connectionId: string, conversationId: number): Promise<ConversationLink | null>;
     /** Every conversation linked to a contact (e.g. to know whether it has had a conversation yet). */
     listByContact(connectionId: string, contactId: number): Promise<ConversationLink[]>;
+    /**
+     * Contacts with a conversation open at its last sync, with that conversation's Krayin lead and person,
+     * most recently synced first (CRM_ACTIVITY_NOTES: the only contacts a note can reach).
+     */
+    listOpen(
+      connectionId: string,
+      limit: number,
+    ): Promise<{ contactId: number; leadId: number | null; personId: number | null }[]>;
     /** Same patch rules as links.upsertContact: only given keys change, `null` clears. */
     upsert(
       connectionId: string,
@@ -473,6 +481,15 @@ export interface Store {
     get(connectionId: string, contactId: number): Promise<CrmFactsState | null>;
     /** Replaces what is stored for the contact. */
     set(connectionId: string, contactId: number, state: CrmFactsState): Promise<void>;
+  };
+
+  /**
+   * CRM_ACTIVITY_NOTES: the hash of what the last note showed of each Krayin activity, per contact
+   * (src/two-way/activity-notes.ts), so an activity is noted once and an edit of it once more.
+   */
+  activityNotes: {
+    get(connectionId: string, contactId: number, activityId: number): Promise<string | null>;
+    set(connectionId: string, contactId: number, activityId: number, noteHash: string): Promise<void>;
   };
 
   /**

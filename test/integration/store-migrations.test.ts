@@ -22,6 +22,7 @@ const EXPECTED_TABLES = [
   'held_events',
   'inbound_events',
   'inbound_forwarder_lease',
+  'krayin_activity_notes',
   'krayin_auth_blocks',
   'krayin_budgets',
   'krayin_call_tallies',

@@ -65,6 +65,8 @@ describe('workers per task queue', () => {
         'adoptKrayinPersons',
         // "Create lead" from the CRM panel: the lead mapped from Chatwoot (ensureLead writes it, Krayin queue).
         'planAgentLead',
+        // CRM_ACTIVITY_NOTES: a sales user's Krayin activity as a private note (read on the Krayin queue).
+        'noteKrayinActivity',
       ].sort(),
     );
   });
@@ -93,6 +95,9 @@ describe('workers per task queue', () => {
         'readPersonForTwoWay',
         // CRM facts in Chatwoot: the lead read, within the connection's Krayin budget.
         'readLeadForChatwoot',
+        // CRM_ACTIVITY_NOTES: the activities poll and the read of one activity.
+        'pollKrayinActivities',
+        'readKrayinActivity',
         // The CRM panel's note and stage move (the lead it creates goes through ensureLead).
         'addLeadNote',
         'moveLeadForward',

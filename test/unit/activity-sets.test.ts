@@ -38,6 +38,8 @@ const KRAYIN = [
   'pollKrayinChanges',
   'readPersonForTwoWay',
   'readLeadForChatwoot',
+  'pollKrayinActivities',
+  'readKrayinActivity',
   'addLeadNote',
   'moveLeadForward',
 ];
@@ -51,6 +53,7 @@ const CHATWOOT = [
   'applyLeadToChatwoot',
   'adoptKrayinPersons',
   'planAgentLead',
+  'noteKrayinActivity',
 ];
 const STORE = [
   'recordSynced',

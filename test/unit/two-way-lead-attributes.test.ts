@@ -260,15 +260,16 @@ describe('crmFacts settings', () => {
 
   it('defaults: attributes on, no labels, no notes; the lead link from the API URL', () => {
     const c = loadConfigFromEnv(required).connections[0]!;
-    expect(c.crmFacts).toEqual({ attributes: true, stageLabels: {}, stageNotes: false });
+    expect(c.crmFacts).toEqual({ attributes: true, stageLabels: {}, stageNotes: false, activityNotes: false });
     expect(krayinWebBase(c.krayin.url, c.crmFacts)).toBe('http://127.0.0.1:8000');
   });
 
-  it('reads CRM_STAGE_LABELS pairs, CRM_STAGE_NOTES on, CRM_ATTRIBUTES off and a separate web URL', () => {
+  it('reads CRM_STAGE_LABELS pairs, CRM_STAGE_NOTES and CRM_ACTIVITY_NOTES on, CRM_ATTRIBUTES off and a separate web URL', () => {
     const c = loadConfigFromEnv({
       ...required,
       CRM_STAGE_LABELS: 'Won=crm-won, Lost = crm-lost',
       CRM_STAGE_NOTES: 'on',
+      CRM_ACTIVITY_NOTES: 'on',
       CRM_ATTRIBUTES: 'off',
       CRM_KRAYIN_WEB_URL: 'https://crm.example.com/',
     }).connections[0]!;
@@ -276,6 +277,7 @@ describe('crmFacts settings', () => {
       attributes: false,
       stageLabels: { Won: 'crm-won', Lost: 'crm-lost' },
       stageNotes: true,
+      activityNotes: true,
       krayinWebUrl: 'https://crm.example.com',
     });
     expect(krayinWebBase(c.krayin.url, c.crmFacts)).toBe('https://crm.example.com');

@@ -15,6 +15,7 @@ import { migration010 } from './010_crm_attribute_state';
 import { migration011 } from './011_console_sessions';
 import { migration012 } from './012_connection_settings';
 import { migration013 } from './013_sync_events';
+import { migration014 } from './014_krayin_activity_notes';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration011,
   migration012,
   migration013,
+  migration014,
 ];

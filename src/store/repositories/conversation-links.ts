@@ -95,6 +95,25 @@ export function conversationLinksRepository(db: Db): Store['conversations'] {
       return rows.map(toConversationLink);
     },
 
+    async listOpen(connectionId, limit) {
+      const { rows } = await db.query<{
+        chatwoot_contact_id: unknown;
+        krayin_lead_id: unknown;
+        krayin_person_id: unknown;
+      }>(
+        `SELECT chatwoot_contact_id, krayin_lead_id, krayin_person_id FROM conversation_links
+         WHERE connection_id = $1 AND chatwoot_contact_id IS NOT NULL AND observed_state->>'status' = 'open'
+           AND (krayin_lead_id IS NOT NULL OR krayin_person_id IS NOT NULL)
+         ORDER BY updated_at DESC LIMIT $2`,
+        [connectionId, limit],
+      );
+      return rows.map((r) => ({
+        contactId: toId(r.chatwoot_contact_id, 'chatwoot_contact_id'),
+        leadId: toNullableId(r.krayin_lead_id, 'krayin_lead_id'),
+        personId: toNullableId(r.krayin_person_id, 'krayin_person_id'),
+      }));
+    },
+
     async upsert(connectionId, conversationId, patch) {
       const { rows } = await db.query<ConversationLinkRow>(UPSERT_CONVERSATION, [
         connectionId,

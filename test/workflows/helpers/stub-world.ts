@@ -51,6 +51,8 @@ const KRAYIN_SET: readonly Name[] = [
   'pollKrayinChanges',
   'readPersonForTwoWay',
   'readLeadForChatwoot',
+  'pollKrayinActivities',
+  'readKrayinActivity',
   'addLeadNote',
   'moveLeadForward',
 ];
@@ -123,6 +125,10 @@ function defaults(): StubActivities {
     // CRM facts in Chatwoot (two-way): the lead read on the Krayin queue, the write on the main queue.
     readLeadForChatwoot: async () => ({ kind: 'lead_gone' }),
     applyLeadToChatwoot: async () => ({ kind: 'unchanged' }),
+    // CRM_ACTIVITY_NOTES (two-way): the activities poll and read (Krayin queue), the note (main queue).
+    pollKrayinActivities: async () => ({ changes: [], watermark: new Date(0).toISOString(), calls: 1, unmatched: 0 }),
+    readKrayinActivity: async () => ({ kind: 'gone' }),
+    noteKrayinActivity: async () => ({ kind: 'unchanged' }),
     recordConversation: nothing,
     rememberConversations: nothing,
     // Two-way sync (off unless connectionSettings says twoWay): the poll finds it off, the rest do nothing.
