@@ -14,6 +14,7 @@ import { leadActivities } from './lead';
 import { organizationActivities } from './organization';
 import { personActivities } from './person';
 import { twoWayKrayinActivities } from './two-way';
+import { twoWayScanActivities } from './two-way-scan';
 
 export function createKrayinActivities(deps: KrayinActivityDeps) {
   return {
@@ -25,6 +26,7 @@ export function createKrayinActivities(deps: KrayinActivityDeps) {
     ...chatwootDeletedActivities(deps),
     ...krayinIdsActivities(deps),
     ...twoWayKrayinActivities(deps),
+    ...twoWayScanActivities(deps),
     ...crmFactsKrayinActivities(deps),
     ...agentNoteActivities(deps),
   };

@@ -91,6 +91,8 @@ describe('workers per task queue', () => {
         // Two-way sync: the poll of changed persons and leads, the read of a contact's linked person.
         'pollKrayinChanges',
         'readPersonForTwoWay',
+        // ... and its periodic id scan (deletions, edits that leave updated_at alone).
+        'scanKrayinIds',
         // CRM facts in Chatwoot: the lead read, within the connection's Krayin budget.
         'readLeadForChatwoot',
         // The CRM panel's note and stage move (the lead it creates goes through ensureLead).
