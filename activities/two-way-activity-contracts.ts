@@ -11,6 +11,8 @@ import type { HandedChange } from './two-way-person-contracts';
 
 export interface PollKrayinActivitiesInput {
   connectionId: string;
+  /** Like the persons and leads poll: its Krayin calls take what live traffic leaves of the budget. */
+  priority?: 'background';
 }
 
 export interface PollKrayinActivitiesResult {

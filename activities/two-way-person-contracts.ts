@@ -73,6 +73,8 @@ export type PollKrayinResult =
       enabled: true;
       /** Live KRAYIN_POLL_INTERVAL in ms; null: poll only when asked. */
       pollIntervalMs: number | null;
+      /** Live KRAYIN_SCAN_INTERVAL in ms; null: no id scan. Absent from results recorded before the scan. */
+      scanIntervalMs?: number | null;
       changes: HandedChange[];
       watermarks: PollWatermarks;
       /** Krayin requests this poll made (2 at idle: one page of persons, one of leads). */

@@ -4,6 +4,7 @@
  * free of Node I/O. Ids only, never PII.
  */
 import { defineSignal } from '@temporalio/workflow';
+import type { KrayinScanCursor } from '../src/two-way/id-scan';
 
 /** The task queue every install uses unless TEMPORAL_TASK_QUEUE says otherwise. */
 const DEFAULT_TASK_QUEUE = 'chatwoot-krayin-sync';
@@ -13,6 +14,8 @@ export const KRAYIN_POLL_WORKFLOW_TYPE = 'krayinPollWorkflow';
 
 export interface KrayinPollInput {
   connectionId: string;
+  /** The id scan's cursor, carried across continue-as-new (src/two-way/id-scan.ts); absent at first start. */
+  scan?: KrayinScanCursor;
 }
 
 /** `krayin-poll:<connection>`; a non-default task queue is part of the id, as for reconciliation. */

@@ -15,6 +15,7 @@ import { organizationActivities } from './organization';
 import { personActivities } from './person';
 import { twoWayKrayinActivities } from './two-way';
 import { twoWayActivityKrayinActivities } from './two-way-activities';
+import { twoWayScanActivities } from './two-way-scan';
 
 export function createKrayinActivities(deps: KrayinActivityDeps) {
   return {
@@ -26,6 +27,7 @@ export function createKrayinActivities(deps: KrayinActivityDeps) {
     ...chatwootDeletedActivities(deps),
     ...krayinIdsActivities(deps),
     ...twoWayKrayinActivities(deps),
+    ...twoWayScanActivities(deps),
     ...crmFactsKrayinActivities(deps),
     ...agentNoteActivities(deps),
     ...twoWayActivityKrayinActivities(deps),

@@ -42,18 +42,47 @@ export function krayinIdsActivities({ store, connections }: KrayinActivityDeps) 
         const { connectionId, kind, page, afterId } = input;
         const conn = connections.get(connectionId);
         const listed = await conn.krayin.listIdPage(KRAYIN_INDEX[kind], page, KRAYIN_IDS_PAGE_SIZE);
-        const ids = listed.ids;
-        const lastPage = ids.length === 0 || listed.last;
-        const { upTo, maxId } = pageWindow(afterId, ids, lastPage);
-        const linked = await store.links.listLinkedKrayinIds(connectionId, kind, afterId, upTo, LINKED_PER_WINDOW);
-        const missing: number[] = [];
-        for (const id of suspectIds(linked, ids)) {
-          if ((await getRecord(conn.krayin, kind, id)) === null) missing.push(id);
-        }
-        return { missing, done: lastPage, maxId };
+        const window = await linkedMissingInPage({ store, krayin: conn.krayin }, connectionId, kind, afterId, listed);
+        return { missing: window.missing, done: window.done, maxId: window.maxId };
       });
     },
   };
+}
+
+export interface PageDiff {
+  /** Linked ids Krayin no longer has (confirmed by a GET each). */
+  missing: number[];
+  /** Linked ids the page listed: the records a comparison needs to look at. */
+  linkedListed: number[];
+  done: boolean;
+  maxId: number;
+  /** GETs made to confirm suspects. */
+  confirmCalls: number;
+}
+
+/**
+ * The deletion diff of one id page (also used by the two-way id scan, activities/krayin/two-way-scan.ts):
+ * the linked ids in the page's id window that the page did not list, each confirmed gone by one GET.
+ */
+export async function linkedMissingInPage(
+  deps: { store: KrayinActivityDeps['store']; krayin: KrayinApi },
+  connectionId: string,
+  kind: KrayinRecordKind,
+  afterId: number,
+  listed: { ids: number[]; last: boolean },
+): Promise<PageDiff> {
+  const ids = listed.ids;
+  const lastPage = ids.length === 0 || listed.last;
+  const { upTo, maxId } = pageWindow(afterId, ids, lastPage);
+  const linked = await deps.store.links.listLinkedKrayinIds(connectionId, kind, afterId, upTo, LINKED_PER_WINDOW);
+  const missing: number[] = [];
+  let confirmCalls = 0;
+  for (const id of suspectIds(linked, ids)) {
+    confirmCalls++;
+    if ((await getRecord(deps.krayin, kind, id)) === null) missing.push(id);
+  }
+  const listedSet = new Set(ids);
+  return { missing, linkedListed: linked.filter((id) => listedSet.has(id)), done: lastPage, maxId, confirmCalls };
 }
 
 /** The record as Krayin has it now; null when it is gone. */

@@ -4,7 +4,7 @@
  * attributes do not bump updated_at (src/krayin/README.md §5), so the poll pages `sort=updated_at&order=desc`
  * by hand until it passes its watermark minus a lookback margin (updated_at has second precision).
  */
-import { pollIntervalMs } from '../../src/config/two-way';
+import { pollIntervalMs, scanIntervalMs } from '../../src/config/two-way';
 import { parseKrayinTimestamp } from '../../src/krayin/datetime';
 import type { KrayinApi, KrayinLead, KrayinPerson, KrayinUpdatedPage } from '../../src/krayin/api';
 import { MAX_PAGES } from '../../src/krayin/paging';
@@ -75,7 +75,7 @@ export function twoWayKrayinActivities(deps: KrayinActivityDeps) {
             newPersons.push({ personId: person.id, updatedAt: person.updated_at, plan });
           }
           for (const link of links) {
-            if (!(await krayinValueIsNew(link.contactId, person))) continue;
+            if (!(await krayinValueIsNew(store, connectionId, link.contactId, person))) continue;
             changes.push({ contactId: link.contactId, change: { personId: person.id, updatedAt: person.updated_at } });
           }
         }
@@ -95,6 +95,7 @@ export function twoWayKrayinActivities(deps: KrayinActivityDeps) {
         return {
           enabled: true,
           pollIntervalMs: pollIntervalMs(twoWay),
+          scanIntervalMs: scanIntervalMs(twoWay),
           changes,
           watermarks,
           calls,
@@ -106,18 +107,6 @@ export function twoWayKrayinActivities(deps: KrayinActivityDeps) {
         async function watermarkOf(entity: keyof typeof WATERMARK_CURSOR): Promise<string | null> {
           const value = (await store.cursors.get(connectionId, WATERMARK_CURSOR[entity]))?.value;
           return typeof value === 'string' ? value : null;
-        }
-
-        /**
-         * Whether a field of the person holds a value that is neither the one both sides last agreed on
-         * (our own write, or older) nor one already handed over: only that is a change for Chatwoot.
-         */
-        async function krayinValueIsNew(contactId: number, person: KrayinPerson): Promise<boolean> {
-          const stored = await store.twoWay.getFields(connectionId, contactId);
-          const hashes = fieldHashes(connectionId, contactId, krayinFieldValues(person));
-          return COMPARED_FIELDS.some(
-            (f) => hashes[f] !== stored[f]?.baseHash && hashes[f] !== stored[f]?.krayinSeenHash,
-          );
         }
       });
     },
@@ -149,6 +138,22 @@ export function twoWayKrayinActivities(deps: KrayinActivityDeps) {
       });
     },
   };
+}
+
+/**
+ * Whether a field of the person holds a value that is neither the one both sides last agreed on (our own
+ * write, or older) nor one already handed over: only that is a change for Chatwoot. The watermark poll and
+ * the id scan (two-way-scan.ts) both decide through this one function.
+ */
+export async function krayinValueIsNew(
+  store: KrayinActivityDeps['store'],
+  connectionId: string,
+  contactId: number,
+  person: KrayinPerson,
+): Promise<boolean> {
+  const stored = await store.twoWay.getFields(connectionId, contactId);
+  const hashes = fieldHashes(connectionId, contactId, krayinFieldValues(person));
+  return COMPARED_FIELDS.some((f) => hashes[f] !== stored[f]?.baseHash && hashes[f] !== stored[f]?.krayinSeenHash);
 }
 
 /**

@@ -131,6 +131,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'ON_CHATWOOT_DELETE', path: [...C, 'sync', 'reconcile', 'onChatwootDelete'], kind: 'string' },
   { name: 'TWO_WAY_SYNC', path: [...C, 'twoWay', 'enabled'], kind: 'boolean' },
   { name: 'KRAYIN_POLL_INTERVAL', path: [...C, 'twoWay', 'pollInterval'], kind: 'string' },
+  { name: 'KRAYIN_SCAN_INTERVAL', path: [...C, 'twoWay', 'scanInterval'], kind: 'string' },
   { name: 'FIELD_OWNERSHIP', path: [...C, 'twoWay', 'fieldOwnership'], kind: 'string' },
   { name: 'FIELD_OWNERSHIP_TIE', path: [...C, 'twoWay', 'tieGoesTo'], kind: 'string' },
   { name: 'KRAYIN_NEW_PERSONS', path: [...C, 'twoWay', 'newPersons'], kind: 'string' },

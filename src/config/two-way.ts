@@ -9,6 +9,8 @@
  *   `newest` (the later change; a tie goes to `tieGoesTo`). Overrides only, merged over
  *   DEFAULT_FIELD_OWNERSHIP; the environment form is `name=newest,job_title=krayin`.
  * - `tieGoesTo` (FIELD_OWNERSHIP_TIE, default `krayin`).
+ * - `scanInterval` (KRAYIN_SCAN_INTERVAL, default `1h`): how often the poll pages every person and lead by
+ *   id (deletions, and edits that leave `updated_at` alone), `<n>s|m|h` (at least 10 s) or `off`.
  * - `newPersons` (KRAYIN_NEW_PERSONS, default `ignore`): a person created or changed in Krayin that no
  *   contact links to is left alone (`ignore`), or gets a Chatwoot contact (`create`: an existing contact
  *   with its email or phone is linked, else one is created; src/two-way/new-persons.ts).
@@ -87,6 +89,16 @@ export const twoWaySchema = z.object({
       },
       { error: POLL_MESSAGE },
     ),
+  scanInterval: z
+    .string({ error: POLL_MESSAGE })
+    .default('1h')
+    .refine(
+      (text) => {
+        const ms = parsePollInterval(text);
+        return ms === null || (ms !== undefined && ms >= MIN_POLL_MS);
+      },
+      { error: POLL_MESSAGE },
+    ),
   fieldOwnership: ownershipSchema.default({}),
   tieGoesTo: z.enum(['chatwoot', 'krayin'], { error: 'must be chatwoot or krayin' }).default('krayin'),
   newPersons: z.enum(['ignore', 'create'], { error: 'must be ignore or create' }).default('ignore'),
@@ -102,4 +114,9 @@ export function effectiveOwnership(settings: Pick<TwoWaySettings, 'fieldOwnershi
 /** Poll interval in ms, or null when polling on a timer is off. */
 export function pollIntervalMs(settings: Pick<TwoWaySettings, 'pollInterval'>): number | null {
   return parsePollInterval(settings.pollInterval) ?? null;
+}
+
+/** Id-scan interval in ms (KRAYIN_SCAN_INTERVAL), or null when the scan is off. */
+export function scanIntervalMs(settings: Pick<TwoWaySettings, 'scanInterval'>): number | null {
+  return parsePollInterval(settings.scanInterval) ?? null;
 }

@@ -261,6 +261,11 @@ export interface KrayinApi {
   // -- id pages (the full reconciliation's Krayin-side deletion check)
   /** Page `page` (1-based) of an index route sorted by id ascending, `limit` rows, ids only. */
   listIdPage(records: KrayinIndexedRecords, page: number, limit: number): Promise<KrayinIdPage>;
+  /**
+   * The same page of persons (id ascending) with the whole rows: the two-way id scan diffs the ids and
+   * compares the values from one request. Krayin sends whole rows either way (no field selection).
+   */
+  listPersonsByIdPage(page: number, limit: number): Promise<KrayinUpdatedPage<KrayinPerson>>;
 
   // -- recently updated pages (the two-way sync's poll: Krayin has no "updated since" filter)
   /** Page `page` (1-based) of persons sorted by updated_at descending, `limit` rows. */

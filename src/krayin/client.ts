@@ -454,6 +454,15 @@ export class KrayinClient implements KrayinApi {
     return { ids: listed.data.map((r) => r.id), last: listed.meta.current_page >= listed.meta.last_page };
   }
 
+  async listPersonsByIdPage(page: number, limit: number): Promise<KrayinUpdatedPage<KrayinPerson>> {
+    const { endpoint, path } = INDEX_ROUTES.persons;
+    const listed = await this.requestJson(
+      { method: 'GET', endpoint, path: pagePath(path, 'sort=id&order=asc', page, limit) },
+      pageOf(personSchema),
+    );
+    return { rows: listed.data, last: listed.meta.current_page >= listed.meta.last_page };
+  }
+
   // -- recently updated pages
 
   /** `?sort=updated_at&order=desc`: the newest changes first; the caller stops at its watermark. */

@@ -93,6 +93,8 @@ describe('workers per task queue', () => {
         // Two-way sync: the poll of changed persons and leads, the read of a contact's linked person.
         'pollKrayinChanges',
         'readPersonForTwoWay',
+        // ... and its periodic id scan (deletions, edits that leave updated_at alone).
+        'scanKrayinIds',
         // CRM facts in Chatwoot: the lead read, within the connection's Krayin budget.
         'readLeadForChatwoot',
         // CRM_ACTIVITY_NOTES: the activities poll and the read of one activity.

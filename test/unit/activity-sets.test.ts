@@ -37,6 +37,7 @@ const KRAYIN = [
   'krayinLinkedMissing',
   'pollKrayinChanges',
   'readPersonForTwoWay',
+  'scanKrayinIds',
   'readLeadForChatwoot',
   'pollKrayinActivities',
   'readKrayinActivity',

@@ -214,6 +214,7 @@ describe('two-way settings', () => {
     expect(twoWay).toEqual({
       enabled: false,
       pollInterval: '1m',
+      scanInterval: '1h',
       fieldOwnership: {},
       tieGoesTo: 'krayin',
       newPersons: 'ignore',

@@ -7,7 +7,7 @@ import { addAttributeChecked, type NewAttributeInput } from './control';
 import type { FaultSpec } from './faults';
 import { randomSecret } from './resources/auth';
 import { FakeServer, type FakeRequestLogEntry } from './server';
-import type { WebhookCall } from './state';
+import type { PersonRow, WebhookCall } from './state';
 import { snapshotOf, type FakeKrayinSnapshot } from './snapshot';
 
 export type { FaultSpec, FaultKind } from './faults';
@@ -56,6 +56,12 @@ export interface FakeKrayin {
   addAttribute(a: NewAttributeInput): number;
   /** What Krayin holds, including what its API never returns (custom attribute values, links). */
   snapshot(): FakeKrayinSnapshot;
+  /**
+   * A person's columns changed in Krayin's database outside its models (an SQL fix, a bulk tool): no
+   * Eloquent save, so `updated_at` stays (Laravel's timestamp columns have no ON UPDATE), no system
+   * activity, no webhook. Throws for an unknown person.
+   */
+  updatePersonInDatabase(id: number, columns: Partial<Pick<PersonRow, 'name' | 'job_title'>>): void;
   /** Calls Krayin's workflows made to webhooks (automation.ts), oldest first, with the receiver's status. */
   webhookCalls(): WebhookCall[];
   close(): Promise<void>;
@@ -101,6 +107,11 @@ export async function startFakeKrayin(opts: FakeKrayinOptions = {}): Promise<Fak
       return id;
     },
     snapshot: () => snapshotOf(server.state),
+    updatePersonInDatabase: (id, columns) => {
+      const row = server.state.person(id);
+      if (!row) throw new Error(`fake Krayin: no person ${id}`);
+      Object.assign(row, columns);
+    },
     webhookCalls: () => server.state.webhookCalls.map((c) => ({ ...c, headers: { ...c.headers }, form: [...c.form] })),
     close: () => server.close(),
   };

@@ -115,6 +115,8 @@ function defaults(): StubActivities {
     applyChatwootDeletePolicy: async () => ({ policy: 'keep', action: 'none', personId: null, leadId: null }),
     // The reconcile workflow's Krayin read; the contact workflow never calls it.
     krayinLinkedMissing: async () => ({ missing: [], done: true, maxId: 0 }),
+    // The Krayin poll's id scan; the contact workflow never calls it.
+    scanKrayinIds: async () => ({ enabled: false }),
     readConversation: async () => changedConversation(),
     writeConversation: async () => ({ kind: 'written', activityId: 1 }),
     readMessages: async () => ({ messages: [], more: false, contactHashes: [] }),
