@@ -10,7 +10,7 @@ import type { KrayinApi, KrayinLead, KrayinPerson, KrayinUpdatedPage } from '../
 import { MAX_PAGES } from '../../src/krayin/paging';
 import { identityHashSalt, personIsOurs } from '../../src/sync/ownership';
 import { fieldHashes } from '../../src/two-way/field-hash';
-import { COMPARED_FIELDS, krayinFieldValues } from '../../src/two-way/field-values';
+import { comparedFields, krayinFieldValues } from '../../src/two-way/field-values';
 import type { ContactRef } from '../contracts';
 import type { KrayinActivityDeps } from '../deps';
 import { classified } from '../failures';
@@ -114,7 +114,7 @@ export function twoWayKrayinActivities(deps: KrayinActivityDeps) {
         async function krayinValueIsNew(contactId: number, person: KrayinPerson): Promise<boolean> {
           const stored = await store.twoWay.getFields(connectionId, contactId);
           const hashes = fieldHashes(connectionId, contactId, krayinFieldValues(person));
-          return COMPARED_FIELDS.some(
+          return comparedFields(conn.config.sync).some(
             (f) => hashes[f] !== stored[f]?.baseHash && hashes[f] !== stored[f]?.krayinSeenHash,
           );
         }
@@ -139,10 +139,13 @@ export function twoWayKrayinActivities(deps: KrayinActivityDeps) {
         });
         if (!ours) return { kind: 'not_ours' };
         const { name, emails, contact_numbers, job_title } = person;
+        const organization = person.organization
+          ? { id: person.organization.id, name: person.organization.name }
+          : null;
         return {
           kind: 'person',
           personId: person.id,
-          person: { name, emails, contact_numbers, job_title },
+          person: { name, emails, contact_numbers, job_title, organization },
           updatedAt: person.updated_at,
         };
       });
