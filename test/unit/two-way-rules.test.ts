@@ -292,6 +292,12 @@ describe('two-way settings', () => {
     ['KRAYIN_POLL_INTERVAL', 'soon', /KRAYIN_POLL_INTERVAL: must be an interval/],
     ['FIELD_OWNERSHIP', 'name=sometimes', /FIELD_OWNERSHIP.*owners are chatwoot, krayin, newest/],
     ['FIELD_OWNERSHIP', 'stage=krayin', /FIELD_OWNERSHIP.*fields are/],
+    [
+      'FIELD_OWNERSHIP',
+      'attribute.cw_tier=krayin',
+      /FIELD_OWNERSHIP.*custom attributes have no owner: Krayin's API never/,
+    ],
+    ['FIELD_OWNERSHIP', 'custom_attributes=krayin', /FIELD_OWNERSHIP.*custom attributes have no owner/],
     ['FIELD_OWNERSHIP_TIE', 'newest', /FIELD_OWNERSHIP_TIE: must be chatwoot or krayin/],
     ['KRAYIN_NEW_PERSONS', 'adopt', /KRAYIN_NEW_PERSONS: must be ignore or create/],
   ])('rejects %s=%s', (name, value, message) => {
