@@ -80,6 +80,11 @@ export interface SyncPersonInput extends ContactRef {
   /** Two-way sync: when the contact last changed in Chatwoot (the round's latest webhook), for `newest`. */
   chatwootChangedAt?: string;
   /**
+   * Two-way sync: the contact's company as the forward mapping reads it (null: none), compared with the
+   * person's organization. Absent in rounds scheduled before the organization was compared.
+   */
+  companyName?: string | null;
+  /**
    * Set when `organizationId` is the stored link, not verified by this round: the person read verifies
    * it (Krayin embeds the person's organization), else the organization is synced here first.
    */

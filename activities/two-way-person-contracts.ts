@@ -4,14 +4,19 @@
  * plan's mapped state does (encrypted by the payload codec when it is on); the store never sees them.
  */
 import type { KrayinPerson } from '../src/krayin/api';
-import type { ComparedField } from '../src/two-way/field-values';
+import type { ComparedField, TwoWayOrganization } from '../src/two-way/field-values';
 import type { NewPersonPlan } from '../src/two-way/new-persons';
 import type { ConflictView } from '../src/two-way/person-fields';
 import type { KrayinChange } from '../workflows/krayin-poll-api';
 import type { ContactRef } from './contracts';
 
-/** The compared fields of a Krayin person, as Krayin holds them. */
-export type TwoWayPerson = Pick<KrayinPerson, 'name' | 'emails' | 'contact_numbers' | 'job_title'>;
+/**
+ * The compared fields of a Krayin person, as Krayin holds them. `organization`: null when the person has
+ * none; absent in inputs recorded before the organization was compared (it is then not compared).
+ */
+export type TwoWayPerson = Pick<KrayinPerson, 'name' | 'emails' | 'contact_numbers' | 'job_title'> & {
+  organization?: TwoWayOrganization | null;
+};
 
 export type ReadPersonResult =
   /** The contact links no person (yet): nothing to bring back. */

@@ -111,7 +111,7 @@ export interface CarriedState {
 
 /** A conflict a field's owner decided, as the status query shows it: both values and the winner. */
 export interface ConflictView {
-  field: 'name' | 'email' | 'phone' | 'job_title';
+  field: 'name' | 'email' | 'phone' | 'job_title' | 'organization';
   owner: 'chatwoot' | 'krayin' | 'newest';
   winner: 'chatwoot' | 'krayin';
   chatwoot: string | null;

@@ -367,6 +367,8 @@ async function writeToKrayin(
           ...roundConversations,
           ...(organizationViaPerson && plan.organization ? { organization: plan.organization } : {}),
           ...(twoWay?.chatwootChangedAt ? { chatwootChangedAt: twoWay.chatwootChangedAt } : {}),
+          // The company the two-way sync compares with the person's organization (an input only: replays alike).
+          ...(twoWay ? { companyName: plan.organization?.name ?? null } : {}),
         },
       ],
     );

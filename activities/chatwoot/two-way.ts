@@ -18,7 +18,13 @@ import type { FieldMap, SyncSettings } from '../../src/config/schema';
 import { parseKrayinTimestamp } from '../../src/krayin/datetime';
 import { addToPatch, applyPatch, chatwootPathOf, type ChatwootContactPatch } from '../../src/two-way/chatwoot-patch';
 import { ChatwootContactWriter } from '../../src/two-way/chatwoot-writer';
-import { desiredFieldValues, krayinFieldValues, type ComparedField } from '../../src/two-way/field-values';
+import {
+  comparedFields,
+  desiredFieldValues,
+  krayinFieldValues,
+  type ComparedField,
+} from '../../src/two-way/field-values';
+import { organizationNameKey } from '../../src/mapping/organization';
 import { decidePersonFields } from '../../src/two-way/person-fields';
 import { identityHashes, identityHashSalt } from '../../src/sync/ownership';
 import type { TwoWayFieldUpdate } from '../../src/store/types';
@@ -54,8 +60,9 @@ export function twoWayChatwootActivities({ store, connections, now: clock }: Cha
         const mapped = mapContact(contact, standardOnly(sync), undefined, { timezone: conn.config.krayin.timezone });
         if (mapped.kind !== 'sync') return { kind: 'skipped' };
 
-        const chatwoot = desiredFieldValues(mapped.person);
+        const chatwoot = desiredFieldValues(mapped.person, mapped.organization?.name ?? null);
         const krayin = krayinFieldValues(input.person);
+        const fields = comparedFields(sync, input.person.organization !== undefined);
         const krayinChangedAt = parseKrayinTimestamp(input.krayinUpdatedAt).getTime();
         const chatwootChangedAt = input.chatwootChangedAt === null ? null : Date.parse(input.chatwootChangedAt);
         const stored = await store.twoWay.getFields(connectionId, contactId);
@@ -71,6 +78,7 @@ export function twoWayChatwootActivities({ store, connections, now: clock }: Cha
           ownership,
           tieGoesTo: twoWay.tieGoesTo,
           trigger: 'krayin',
+          fields,
         });
 
         const patch: ChatwootContactPatch = {};
@@ -113,6 +121,7 @@ export function twoWayChatwootActivities({ store, connections, now: clock }: Cha
         const at = now();
         if (written.length > 0) await rebase?.(at);
         if (written.includes('email') || written.includes('phone')) await rememberKrayinIdentities();
+        if (written.includes('organization')) await linkKrayinOrganization();
 
         const updates: Record<string, TwoWayFieldUpdate> = {};
         for (const o of outcomes) {
@@ -163,6 +172,17 @@ export function twoWayChatwootActivities({ store, connections, now: clock }: Cha
             input.personId,
             [...new Set([...kept, ...brought])].sort(),
           );
+        }
+
+        /**
+         * The contact's company is now Krayin's organization: link it (by its name key, as the forward
+         * sync does), so a later person write keeps the person in it instead of the company it had before.
+         */
+        async function linkKrayinOrganization(): Promise<void> {
+          const org = input.person.organization;
+          if (!org || krayin.organization === null) return;
+          await store.links.setOrganization(connectionId, organizationNameKey(krayin.organization), org.id);
+          await store.links.upsertContact(connectionId, contactId, { organizationId: org.id });
         }
 
         /**

@@ -5,10 +5,12 @@
  * it always looks before it creates, and a duplicate-name 422 (another contact of the same company
  * won the race) means "it exists now": look again and link.
  */
+import { effectiveOwnership } from '../../src/config/two-way';
 import type { KrayinApi, KrayinOrganization } from '../../src/krayin/api';
 import { KrayinAmbiguousError, KrayinValidationError } from '../../src/krayin/errors';
 import type { DesiredOrganization } from '../../src/mapping/types';
 import { organizationIsOurs } from '../../src/sync/ownership';
+import { fieldHash } from '../../src/two-way/field-hash';
 import type { SyncOrganizationInput } from '../contracts';
 import type { KrayinActivityDeps } from '../deps';
 import { classified } from '../failures';
@@ -21,12 +23,41 @@ export function organizationActivities(deps: KrayinActivityDeps) {
       connectionId,
       contactId,
       organization,
-    }: SyncOrganizationInput): Promise<{ organizationId: number }> {
-      return classified(async () => ({
-        organizationId: await ensureOrganization(deps, connectionId, contactId, organization),
-      }));
+    }: SyncOrganizationInput): Promise<{ organizationId: number | null }> {
+      return classified(async () => {
+        if (await krayinKeepsOrganization(deps, connectionId, contactId, organization)) {
+          // The person write keeps Krayin's organization: none is looked up or created for this company.
+          return {
+            organizationId: (await deps.store.links.getContact(connectionId, contactId))?.organizationId ?? null,
+          };
+        }
+        return { organizationId: await ensureOrganization(deps, connectionId, contactId, organization) };
+      });
     },
   };
+}
+
+/**
+ * Two-way sync with the organization owned by Krayin (FIELD_OWNERSHIP organization=krayin): a company
+ * that differs from the one both sides last agreed on is a Chatwoot edit Krayin wins whatever Krayin
+ * holds (docs/two-way-sync.md), so the person write will keep Krayin's organization and the company is
+ * put back. Only for a linked person with an agreed value: a new person still gets the company.
+ */
+async function krayinKeepsOrganization(
+  { store, connections }: KrayinActivityDeps,
+  connectionId: string,
+  contactId: number,
+  organization: DesiredOrganization,
+): Promise<boolean> {
+  const { twoWay } = connections.get(connectionId).config;
+  if (!twoWay.enabled || effectiveOwnership(twoWay).organization !== 'krayin') return false;
+  if (!(await store.links.getContact(connectionId, contactId))?.personId) return false;
+  const base = (await store.twoWay.getFields(connectionId, contactId)).organization?.baseHash;
+  return (
+    base !== undefined &&
+    base !== null &&
+    base !== fieldHash(connectionId, contactId, 'organization', organization.name)
+  );
 }
 
 /** The contact's organization id: the linked one verified, else found by name or created (see above). */

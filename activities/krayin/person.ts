@@ -26,11 +26,12 @@ import { parseKrayinTimestamp } from '../../src/krayin/datetime';
 import type { DesiredPerson } from '../../src/mapping/types';
 import { fieldHashes } from '../../src/two-way/field-hash';
 import {
-  COMPARED_FIELDS,
+  comparedFields,
   desiredFieldValues,
   krayinFieldValues,
   withKrayinFields,
   type ComparedField,
+  type TwoWayOrganization,
 } from '../../src/two-way/field-values';
 import { decidePersonFields } from '../../src/two-way/person-fields';
 import type { TwoWayFieldUpdate } from '../../src/store/types';
@@ -43,6 +44,12 @@ import { newLeadTarget, resolveLead } from './lead';
 import { recordRefusedCreate, refusedEarlier } from './refused-create';
 import { reportLinkMismatch } from './link-mismatch';
 import { ensureOrganization } from './organization';
+
+/** The two-way decision of a forward person write: the fields Krayin won, and the conflicts Chatwoot won. */
+interface TwoWayDecided {
+  krayinWon: ComparedField[];
+  conflicts: ConflictView[];
+}
 
 export function personActivities(deps: KrayinActivityDeps) {
   const { store, connections } = deps;
@@ -86,16 +93,21 @@ export function personActivities(deps: KrayinActivityDeps) {
         }
 
         const ownerId = await lookups.ownerId(conn.config.sync.lead.owner);
+        // Two-way sync: decided before the organization, so an organization Krayin won is kept as it is
+        // (not looked up or created for the contact's company).
+        const decidedFirst = existing && conn.config.twoWay.enabled ? await decideTwoWayFields(existing) : null;
         // The stored organization link, unless the person just read carries exactly that organization
         // (Krayin embeds it: a verification for free), is verified or synced before it is written.
         let organizationId = input.organizationId;
-        if (input.organization && organizationId !== null) {
+        if (existing && decidedFirst?.krayinWon.includes('organization')) {
+          organizationId = existing.organization?.id ?? null;
+        } else if (input.organization && organizationId !== null) {
           const embedded = existing?.organization;
           const verified = embedded?.id === organizationId && organizationIsOurs(embedded, input.organization.nameKey);
           if (!verified) organizationId = await ensureOrganization(deps, connectionId, contactId, input.organization);
         }
         const withOrganization = input.organization ? { organizationId } : {};
-        if (existing) return updateExisting(existing, foundBy);
+        if (existing) return updateExisting(existing, foundBy, decidedFirst);
 
         const personInput = personInputFor(input.person, null, organizationId, ownerId);
         const endpoint = input.lead ? 'POST /leads' : 'POST /contacts/persons';
@@ -133,22 +145,31 @@ export function personActivities(deps: KrayinActivityDeps) {
           return updateExisting(again.person, again.by);
         }
 
-        async function updateExisting(person: KrayinPerson, by?: IdentityKey): Promise<SyncPersonResult> {
+        async function updateExisting(
+          person: KrayinPerson,
+          by?: IdentityKey,
+          decidedBefore?: TwoWayDecided | null,
+        ): Promise<SyncPersonResult> {
           if (link?.personId !== person.id) {
             await store.links.upsertContact(connectionId, contactId, { personId: person.id });
             // `by` names the key (never its value): the backfill counts links by key.
             await audit('person.linked', { personId: person.id, ...(by ? { by } : {}) });
           }
           // Two-way sync: fields Krayin won are written as Krayin has them (not overwritten).
-          const decided = conn.config.twoWay.enabled ? await decideTwoWayFields(person) : null;
+          const decided = conn.config.twoWay.enabled ? (decidedBefore ?? (await decideTwoWayFields(person))) : null;
           const krayinWon = decided?.krayinWon ?? [];
           const desired = withKrayinFields(input.person, person, krayinWon);
-          const update = personInputFor(desired, person, organizationId, ownerId);
+          // An organization Krayin won stays (null keeps the person's, or none: personInputFor).
+          const writtenOrganizationId = krayinWon.includes('organization')
+            ? (person.organization?.id ?? null)
+            : organizationId;
+          const update = personInputFor(desired, person, writtenOrganizationId, ownerId);
           if (personNeedsUpdate(person, update)) {
             await krayin.updatePerson(person.id, update);
             await audit('person.updated', { personId: person.id });
           }
-          await rememberWritten(person.id, desired, krayinWon);
+          const organization = organizationAfterWrite(person, update.organization_id ?? null);
+          await rememberWritten(person.id, desired, krayinWon, organization?.name ?? null);
           // What Chatwoot is behind on: the person as this write leaves it (not as it was read).
           const { name, emails, contact_numbers, job_title } = update;
           const conflicts = decided && decided.conflicts.length > 0 ? { conflicts: decided.conflicts } : {};
@@ -157,7 +178,7 @@ export function personActivities(deps: KrayinActivityDeps) {
               ? {
                   chatwootBehind: {
                     personId: person.id,
-                    person: { name, emails, contact_numbers, job_title: job_title ?? null },
+                    person: { name, emails, contact_numbers, job_title: job_title ?? null, organization },
                     updatedAt: person.updated_at,
                   },
                 }
@@ -183,12 +204,10 @@ export function personActivities(deps: KrayinActivityDeps) {
          * Chatwoot wins are recorded here (this write applies them); those Krayin wins are recorded where
          * they reach Chatwoot (applyKrayinPerson).
          */
-        async function decideTwoWayFields(
-          person: KrayinPerson,
-        ): Promise<{ krayinWon: ComparedField[]; conflicts: ConflictView[] }> {
+        async function decideTwoWayFields(person: KrayinPerson): Promise<TwoWayDecided> {
           const twoWay = conn.config.twoWay;
           const stored = await store.twoWay.getFields(connectionId, contactId);
-          const chatwoot = desiredFieldValues(input.person);
+          const chatwoot = desiredFieldValues(input.person, input.companyName ?? null);
           const krayinValues = krayinFieldValues(person);
           const chatwootChangedAt = input.chatwootChangedAt ? Date.parse(input.chatwootChangedAt) : Date.now();
           const krayinChangedAt = parseKrayinTimestamp(person.updated_at).getTime();
@@ -204,6 +223,7 @@ export function personActivities(deps: KrayinActivityDeps) {
             ownership,
             tieGoesTo: twoWay.tieGoesTo,
             trigger: 'chatwoot',
+            fields: comparedFields(conn.config.sync, input.companyName !== undefined),
           });
           const conflicts = await recordConflicts(
             store,
@@ -225,14 +245,29 @@ export function personActivities(deps: KrayinActivityDeps) {
         }
 
         /**
+         * The person's organization as a write with `organizationId` leaves it: the one it had when the id
+         * is unchanged (Krayin won it, or the contact's company is that organization), else the contact's
+         * company, which `organizationId` was found or created for.
+         */
+        function organizationAfterWrite(person: KrayinPerson, writtenId: number | null): TwoWayOrganization | null {
+          if (writtenId === null) return null;
+          if (writtenId === (person.organization?.id ?? null)) {
+            return { id: writtenId, name: person.organization?.name ?? null };
+          }
+          return { id: writtenId, name: input.companyName ?? null };
+        }
+
+        /**
          * Hashes of the identities this person now carries for us: they recognise it after an email change.
          * With two-way sync, also each compared field's value as written (the poll then sees our own write
          * as no change), except the fields Krayin won (`kept`), which Chatwoot has yet to take.
+         * `organization`: the name of the organization the person is in after the write.
          */
         async function rememberWritten(
           personId: number,
           written: DesiredPerson = input.person,
           kept: readonly ComparedField[] = [],
+          organization: string | null = organizationId === null ? null : (input.companyName ?? null),
         ): Promise<void> {
           const keptIdentities = {
             emails: kept.includes('email') ? written.emails.map((e) => e.value) : [],
@@ -249,10 +284,10 @@ export function personActivities(deps: KrayinActivityDeps) {
             ),
           );
           if (!conn.config.twoWay.enabled) return;
-          const hashes = fieldHashes(connectionId, contactId, desiredFieldValues(written));
+          const hashes = fieldHashes(connectionId, contactId, desiredFieldValues(written, organization));
           const at = new Date();
           const updates: Record<string, TwoWayFieldUpdate> = {};
-          for (const field of COMPARED_FIELDS) {
+          for (const field of comparedFields(conn.config.sync, input.companyName !== undefined)) {
             if (kept.includes(field)) continue;
             updates[field] = { baseHash: hashes[field], krayinWrittenHash: hashes[field], krayinWrittenAt: at };
           }

@@ -90,7 +90,7 @@ export function twoWayScanActivities({ store, connections }: KrayinActivityDeps)
               // must not copy all of Krayin into Chatwoot; its first real edit goes through the poll.
               const stored = await store.twoWay.getFields(connectionId, link.contactId);
               if (Object.keys(stored).length === 0) continue;
-              if (!(await krayinValueIsNew(store, connectionId, link.contactId, person))) continue;
+              if (!(await krayinValueIsNew(store, connectionId, link.contactId, person, conn.config.sync))) continue;
               changes.push({
                 contactId: link.contactId,
                 change: { personId: person.id, updatedAt: person.updated_at },

@@ -10,7 +10,8 @@ import type { KrayinApi, KrayinLead, KrayinPerson, KrayinUpdatedPage } from '../
 import { MAX_PAGES } from '../../src/krayin/paging';
 import { identityHashSalt, personIsOurs } from '../../src/sync/ownership';
 import { fieldHashes } from '../../src/two-way/field-hash';
-import { COMPARED_FIELDS, krayinFieldValues } from '../../src/two-way/field-values';
+import { comparedFields, krayinFieldValues } from '../../src/two-way/field-values';
+import type { SyncSettings } from '../../src/config/schema';
 import type { ContactRef } from '../contracts';
 import type { KrayinActivityDeps } from '../deps';
 import { classified } from '../failures';
@@ -75,7 +76,7 @@ export function twoWayKrayinActivities(deps: KrayinActivityDeps) {
             newPersons.push({ personId: person.id, updatedAt: person.updated_at, plan });
           }
           for (const link of links) {
-            if (!(await krayinValueIsNew(store, connectionId, link.contactId, person))) continue;
+            if (!(await krayinValueIsNew(store, connectionId, link.contactId, person, conn.config.sync))) continue;
             changes.push({ contactId: link.contactId, change: { personId: person.id, updatedAt: person.updated_at } });
           }
         }
@@ -129,10 +130,13 @@ export function twoWayKrayinActivities(deps: KrayinActivityDeps) {
         });
         if (!ours) return { kind: 'not_ours' };
         const { name, emails, contact_numbers, job_title } = person;
+        const organization = person.organization
+          ? { id: person.organization.id, name: person.organization.name }
+          : null;
         return {
           kind: 'person',
           personId: person.id,
-          person: { name, emails, contact_numbers, job_title },
+          person: { name, emails, contact_numbers, job_title, organization },
           updatedAt: person.updated_at,
         };
       });
@@ -150,10 +154,11 @@ export async function krayinValueIsNew(
   connectionId: string,
   contactId: number,
   person: KrayinPerson,
+  sync: Pick<SyncSettings, 'syncOrganizations'>,
 ): Promise<boolean> {
   const stored = await store.twoWay.getFields(connectionId, contactId);
   const hashes = fieldHashes(connectionId, contactId, krayinFieldValues(person));
-  return COMPARED_FIELDS.some((f) => hashes[f] !== stored[f]?.baseHash && hashes[f] !== stored[f]?.krayinSeenHash);
+  return comparedFields(sync).some((f) => hashes[f] !== stored[f]?.baseHash && hashes[f] !== stored[f]?.krayinSeenHash);
 }
 
 /**

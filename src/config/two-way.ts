@@ -62,17 +62,30 @@ function ownershipFromText(text: unknown): unknown {
   return Object.fromEntries(entries);
 }
 
+/** `attribute.<code>`, `custom_attributes` and the like: what an owner of a custom attribute would be called. */
+function isCustomAttributeKey(key: unknown): boolean {
+  return typeof key === 'string' && /^(attribute\.|attributes?$|custom_attributes?\b)/.test(key);
+}
+
+/** The message for unknown field names (`keys`): custom attributes get told why they cannot be owned. */
+function fieldsMessage(keys: unknown[]): string {
+  const fields = `fields are ${TWO_WAY_FIELDS.join(', ')}`;
+  return keys.some(isCustomAttributeKey)
+    ? `custom attributes have no owner: Krayin's API never returns their values, so they only flow from Chatwoot to Krayin (${fields})`
+    : fields;
+}
+
 const ownershipSchema = z.preprocess(
   ownershipFromText,
   z.partialRecord(
-    z.enum(TWO_WAY_FIELDS, { error: `fields are ${TWO_WAY_FIELDS.join(', ')}` }),
+    z.enum(TWO_WAY_FIELDS, { error: (issue) => fieldsMessage([issue.input]) }),
     z.enum(OWNERS, { error: `owners are ${OWNERS.join(', ')}` }),
     {
       // Not an object: the form is wrong; an object with other keys: the field names are.
       error: (issue) =>
         issue.code === 'invalid_type'
           ? 'must be field=owner pairs such as name=newest,job_title=krayin'
-          : `fields are ${TWO_WAY_FIELDS.join(', ')}`,
+          : fieldsMessage((issue as { keys?: unknown[] }).keys ?? []),
     },
   ),
 );

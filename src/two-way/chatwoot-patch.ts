@@ -20,11 +20,14 @@ export interface ChatwootContactPatch {
 /** Why a value Krayin won cannot be written to Chatwoot (PII-free). */
 export type Unwritable = 'cleared_in_krayin' | 'not_invertible' | 'phone_not_e164';
 
-const PERSON_CODE: Record<ComparedField, string> = {
-  name: 'name',
-  email: 'emails',
-  phone: 'contact_numbers',
-  job_title: 'job_title',
+/** Where the forward mapping reads each field: field-map section and Krayin code. */
+const SOURCE: Record<ComparedField, { section: 'person' | 'organization'; code: string }> = {
+  name: { section: 'person', code: 'name' },
+  email: { section: 'person', code: 'emails' },
+  phone: { section: 'person', code: 'contact_numbers' },
+  job_title: { section: 'person', code: 'job_title' },
+  // The company: ORGANIZATION_SOURCE (default additional_attributes.company_name) or fieldMap.organization.name.
+  organization: { section: 'organization', code: 'name' },
 };
 
 /** The Chatwoot path a field is written back to: the first of its sources. */
@@ -32,7 +35,8 @@ export function chatwootPathOf(
   sync: Pick<SyncSettings, 'organizationSource' | 'fieldMap'>,
   field: ComparedField,
 ): string | null {
-  return effectiveFieldSources(sync).person[PERSON_CODE[field]]?.[0] ?? null;
+  const { section, code } = SOURCE[field];
+  return effectiveFieldSources(sync)[section][code]?.[0] ?? null;
 }
 
 /** Adds one field to `patch`; returns why not when it cannot be written. */
@@ -52,7 +56,8 @@ export function addToPatch(
     if (e164 === null) return 'phone_not_e164';
     text = e164;
   }
-  if (path === 'name' || path === 'email' || path === 'phone_number') {
+  // A company read from the contact's name, email or phone would overwrite the person's own field.
+  if (field !== 'organization' && (path === 'name' || path === 'email' || path === 'phone_number')) {
     patch[path] = text;
     return null;
   }

@@ -4,14 +4,23 @@
  * src/sync/ownership.ts, so equal values of two contacts hash differently. node:crypto: activities only.
  */
 import { createHash } from 'node:crypto';
+import { organizationNameKey } from '../mapping/organization';
 import { identityHashSalt } from '../sync/ownership';
-import type { ComparedField, FieldValues } from './field-values';
+import { COMPARED_FIELDS, type ComparedField, type FieldValues } from './field-values';
+
+/**
+ * The form a value is compared in. An organization is compared by its matching key (case, width and
+ * spacing folded): the forward sync links "ACME gmbh" to Krayin's "Acme GmbH", so they are the same one.
+ */
+function comparable(field: ComparedField, value: string | null): string | null {
+  return field === 'organization' && value !== null ? organizationNameKey(value) : value;
+}
 
 export function fieldHash(connectionId: string, contactId: number, field: ComparedField, value: string | null): string {
   const salt = identityHashSalt(connectionId, contactId);
   // "\u0001" marks "no value", which no text value can collide with.
   return createHash('sha256')
-    .update(`${salt}\u0000two-way\u0000${field}\u0000${value ?? '\u0001'}`)
+    .update(`${salt}\u0000two-way\u0000${field}\u0000${comparable(field, value) ?? '\u0001'}`)
     .digest('hex');
 }
 
@@ -20,10 +29,7 @@ export function fieldHashes(
   contactId: number,
   values: FieldValues,
 ): Record<ComparedField, string> {
-  return {
-    name: fieldHash(connectionId, contactId, 'name', values.name),
-    email: fieldHash(connectionId, contactId, 'email', values.email),
-    phone: fieldHash(connectionId, contactId, 'phone', values.phone),
-    job_title: fieldHash(connectionId, contactId, 'job_title', values.job_title),
-  };
+  return Object.fromEntries(
+    COMPARED_FIELDS.map((field) => [field, fieldHash(connectionId, contactId, field, values[field])]),
+  ) as Record<ComparedField, string>;
 }

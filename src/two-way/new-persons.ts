@@ -17,7 +17,7 @@ import type { KrayinPerson } from '../krayin/api';
 import { parseKrayinTimestamp } from '../krayin/datetime';
 import { toE164 } from '../mapping/phone';
 import { addToPatch, chatwootPathOf, type ChatwootContactPatch } from './chatwoot-patch';
-import { COMPARED_FIELDS, krayinFieldValues, type ComparedField, type FieldValues } from './field-values';
+import { comparedFields, krayinFieldValues, type ComparedField, type FieldValues } from './field-values';
 
 export const NEW_PERSON_SETTLE_MS = 60_000;
 /** Contacts found or created per poll at most (each costs a few Chatwoot calls); the rest wait for the next poll. */
@@ -74,19 +74,11 @@ export function planNewPerson(
   });
   const patch: ChatwootContactPatch = {};
   const fields: ComparedField[] = [];
-  for (const field of COMPARED_FIELDS) {
+  // The company too (when organizations are synced), where the forward sync reads it: else that sync
+  // would take the person out of it.
+  for (const field of comparedFields(sync)) {
     if (addToPatch(patch, chatwootPathOf(sync, field), field, values[field]) === null) fields.push(field);
   }
-  // The company too, where the forward sync reads it: else that sync would take the person out of it.
-  const company = person.organization?.name?.trim();
-  if (sync.syncOrganizations && company) addCompany(patch, sync.organizationSource, company);
   const name = patch.name ?? emails[0]?.split('@')[0] ?? phones[0]!;
   return { kind: 'adopt', emails, phones, contact: { ...patch, name }, fields, values };
-}
-
-function addCompany(patch: ChatwootContactPatch, path: string, company: string): void {
-  const dot = path.indexOf('.');
-  const root = path.slice(0, dot);
-  if (root === 'custom_attributes' || root === 'additional_attributes')
-    patch[root] = { ...patch[root], [path.slice(dot + 1)]: company };
 }

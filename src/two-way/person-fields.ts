@@ -7,7 +7,7 @@ import type { FieldOwner, Side, TwoWayField } from '../config/two-way';
 import type { TwoWayFieldState } from '../store/types';
 import { decideField, type FieldDecision } from './decide';
 import { fieldHashes } from './field-hash';
-import { COMPARED_FIELDS, type ComparedField, type FieldValues } from './field-values';
+import type { ComparedField, FieldValues } from './field-values';
 
 export interface PersonFieldsInput {
   connectionId: string;
@@ -21,6 +21,8 @@ export interface PersonFieldsInput {
   tieGoesTo: Side;
   /** The side whose change started this step (for fields without a base). */
   trigger: Side;
+  /** The fields compared for this connection and input (comparedFields()). */
+  fields: readonly ComparedField[];
 }
 
 export interface FieldOutcome {
@@ -33,7 +35,7 @@ export interface FieldOutcome {
 export function decidePersonFields(input: PersonFieldsInput): FieldOutcome[] {
   const c = fieldHashes(input.connectionId, input.contactId, input.chatwoot);
   const k = fieldHashes(input.connectionId, input.contactId, input.krayin);
-  return COMPARED_FIELDS.map((field) => ({
+  return input.fields.map((field) => ({
     field,
     chatwootHash: c[field],
     krayinHash: k[field],

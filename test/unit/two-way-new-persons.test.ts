@@ -40,13 +40,15 @@ describe('planNewPerson', () => {
         phone_number: '+4915100007302',
         additional_attributes: { job_title: 'Rear Admiral', company_name: 'Compiler Works' },
       },
-      fields: ['name', 'email', 'phone', 'job_title'],
+      // The company is agreed from the start too: a later Krayin change of the organization is a change.
+      fields: ['name', 'email', 'phone', 'job_title', 'organization'],
     });
   });
 
   it('leaves the company out when organizations are not synced', () => {
     const plan = planNewPerson(person, { ...sync, syncOrganizations: false }, now);
     expect(plan.kind === 'adopt' && plan.contact.additional_attributes).toEqual({ job_title: 'Rear Admiral' });
+    expect(plan.kind === 'adopt' && plan.fields).toEqual(['name', 'email', 'phone', 'job_title']);
   });
 
   it('skips a person with neither a real email nor an E.164 phone (placeholder emails are the sync’s own)', () => {

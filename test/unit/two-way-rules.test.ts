@@ -4,7 +4,12 @@ import { effectiveOwnership, parsePollInterval, pollIntervalMs, twoWaySchema } f
 import { decideField, type FieldDecisionInput } from '../../src/two-way/decide';
 import { addToPatch, applyPatch, chatwootPathOf, type ChatwootContactPatch } from '../../src/two-way/chatwoot-patch';
 import { fieldHash } from '../../src/two-way/field-hash';
-import { desiredFieldValues, krayinFieldValues, withKrayinFields } from '../../src/two-way/field-values';
+import {
+  comparedFields,
+  desiredFieldValues,
+  krayinFieldValues,
+  withKrayinFields,
+} from '../../src/two-way/field-values';
 
 const T = Date.parse('2026-12-07T08:00:00Z');
 
@@ -105,11 +110,12 @@ describe('field values', () => {
   };
 
   it('read both sides into one normalised form', () => {
-    expect(desiredFieldValues(desired)).toEqual({
+    expect(desiredFieldValues(desired, ' Acme  GmbH ')).toEqual({
       name: 'Jane Doe',
       email: 'jane@example.com',
       phone: '+4915100000001',
       job_title: null,
+      organization: 'Acme GmbH',
     });
     expect(
       krayinFieldValues({
@@ -120,8 +126,12 @@ describe('field values', () => {
           { value: '+49 151 00000001', label: 'home' },
         ],
         job_title: '',
+        organization: { id: 3, name: 'Acme GmbH' },
       }),
-    ).toEqual(desiredFieldValues(desired));
+    ).toEqual(desiredFieldValues(desired, 'Acme GmbH'));
+    // A person without an organization (Krayin omits the key) and a contact without a company agree.
+    expect(krayinFieldValues({ ...desired, job_title: null }).organization).toBeNull();
+    expect(desiredFieldValues(desired, null).organization).toBeNull();
   });
 
   it('keep the fields Krayin won as Krayin has them', () => {
@@ -150,6 +160,26 @@ describe('field values', () => {
     expect(fieldHash('c', 1, 'name', null)).not.toBe(fieldHash('c', 1, 'name', ''));
     expect(fieldHash('c', 1, 'name', 'Jane')).not.toContain('Jane');
   });
+
+  it('compare an organization by its matching key: the forward sync links both spellings to one organization', () => {
+    expect(fieldHash('c', 1, 'organization', 'ACME  gmbh')).toBe(fieldHash('c', 1, 'organization', 'Acme GmbH'));
+    expect(fieldHash('c', 1, 'organization', 'Acme AG')).not.toBe(fieldHash('c', 1, 'organization', 'Acme GmbH'));
+    // Names keep their case elsewhere: a name is not folded.
+    expect(fieldHash('c', 1, 'name', 'JANE')).not.toBe(fieldHash('c', 1, 'name', 'Jane'));
+  });
+
+  it('compare the organization only while organizations are synced and both sides are known', () => {
+    expect(comparedFields({ syncOrganizations: true })).toEqual([
+      'name',
+      'email',
+      'phone',
+      'job_title',
+      'organization',
+    ]);
+    expect(comparedFields({ syncOrganizations: false })).toEqual(['name', 'email', 'phone', 'job_title']);
+    // An input recorded before the organization was compared carries none of it.
+    expect(comparedFields({ syncOrganizations: true }, false)).toEqual(['name', 'email', 'phone', 'job_title']);
+  });
 });
 
 describe('reverse mapping to a Chatwoot contact update', () => {
@@ -167,6 +197,21 @@ describe('reverse mapping to a Chatwoot contact update', () => {
       fieldMap: { person: { name: 'custom_attributes.full_name' }, organization: {}, lead: {} },
     };
     expect(chatwootPathOf(mapped, 'name')).toBe('custom_attributes.full_name');
+    // The company goes back where the forward sync reads it: ORGANIZATION_SOURCE, or the field map's.
+    expect(chatwootPathOf(sync, 'organization')).toBe('additional_attributes.company_name');
+    expect(chatwootPathOf({ ...sync, organizationSource: 'custom_attributes.firma' }, 'organization')).toBe(
+      'custom_attributes.firma',
+    );
+    const orgMapped = { ...sync, fieldMap: { person: {}, organization: { name: 'custom_attributes.org' }, lead: {} } };
+    expect(chatwootPathOf(orgMapped, 'organization')).toBe('custom_attributes.org');
+  });
+
+  it("writes a company only into an attribute: never over the contact's name, email or phone", () => {
+    const patch: ChatwootContactPatch = {};
+    expect(addToPatch(patch, 'additional_attributes.company_name', 'organization', 'Globex')).toBeNull();
+    expect(addToPatch(patch, 'name', 'organization', 'Globex')).toBe('not_invertible');
+    expect(addToPatch(patch, 'additional_attributes.company_name', 'organization', null)).toBe('cleared_in_krayin');
+    expect(patch).toEqual({ additional_attributes: { company_name: 'Globex' } });
   });
 
   it('builds a shallow-merge body; refuses what Chatwoot would reject or cannot be reversed', () => {
@@ -248,6 +293,12 @@ describe('two-way settings', () => {
     ['KRAYIN_POLL_INTERVAL', 'soon', /KRAYIN_POLL_INTERVAL: must be an interval/],
     ['FIELD_OWNERSHIP', 'name=sometimes', /FIELD_OWNERSHIP.*owners are chatwoot, krayin, newest/],
     ['FIELD_OWNERSHIP', 'stage=krayin', /FIELD_OWNERSHIP.*fields are/],
+    [
+      'FIELD_OWNERSHIP',
+      'attribute.cw_tier=krayin',
+      /FIELD_OWNERSHIP.*custom attributes have no owner: Krayin's API never/,
+    ],
+    ['FIELD_OWNERSHIP', 'custom_attributes=krayin', /FIELD_OWNERSHIP.*custom attributes have no owner/],
     ['FIELD_OWNERSHIP_TIE', 'newest', /FIELD_OWNERSHIP_TIE: must be chatwoot or krayin/],
     ['KRAYIN_NEW_PERSONS', 'adopt', /KRAYIN_NEW_PERSONS: must be ignore or create/],
   ])('rejects %s=%s', (name, value, message) => {
