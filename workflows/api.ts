@@ -32,6 +32,11 @@ export interface ContactEvent {
   event: string;
   /** ISO time ingest received the delivery. */
   receivedAt: string;
+  /**
+   * contact_updated: ISO time of the save in Chatwoot (its changed_attributes updated_at, never later
+   * than receivedAt); absent when the webhook did not say. Two-way sync's Chatwoot change time.
+   */
+  changedAt?: string;
   /** Conversation display_id, for conversation_* and message_* events. */
   conversationId?: number;
   messageId?: number;
@@ -45,6 +50,7 @@ export function signalPayloadOf(e: ContactEvent): ContactEventSignalPayload {
     deliveryId: e.deliveryId,
     event: e.event,
     receivedAt: e.receivedAt,
+    ...(e.changedAt === undefined ? {} : { changedAt: e.changedAt }),
     ...(e.conversationId === undefined ? {} : { conversationId: e.conversationId }),
     ...(e.messageId === undefined ? {} : { messageId: e.messageId }),
   };

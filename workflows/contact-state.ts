@@ -40,7 +40,7 @@ export interface SyncWork {
   krayinLeadId?: number;
   /** CRM_ACTIVITY_NOTES: sales users' Krayin activities on the contact's lead or person, to note in Chatwoot. */
   krayinActivities?: KrayinActivityRef[];
-  /** The latest live webhook of this round (receivedAt): when the contact last changed in Chatwoot. */
+  /** The latest live webhook of this round (its changedAt, else receivedAt): when the contact last changed in Chatwoot. */
   chatwootChangedAt?: string;
 }
 
@@ -57,7 +57,7 @@ export class ContactSyncState {
   private krayinLeadId: number | null = null;
   /** CRM_ACTIVITY_NOTES: Krayin activities waiting for the next round (each id once). */
   private krayinActivities: KrayinActivityRef[] = [];
-  /** The latest live webhook's receivedAt since the last round (handed on only while two-way sync is on). */
+  /** The latest live webhook's change time (changedAt, else receivedAt) since the last round (handed on only while two-way sync is on). */
   private chatwootChangedAt: string | null = null;
   /** Two-way sync is on for the connection (the workflow sets it from the live settings). */
   twoWayOn = false;
@@ -182,8 +182,12 @@ export class ContactSyncState {
     this.twoWay.conflicts = [...this.twoWay.conflicts, ...conflicts].slice(-RECENT_CONFLICTS);
   }
 
-  /** A webhook delivery arrived. false: a delivery already seen (ignored, counted). */
-  onEvent(event: ContactEventSignalPayload, now: number): boolean {
+  /**
+   * A webhook delivery arrived. false: a delivery already seen (ignored, counted). `useChangedAt`
+   * (patch chatwoot-change-time): the event's own change time, when it carries one, stands for when
+   * the contact changed in Chatwoot, instead of the time the webhook arrived.
+   */
+  onEvent(event: ContactEventSignalPayload, now: number, useChangedAt = false): boolean {
     if (!this.deliveries.add(event.deliveryId)) {
       this.duplicatesIgnored++;
       return false;
@@ -191,8 +195,9 @@ export class ContactSyncState {
     this.eventsReceived++;
     if (!isBackfillEvent(event.event)) {
       this.livePending = true;
-      if (this.chatwootChangedAt === null || event.receivedAt > this.chatwootChangedAt) {
-        this.chatwootChangedAt = event.receivedAt;
+      const changedAt = useChangedAt && event.changedAt !== undefined ? event.changedAt : event.receivedAt;
+      if (this.chatwootChangedAt === null || changedAt > this.chatwootChangedAt) {
+        this.chatwootChangedAt = changedAt;
       }
     }
     if (event.conversationId !== undefined) this.dirtyConversations.add(event.conversationId);

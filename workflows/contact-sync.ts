@@ -53,13 +53,22 @@ const AGENT_ACTIONS_PATCH = 'chatwoot-app-actions';
  */
 const AGENT_CREATE_LEAD_PATCH = 'chatwoot-app-create-lead';
 
+/**
+ * chatwoot-change-time: a contact_updated's own change time (its changed_attributes updated_at) is the
+ * Chatwoot side's time for `newest` ownership, instead of the webhook's arrival. Histories recorded
+ * before it took the arrival time for their conflicts and replay that way.
+ */
+const CHATWOOT_CHANGE_TIME_PATCH = 'chatwoot-change-time';
+
 export async function contactSync(input: ContactSyncInput): Promise<SyncOutcome | null> {
   const { connectionId, contactId } = input;
   const ref = { connectionId, contactId };
   const state = ContactSyncState.fromCarried(ref, input.carried);
 
   setHandler(contactEventSignal, (event) => {
-    if (state.onEvent(event, Date.now())) showDetails();
+    // Asked only of events that carry a change time, so histories without one replay unmarked.
+    const useChangedAt = event.changedAt !== undefined && patched(CHATWOOT_CHANGE_TIME_PATCH);
+    if (state.onEvent(event, Date.now(), useChangedAt)) showDetails();
   });
   setHandler(retrySignal, () => state.onRetry(Date.now()));
   // Two-way sync: the Krayin poll's changes join this contact's other events (docs/two-way-sync.md).

@@ -58,6 +58,24 @@ export function classifyWebhookEvent(event: WebhookEvent): EventClassification {
   }
 }
 
+/**
+ * When a contact_updated's save happened in Chatwoot: its `changed_attributes` updated_at after the
+ * save (ISO, src/chatwoot/README.md §2), as an ISO string. It is the Chatwoot side's change time for
+ * `newest` ownership (docs/two-way-sync.md "Who wins"); the arrival time stands in when it is absent.
+ * A time later than the arrival (a skewed Chatwoot clock) is capped at the arrival: a change cannot
+ * come from the future. Only a timestamp leaves here, never an attribute's value.
+ */
+export function contactChangedAt(event: WebhookEvent, receivedAt: string): string | undefined {
+  if (event.event !== 'contact_updated' || event.changed_attributes === null) return undefined;
+  const entry = event.changed_attributes.find((e) => 'updated_at' in e);
+  const current = entry?.updated_at?.current_value;
+  if (typeof current !== 'string') return undefined;
+  const at = Date.parse(current);
+  if (!Number.isFinite(at)) return undefined;
+  const received = Date.parse(receivedAt);
+  return new Date(Number.isFinite(received) ? Math.min(at, received) : at).toISOString();
+}
+
 /** The contact of a conversation payload (meta.sender, else the contact_inbox row). */
 export function conversationContactId(conversation: ConversationWebhookData): number | null {
   return conversation.meta.sender?.id ?? conversation.contact_inbox?.contact_id ?? null;

@@ -15,8 +15,8 @@ import { krayinHintsEnabled } from '../config/krayin-hooks';
 import type { ConnectionConfig } from '../config/schema';
 import type { PollHint } from '../../workflows/krayin-poll-api';
 import { HintCoalescer, HintUnavailableError } from './hint-coalescer';
-import { reject } from './responses';
-import type { IngestCounters, IngestDeps, IngestLogger } from './types';
+import { reject, type IngestOutcome } from './responses';
+import type { IngestCounters, IngestDeps, IngestLogger, KrayinHintObservation } from './types';
 
 export const KRAYIN_HINT_ROUTE = '/webhooks/krayin/:connection/:token';
 /** Our own installs send `entity=<type>`; a webhook an operator filled with placeholders stays small too. */
@@ -58,15 +58,45 @@ export function krayinHintRouter(ctx: HintRouteContext): Router {
     : null;
   router.post(
     KRAYIN_HINT_ROUTE,
+    observe(ctx),
     findConnection(ctx),
     express.raw({ type: () => true, limit: HINT_BODY_LIMIT, inflate: false }),
     (req, res) => handleHint(ctx, coalescer, req, res as Response<unknown, Locals>),
   );
-  router.all(KRAYIN_HINT_ROUTE, (_req, res) => {
+  router.all(KRAYIN_HINT_ROUTE, observe(ctx), (_req, res) => {
     res.setHeader('Allow', 'POST');
     reject(res, ctx.counters, { status: 405, error: 'method_not_allowed', reason: 'method_not_allowed' });
   });
   return router;
+}
+
+/**
+ * Reports every hint request's outcome once its answer is sent (cks_krayin_hints_total), the body-size
+ * and other Express errors included: they answer through reject() too. Never the token or the body.
+ */
+function observe(ctx: HintRouteContext): RequestHandler {
+  return (req, res, next) => {
+    const observer = ctx.deps.observeHint;
+    if (!observer) return next();
+    // Read now: once an error leaves this router (413), Express has put the parent's params back.
+    const connection = ctx.connections.has(String(req.params.connection)) ? String(req.params.connection) : 'unknown';
+    res.once('finish', () => {
+      // This route's own outcomes, else a rejection answered by reject() (here or in the app's error handler).
+      const rejected = res.locals.ingestOutcome as IngestOutcome | undefined;
+      const o: HintAnswer = (res.locals.hintOutcome as HintAnswer | undefined) ?? {
+        outcome: 'rejected',
+        reason: rejected?.reason ?? 'internal_error',
+      };
+      observer({ connection, ...o });
+    });
+    next();
+  };
+}
+
+type HintAnswer = Omit<KrayinHintObservation, 'connection'>;
+
+function setHintOutcome(res: Response, o: HintAnswer): void {
+  res.locals.hintOutcome = o;
 }
 
 /** Before the body is read. A connection without a token has no such endpoint: 404, like an unknown one. */
@@ -97,6 +127,7 @@ async function handleHint(
   const connection = res.locals.connection;
   const connectionId = connection.id;
   if (!(await isEnabled(ctx, connection))) {
+    setHintOutcome(res, { outcome: 'ignored', reason: 'connection_disabled' });
     res.status(202).json({ status: 'ignored', reason: 'connection_disabled' });
     return;
   }
@@ -109,6 +140,7 @@ async function handleHint(
   try {
     const outcome = await coalescer.offer(connectionId, hint);
     if (outcome === 'signalled') ctx.logger.info({ connectionId, entity: entity ?? null }, 'Krayin hint: poll now');
+    setHintOutcome(res, { outcome: outcome === 'signalled' ? 'accepted' : 'coalesced' });
     res.status(202).json({ status: outcome === 'signalled' ? 'accepted' : 'coalesced' });
   } catch (err) {
     // Once per failure, not once per hint of the backoff that follows it.

@@ -48,6 +48,16 @@ export interface WebhookObservation {
   durationSeconds: number;
 }
 
+/** One request to POST /webhooks/krayin/... (the Krayin hint route), for metrics. */
+export interface KrayinHintObservation {
+  /** The connection of the URL when configured, else "unknown". */
+  connection: string;
+  /** accepted: the poll was signalled; coalesced: merged into the next signal; ignored: connection disabled. */
+  outcome: 'accepted' | 'coalesced' | 'ignored' | 'rejected';
+  /** Why it was rejected or ignored (the answer's `reason`); omitted otherwise. */
+  reason?: string;
+}
+
 export interface IngestDeps {
   config: AppConfig;
   dispatcher: EventDispatcher;
@@ -56,6 +66,8 @@ export interface IngestDeps {
   /** Called once per webhook request when its answer is sent (metrics). */
   observe?: (o: WebhookObservation) => void;
   readiness?: () => Promise<ReadinessReport>;
+  /** Called once per Krayin hint request when its answer is sent (metrics). */
+  observeHint?: (o: KrayinHintObservation) => void;
   /** Signals a connection's Krayin poll for POST /webhooks/krayin/... (absent: that endpoint answers 503). */
   krayinHints?: KrayinPollHints;
   logger?: IngestLogger;

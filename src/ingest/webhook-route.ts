@@ -7,7 +7,7 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { tokensEqual } from '../codec/bearer-auth';
 import type { ConnectionConfig } from '../config/schema';
-import { classifyWebhookEvent } from '../chatwoot/events';
+import { classifyWebhookEvent, contactChangedAt } from '../chatwoot/events';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '../chatwoot/signature';
 import { isKnownWebhookEvent, parseWebhookEvent } from '../chatwoot/webhook-schemas';
 import { unavailableReason } from '../inbound/errors';
@@ -167,12 +167,15 @@ async function handleWebhook(ctx: RouteContext, req: Request, res: Response<unkn
   const classification = classifyWebhookEvent(parsed.event);
   if (classification.kind === 'ignored') return ignore(res, counters, classification.reason);
 
+  const receivedAt = ctx.now().toISOString();
+  const changedAt = contactChangedAt(parsed.event, receivedAt);
   const contactEvent: ContactEvent = {
     connectionId,
     contactId: classification.contactId,
     deliveryId: headerDelivery ?? bodyDeliveryId(rawBody),
     event,
-    receivedAt: ctx.now().toISOString(),
+    receivedAt,
+    ...(changedAt === undefined ? {} : { changedAt }),
     ...(classification.conversationId === undefined ? {} : { conversationId: classification.conversationId }),
     ...(classification.messageId === undefined ? {} : { messageId: classification.messageId }),
   };

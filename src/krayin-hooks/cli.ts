@@ -1,13 +1,17 @@
 /**
  * `krayin-hooks install|status|remove [--connection <id>] [--public-url <url>]`: Krayin's own webhooks and
  * workflows that ping POST /webhooks/krayin/<connection>/<token> when a lead or person changes
- * (docs/two-way-sync.md, "Krayin's own webhooks as hints"). Talks to Krayin directly with the connection's API token.
+ * (docs/two-way-sync.md, "Krayin's own webhooks as hints"). Talks to Krayin directly with the connection's API token,
+ * within the connection's Krayin budget shared with the service (budget.ts).
  * Idempotent (plan.ts); prints what it did, never the token.
  */
 import { parseArgs } from 'node:util';
 import type { AppConfig, ConnectionConfig } from '../config/schema';
 import type { KrayinWebhook, KrayinWorkflow, WebhookInput, WorkflowInput } from '../krayin/automation-schemas';
 import { KrayinClient } from '../krayin/client';
+import { KrayinRateLimitedError } from '../krayin/errors';
+import type { Store } from '../store/types';
+import { hooksBudget, type HooksBudgetOptions } from './budget';
 import {
   desiredWebhooks,
   desiredWorkflows,
@@ -40,6 +44,8 @@ export type HooksKrayin = Pick<
 export interface HooksCliDeps {
   out?: { log(line: string): void; error(line: string): void };
   krayinFor?: (c: ConnectionConfig) => HooksKrayin;
+  /** The shared budget's store and timings (tests); default: the service's store, Krayin's 60 s window. */
+  budget?: HooksBudgetOptions & { store?: Store };
 }
 
 const USAGE = 'usage: krayin-hooks install|status|remove [--connection <id>] [--public-url <url>]';
@@ -79,6 +85,9 @@ export async function runKrayinHooksCommand(
     out.error(url.problem);
     return EX_CONFIG;
   }
+  // The service's workers spend the same budget: these calls count in it (and wait for it) too.
+  const budget = deps.krayinFor ? null : await hooksBudget(config, connection, deps.budget);
+  if (budget?.note) out.error(`Note: ${budget.note}.`);
   const krayin =
     deps.krayinFor?.(connection) ??
     new KrayinClient({
@@ -86,6 +95,7 @@ export async function runKrayinHooksCommand(
       token: connection.krayin.token,
       timezone: connection.krayin.timezone,
       timeoutMs: connection.krayin.timeoutMs,
+      ...(budget ? { throttle: budget.throttle } : {}),
     });
   const token = connection.krayinHooks.token ?? '';
   try {
@@ -93,11 +103,17 @@ export async function runKrayinHooksCommand(
     if (sub === 'status') return await status(krayin, connection.id, 'url' in url ? url.url : null, token, out);
     return await remove(krayin, connection.id, out);
   } catch (err) {
+    if (err instanceof KrayinRateLimitedError && err.status === 0) {
+      // Not sent: the budget (shared with the service) has no slot soon enough; nothing was sent for it.
+      out.error(`Not sent, try again later: ${err.message}`);
+      return 1;
+    }
     // KrayinError messages name the route and status, never bodies or the token.
     out.error(`Krayin refused: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   } finally {
     await krayin.close();
+    await budget?.close();
   }
 }
 

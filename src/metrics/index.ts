@@ -4,6 +4,7 @@ export type {
   MetricsOptions,
   ParkedCount,
   WebhookObservation,
+  KrayinHintObservation,
   SyncObservation,
   KrayinCallObservation,
 } from './metrics';
@@ -17,8 +18,9 @@ export {
   OTHER,
   NO_REASON,
   WEBHOOK_OUTCOMES,
+  KRAYIN_HINT_OUTCOMES,
   SYNC_OUTCOMES,
   WEBHOOK_REASONS,
   ROUTE_SEGMENTS,
 } from './labels';
-export type { LabelRule, WebhookOutcome, SyncOutcome } from './labels';
+export type { LabelRule, WebhookOutcome, KrayinHintOutcome, SyncOutcome } from './labels';

@@ -69,7 +69,14 @@ export const WEBHOOK_REASONS = [
   'method_not_allowed',
   'bad_request',
   'internal_error',
+  // The Krayin hint route's own answers (src/ingest/krayin-hint-route.ts).
+  'temporal_unavailable',
+  'hints_unavailable',
 ] as const;
+
+/** What happened to one Krayin hint (POST /webhooks/krayin/...): cks_krayin_hints_total's `outcome`. */
+export const KRAYIN_HINT_OUTCOMES = ['accepted', 'coalesced', 'ignored', 'rejected'] as const;
+export type KrayinHintOutcome = (typeof KRAYIN_HINT_OUTCOMES)[number];
 
 /**
  * Words that occur in Krayin (and Chatwoot) API route templates. An endpoint label is a method plus
@@ -130,6 +137,7 @@ export const HTTP_STATUS_PATTERN = /^[1-5]\d\d$/;
 
 export const rules = {
   webhookOutcome: { allow: new Set<string>(WEBHOOK_OUTCOMES) },
+  krayinHintOutcome: { allow: new Set<string>(KRAYIN_HINT_OUTCOMES) },
   syncOutcome: { allow: new Set<string>(SYNC_OUTCOMES) },
   recordType: { allow: new Set(['person', 'organization', 'lead', 'activity']) },
   backfillOutcome: { allow: new Set(['created', 'linked', 'updated', 'unchanged', 'skipped', 'invalid', 'failed']) },

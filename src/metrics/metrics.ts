@@ -12,6 +12,7 @@ import {
   rules,
   safeLabel,
   webhookReasonRule,
+  type KrayinHintOutcome,
   type SyncOutcome,
   type WebhookOutcome,
 } from './labels';
@@ -53,6 +54,13 @@ export interface WebhookObservation {
   durationSeconds?: number;
 }
 
+export interface KrayinHintObservation {
+  connection: string;
+  outcome: KrayinHintOutcome;
+  /** The answer's reason (rejected/ignored); omitted for accepted/coalesced. */
+  reason?: string;
+}
+
 export interface SyncObservation {
   connection: string;
   outcome: SyncOutcome;
@@ -72,6 +80,8 @@ export interface Metrics {
   readonly registry: Registry;
   readonly contentType: string;
   webhook(o: WebhookObservation): void;
+  /** One request to the Krayin hint route (POST /webhooks/krayin/...). */
+  krayinHint(o: KrayinHintObservation): void;
   sync(o: SyncObservation): void;
   krayinCall(o: KrayinCallObservation): void;
   /** A stored link named a Krayin record that belongs to someone else now (it was not written to). */
@@ -121,6 +131,12 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     help: 'Time to answer a Chatwoot webhook (verify, parse, dispatch).',
     labelNames: ['connection', 'outcome'] as const,
     buckets: WEBHOOK_BUCKETS,
+    registers,
+  });
+  const krayinHints = new Counter({
+    name: `${METRIC_PREFIX}krayin_hints_total`,
+    help: 'Krayin webhook hints (POST /webhooks/krayin/...) by outcome (accepted: the poll was signalled; coalesced: merged into a signal; ignored; rejected) and reason.',
+    labelNames: ['connection', 'outcome', 'reason'] as const,
     registers,
   });
   const syncs = new Counter({
@@ -235,6 +251,14 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
         webhooks.inc({ connection: conn, outcome, reason: safeLabel(o.reason ?? NO_REASON, reasonRule) });
         if (validDuration(o.durationSeconds)) webhookDuration.observe({ connection: conn, outcome }, o.durationSeconds);
       }),
+    krayinHint: (o) =>
+      guard(() =>
+        krayinHints.inc({
+          connection: connection(o.connection),
+          outcome: safeLabel(o.outcome, rules.krayinHintOutcome),
+          reason: safeLabel(o.reason ?? NO_REASON, reasonRule),
+        }),
+      ),
     sync: (o) =>
       guard(() => {
         const conn = connection(o.connection);

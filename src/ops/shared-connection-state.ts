@@ -23,6 +23,8 @@ export interface SharedConnectionState {
 export interface SharedConnectionStateOptions {
   /** Krayin's window; 60 s (tests shorten it). */
   windowMs?: number;
+  /** Longest wait for a slot before a call fails fast (throttle.ts; default 5 s; one-off CLIs wait longer). */
+  maxWaitMs?: number;
 }
 
 export function sharedConnectionState(store: Store, opts: SharedConnectionStateOptions = {}): SharedConnectionState {
@@ -34,6 +36,7 @@ export function sharedConnectionState(store: Store, opts: SharedConnectionStateO
         state: store.krayinBudgets,
         connectionId: c.id,
         ...(opts.windowMs === undefined ? {} : { windowMs: opts.windowMs }),
+        ...(opts.maxWaitMs === undefined ? {} : { maxWaitMs: opts.maxWaitMs }),
       }),
     authBlocks: store.authBlocks,
     notificationStates: notificationStateStoreOn(store),

@@ -132,6 +132,7 @@ export async function startHttpRole(d: HttpRoleDeps): Promise<number> {
     deliveries: new BatchedDeliveryRecorder(store.deliveries),
     switches,
     observe: (o) => d.metrics.webhook(o),
+    observeHint: (o) => d.metrics.krayinHint(o),
     readiness: () => readiness(store, connection, config.ingest.mode),
     krayinHints: new TemporalKrayinPollHints(client, config.temporal.taskQueue),
     logger: log,

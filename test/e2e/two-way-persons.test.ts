@@ -227,6 +227,44 @@ describe('two-way sync of persons', () => {
     expect(lines.join('\n')).not.toMatch(/Krayin Edit|Chatwoot Name|Krayin Name|Chatwoot Edit/);
   });
 
+  it("a conflict is decided by the webhook's changed_attributes time, not by when the webhook arrived", async () => {
+    // Saved in Chatwoot first; its webhook arrives only after a later Krayin edit (a slow webhook queue).
+    h.chatwoot.upsertContact({ ...contact, name: 'Saved Early In Chatwoot' });
+    const savedAt = new Date().toISOString();
+    await sleep(1100); // later seconds: Krayin's updated_at has second precision
+    await krayinEdit({ name: 'Saved Later In Krayin' });
+    await sleep(1100);
+    const before = await h.status(contactId);
+    h.krayin.clearRequests();
+    h.chatwoot.clearRequests();
+    await h.sendContact(
+      'contact_updated',
+      { ...contact, name: 'Saved Early In Chatwoot' },
+      {
+        changedAttributes: [
+          { name: { previous_value: 'Newer Krayin Edit', current_value: 'Saved Early In Chatwoot' } },
+          { updated_at: { previous_value: savedAt, current_value: savedAt } },
+        ],
+      },
+    );
+    // The round (Krayin wins: its edit is the later one), then the echo of our Chatwoot write.
+    await rounds(before, 2);
+    expect(krayinWrites()).toEqual([]);
+    expect(krayinName()).toBe('Saved Later In Krayin');
+    expect(chatwootName()).toBe('Saved Later In Krayin');
+    expect((await h.status(contactId)).twoWay?.conflicts.at(-1)).toMatchObject({
+      field: 'name',
+      owner: 'newest',
+      winner: 'krayin',
+      chatwoot: 'Saved Early In Chatwoot',
+      krayin: 'Saved Later In Krayin',
+    });
+    const [stored] = await h.store.twoWay.listConflicts(CONNECTION, { contactId });
+    expect(stored).toMatchObject({ winner: 'krayin' });
+    expect(stored!.chatwootChangedAt!.getTime()).toBe(Date.parse(savedAt));
+    expect(stored!.chatwootChangedAt!.getTime()).toBeLessThan(stored!.krayinChangedAt!.getTime());
+  });
+
   it('a Krayin edit the poll has not seen yet survives a Chatwoot edit of another field, and reaches Chatwoot', async () => {
     await krayinEdit({ name: 'Renamed In Krayin' });
     const before = await h.status(contactId);

@@ -240,6 +240,8 @@ describe('ingest: every fixture, signed as Chatwoot signs it', () => {
         deliveryId,
         event,
         receivedAt: '2026-06-20T09:14:03.000Z',
+        // contact_updated: when the save happened (changed_attributes updated_at), for two-way sync.
+        ...(event === 'contact_updated' ? { changedAt: '2026-06-20T08:57:40.118Z' } : {}),
         ...(expected.conversationId === undefined ? {} : { conversationId: expected.conversationId }),
         ...(expected.messageId === undefined ? {} : { messageId: expected.messageId }),
       },

@@ -6,6 +6,7 @@
  * fake Krayin, set up by `krayin-hooks install`, calls the endpoint on a person update.
  */
 import type { Server } from 'node:http';
+import express from 'express';
 import net, { type AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -16,6 +17,8 @@ import { createIngestApp } from '../../src/ingest/app';
 import { HINT_SIGNAL_TIMEOUT_MS, type KrayinPollHints } from '../../src/ingest/krayin-hint-route';
 import type { IngestLogger } from '../../src/ingest/types';
 import { KrayinClient } from '../../src/krayin/client';
+import { createMetrics, createMetricsRouter, type Metrics } from '../../src/metrics';
+import { parsePrometheusText, sampleValue } from './fixtures/metrics-prometheus-text';
 import { runKrayinHooksCommand } from '../../src/krayin-hooks/cli';
 import { TemporalKrayinPollHints } from '../../src/temporal/krayin-poll-hints';
 import { krayinPollWorkflowId } from '../../workflows/krayin-poll-api';
@@ -52,7 +55,8 @@ interface LogEntry {
   msg?: string;
 }
 
-async function startApp(config: AppConfig, hints: KrayinPollHints | undefined) {
+/** `metrics`: hints are counted into it, and GET /metrics serves it on the same server. */
+async function startApp(config: AppConfig, hints: KrayinPollHints | undefined, metrics?: Metrics) {
   const logs: LogEntry[] = [];
   const logger: IngestLogger = {
     info: (o, msg) => logs.push({ level: 'info', o, msg }),
@@ -64,9 +68,13 @@ async function startApp(config: AppConfig, hints: KrayinPollHints | undefined) {
     dispatcher: { dispatch: async () => undefined },
     logger,
     ...(hints ? { krayinHints: hints } : {}),
+    ...(metrics ? { observeHint: (o) => metrics.krayinHint(o) } : {}),
   });
+  const outer = express();
+  if (metrics) outer.use(createMetricsRouter(metrics));
+  outer.use(app);
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = outer.listen(0, '127.0.0.1', () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -219,6 +227,55 @@ describe('POST /webhooks/krayin/:connection/:token', () => {
     const text = JSON.stringify(app.logs);
     expect(app.logs.length).toBeGreaterThan(0);
     for (const secret of ['Secretname', 'jane.secret', TOKEN, OTHER_TOKEN]) expect(text).not.toContain(secret);
+  });
+});
+
+describe('cks_krayin_hints_total on /metrics', () => {
+  it('counts every hint by connection, outcome and reason; never the token', async () => {
+    const metrics = createMetrics({ connections: ['metered', 'quiet'], defaultMetrics: false });
+    const config = testConfig([
+      { id: 'metered', token: TOKEN },
+      { id: 'quiet', token: TOKEN, enabled: false },
+    ]);
+    const app = await startApp(config, new TemporalKrayinPollHints(client, taskQueue), metrics);
+    try {
+      const hint = `/webhooks/krayin/metered/${TOKEN}`;
+      // One burst: the first signals the poll, the other three join the trailing signal.
+      const burst = [await postHint(app.url, 'entity=persons', hint)];
+      burst.push(...(await Promise.all([1, 2, 3].map(() => postHint(app.url, 'entity=leads', hint)))));
+      expect(burst.map((r) => r.body?.status)).toEqual(['accepted', 'coalesced', 'coalesced', 'coalesced']);
+      expect((await postHint(app.url, '', `/webhooks/krayin/metered/${OTHER_TOKEN}`)).status).toBe(401);
+      expect((await postHint(app.url, '', `/webhooks/krayin/nosuch/${TOKEN}`)).status).toBe(404);
+      expect((await postHint(app.url, `x=${'a'.repeat(17 * 1024)}`, hint)).status).toBe(413);
+      expect((await postHint(app.url, 'entity=leads', `/webhooks/krayin/quiet/${TOKEN}`)).status).toBe(202);
+      const get = await request(`${app.url}${hint}`);
+      await get.body.text();
+      expect(get.statusCode).toBe(405);
+
+      const res = await request(`${app.url}/metrics`);
+      const text = await res.body.text();
+      expect(res.statusCode).toBe(200);
+      expect(text).not.toContain(TOKEN);
+      expect(text).not.toContain(OTHER_TOKEN);
+      const exposition = parsePrometheusText(text);
+      const count = (connection: string, outcome: string, reason = 'none') =>
+        sampleValue(exposition, 'cks_krayin_hints_total', { connection, outcome, reason });
+      expect(count('metered', 'accepted')).toBe(1);
+      expect(count('metered', 'coalesced')).toBe(3);
+      expect(count('metered', 'rejected', 'bad_url_token')).toBe(1);
+      expect(count('metered', 'rejected', 'body_too_large')).toBe(1);
+      expect(count('metered', 'rejected', 'method_not_allowed')).toBe(1);
+      expect(count('other', 'rejected', 'unknown_connection')).toBe(1);
+      expect(count('quiet', 'ignored', 'connection_disabled')).toBe(1);
+      const total = exposition.samples
+        .filter((s) => s.name === 'cks_krayin_hints_total')
+        .reduce((sum, s) => sum + s.value, 0);
+      expect(total).toBe(9);
+      await sleep(1_200); // the trailing signal
+      expect(await pollSignals('metered')).toHaveLength(2);
+    } finally {
+      await app.close();
+    }
   });
 });
 

@@ -56,6 +56,7 @@ describe('GET /metrics', () => {
     expect(Object.fromEntries([...types].filter(([n]) => n.startsWith('cks_')))).toEqual({
       cks_webhooks_total: 'counter',
       cks_webhook_duration_seconds: 'histogram',
+      cks_krayin_hints_total: 'counter',
       cks_syncs_total: 'counter',
       cks_sync_duration_seconds: 'histogram',
       cks_krayin_calls_total: 'counter',

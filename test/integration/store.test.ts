@@ -406,7 +406,11 @@ describe.each(engines.map((engine) => [engine.name, engine] as const))('store on
       const c = freshConnection();
       expect(await t.store.heldEvents.hold(event(c, 'd-1', 7, { conversationId: 87 }))).toBe(true);
       expect(await t.store.heldEvents.hold(event(c, 'd-1', 7, { conversationId: 87 }))).toBe(false);
-      expect(await t.store.heldEvents.hold(event(c, 'd-2', 8, { event: 'contact_updated' }))).toBe(true);
+      expect(
+        await t.store.heldEvents.hold(
+          event(c, 'd-2', 8, { event: 'contact_updated', changedAt: '2026-12-01T09:59:58.123Z' }),
+        ),
+      ).toBe(true);
       expect(await t.store.heldEvents.hold(event(c, 'd-3', 7, { conversationId: 87, messageId: 5801 }))).toBe(true);
       expect(await t.store.heldEvents.hold(event(freshConnection(), 'd-1', 7))).toBe(true);
 
@@ -414,7 +418,7 @@ describe.each(engines.map((engine) => [engine.name, engine] as const))('store on
       const held = await t.store.heldEvents.oldest(c, 10);
       expect(held.map(({ seq: _seq, ...e }) => e)).toEqual([
         event(c, 'd-1', 7, { conversationId: 87 }),
-        event(c, 'd-2', 8, { event: 'contact_updated' }),
+        event(c, 'd-2', 8, { event: 'contact_updated', changedAt: '2026-12-01T09:59:58.123Z' }),
         event(c, 'd-3', 7, { conversationId: 87, messageId: 5801 }),
       ]);
       expect(held[0]!.seq).toBeLessThan(held[1]!.seq);

@@ -1,4 +1,4 @@
-import { classifyWebhookEvent, type EventClassification } from '../../src/chatwoot/events';
+import { classifyWebhookEvent, contactChangedAt, type EventClassification } from '../../src/chatwoot/events';
 import { parseWebhookEvent, type WebhookEvent } from '../../src/chatwoot/webhook-schemas';
 import { fixtureJson, listFixtures } from '../helpers/webhooks';
 
@@ -136,5 +136,49 @@ describe('classifyWebhookEvent: contact noise and anonymous visitors', () => {
     ['an email only', { email: 'a@example.com', phone_number: null, identifier: null }],
   ])('syncs a contact with %s', (_label, fields) => {
     expect(classify('contact_created.json', (b) => Object.assign(b, fields))).toEqual(contact(1042));
+  });
+});
+
+describe('contactChangedAt (the Chatwoot side of `newest` ownership)', () => {
+  const LATER = '2026-06-20T09:00:00.000Z';
+  const changes = (...keys: string[]) => keys.map((k) => ({ [k]: { previous_value: null, current_value: 'x' } }));
+  const at = (name: string, receivedAt: string, mutate: (b: Json) => void = () => {}) => {
+    const body = fixtureJson(name) as Json;
+    mutate(body);
+    return contactChangedAt(parsed(body), receivedAt);
+  };
+
+  it("is contact_updated's changed_attributes updated_at after the save, not the arrival", () => {
+    expect(at('contact_updated.json', LATER)).toBe('2026-06-20T08:57:40.118Z');
+  });
+
+  it('is capped at the arrival (a skewed Chatwoot clock cannot win every conflict)', () => {
+    expect(at('contact_updated.json', '2026-06-20T08:50:00.000Z')).toBe('2026-06-20T08:50:00.000Z');
+  });
+
+  it('normalizes an offset time to UTC ISO', () => {
+    const withOffset = (b: Json) =>
+      (b.changed_attributes = [
+        { name: { previous_value: 'a', current_value: 'b' } },
+        { updated_at: { previous_value: null, current_value: '2026-06-20T10:57:40.118+02:00' } },
+      ]);
+    expect(at('contact_updated.json', LATER, withOffset)).toBe('2026-06-20T08:57:40.118Z');
+  });
+
+  it.each<[string, (b: Json) => void]>([
+    ['changed_attributes null', (b) => (b.changed_attributes = null)],
+    ['no updated_at entry', (b) => (b.changed_attributes = changes('name'))],
+    [
+      'an updated_at that is no time',
+      (b) =>
+        (b.changed_attributes = [{ updated_at: { previous_value: null, current_value: 'soon' } }, ...changes('name')]),
+    ],
+  ])('is absent with %s (the arrival time stands in)', (_label, mutate) => {
+    expect(at('contact_updated.json', LATER, mutate)).toBeUndefined();
+  });
+
+  it('is absent for events other than contact_updated', () => {
+    expect(at('contact_created.json', LATER)).toBeUndefined();
+    expect(at('conversation_updated.json', LATER)).toBeUndefined();
   });
 });

@@ -61,6 +61,24 @@ describe('ContactSyncState with two-way sync', () => {
     expect(s.takeWork()).not.toHaveProperty('chatwootChangedAt');
   });
 
+  it("takes a webhook's own change time over its arrival once the chatwoot-change-time patch is on", () => {
+    const s = ContactSyncState.fromCarried(ref);
+    s.twoWayOn = true;
+    const saved = (deliveryId: string, receivedAt: string, changedAt: string) => ({
+      ...webhook(deliveryId, receivedAt),
+      changedAt,
+    });
+    // Unpatched (a history from before): the arrival time, whatever the event says.
+    s.onEvent(saved('a', '2026-12-07T08:00:09.000Z', '2026-12-07T08:00:01.000Z'), 1);
+    expect(s.takeWork()).toMatchObject({ chatwootChangedAt: '2026-12-07T08:00:09.000Z' });
+    // Patched: the save time; the latest of the round wins; an event without one falls back to its arrival.
+    s.onEvent(saved('b', '2026-12-07T08:00:09.000Z', '2026-12-07T08:00:01.000Z'), 2, true);
+    s.onEvent(saved('c', '2026-12-07T08:00:10.000Z', '2026-12-07T08:00:02.000Z'), 3, true);
+    expect(s.takeWork()).toMatchObject({ chatwootChangedAt: '2026-12-07T08:00:02.000Z' });
+    s.onEvent(webhook('d', '2026-12-07T08:00:11.000Z'), 4, true);
+    expect(s.takeWork()).toMatchObject({ chatwootChangedAt: '2026-12-07T08:00:11.000Z' });
+  });
+
   it('keeps the last few conflicts, and carries everything across continue-as-new', () => {
     const s = ContactSyncState.fromCarried(ref);
     for (let i = 0; i < RECENT_CONFLICTS + 2; i++) s.onConflicts([conflict(i)]);

@@ -12,7 +12,7 @@ export interface StoredEventRow {
   connection_id: string;
   delivery_id: string;
   chatwoot_contact_id: unknown;
-  event: { event?: unknown; receivedAt?: unknown; conversationId?: unknown; messageId?: unknown };
+  event: { event?: unknown; receivedAt?: unknown; changedAt?: unknown; conversationId?: unknown; messageId?: unknown };
 }
 
 /** The jsonb `event` column's value: what the contact workflow's signal needs besides the ids. */
@@ -20,6 +20,7 @@ export function eventColumn(e: ContactEvent): Record<string, unknown> {
   return {
     event: e.event,
     receivedAt: e.receivedAt,
+    ...(e.changedAt === undefined ? {} : { changedAt: e.changedAt }),
     ...(e.conversationId === undefined ? {} : { conversationId: e.conversationId }),
     ...(e.messageId === undefined ? {} : { messageId: e.messageId }),
   };
@@ -34,6 +35,7 @@ export function fromStoredEventRow(row: StoredEventRow): ContactEvent & { seq: n
     contactId: toId(row.chatwoot_contact_id, 'chatwoot_contact_id'),
     event: String(e.event),
     receivedAt: String(e.receivedAt),
+    ...(typeof e.changedAt === 'string' ? { changedAt: e.changedAt } : {}),
     ...(typeof e.conversationId === 'number' ? { conversationId: e.conversationId } : {}),
     ...(typeof e.messageId === 'number' ? { messageId: e.messageId } : {}),
   };
