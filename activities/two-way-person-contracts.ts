@@ -99,6 +99,8 @@ export type PollKrayinResult =
 export interface NewPersonCandidate {
   personId: number;
   updatedAt: string;
+  /** Krayin's creation time of the person: proves it is the linked contact's later (src/sync/ownership.ts). */
+  createdAt?: string;
   plan: Extract<NewPersonPlan, { kind: 'adopt' }>;
 }
 

@@ -11,7 +11,7 @@
 import { ChatwootValidationError } from '../../src/chatwoot/errors';
 import type { ChatwootApiContact } from '../../src/chatwoot/api-schemas';
 import type { TwoWayFieldUpdate } from '../../src/store/types';
-import { identityHashes, identityHashSalt } from '../../src/sync/ownership';
+import { creationHashes, identityHashes, identityHashSalt } from '../../src/sync/ownership';
 import { fieldHashes } from '../../src/two-way/field-hash';
 import type { ChatwootActivityDeps } from '../deps';
 import { classified } from '../failures';
@@ -75,16 +75,15 @@ export function newPersonActivities({ store, connections, now: clock }: Chatwoot
           return [...byId.values()];
         }
 
-        async function linkContact(contactId: number, { personId, plan }: NewPersonCandidate, action: string) {
+        async function linkContact(contactId: number, candidate: NewPersonCandidate, action: string) {
+          const { personId, plan } = candidate;
           await store.links.upsertContact(connectionId, contactId, { personId });
-          // The person's email and phone prove it is this contact's (src/sync/ownership.ts).
+          // The person's email and phone, and its creation time, prove it is this contact's (src/sync/ownership.ts).
           const salt = identityHashSalt(connectionId, contactId);
-          await store.writtenIdentities.set(
-            connectionId,
-            contactId,
-            personId,
-            identityHashes(salt, plan.emails, plan.phones),
-          );
+          await store.writtenIdentities.set(connectionId, contactId, personId, [
+            ...identityHashes(salt, plan.emails, plan.phones),
+            ...creationHashes(salt, { created_at: candidate.createdAt ?? null }),
+          ]);
           await store.audit.append({ connectionId, contactId, action, detail: { personId } });
         }
 

@@ -18,6 +18,7 @@ import {
   identityHashSalt,
   organizationIsOurs,
   personIsOurs,
+  creationHashes,
   type PersonEvidence,
 } from '../../src/sync/ownership';
 import { personInputFor, personNeedsUpdate } from '../../src/sync/person-input';
@@ -123,7 +124,7 @@ export function personActivities(deps: KrayinActivityDeps) {
             if (personId === undefined)
               throw new KrayinAmbiguousError('POST /leads', 200, 'lead created without person');
             await store.links.upsertContact(connectionId, contactId, { personId, leadId: lead.id });
-            await rememberWritten(personId);
+            await rememberWritten(lead.person ?? { id: personId });
             await audit('person.created', { personId, viaLead: lead.id });
             await audit('lead.created', { leadId: lead.id, personId, ...rule });
             const leadSeen = { created: true, stageId: lead.lead_pipeline_stage_id ?? target.stageId };
@@ -131,7 +132,7 @@ export function personActivities(deps: KrayinActivityDeps) {
           }
           const person = await krayin.createPerson(personInput);
           await store.links.upsertContact(connectionId, contactId, { personId: person.id });
-          await rememberWritten(person.id);
+          await rememberWritten(person);
           await audit('person.created', { personId: person.id });
           return { personId: person.id, leadId: null, created: true, ...withOrganization };
         } catch (err) {
@@ -169,7 +170,7 @@ export function personActivities(deps: KrayinActivityDeps) {
             await audit('person.updated', { personId: person.id });
           }
           const organization = organizationAfterWrite(person, update.organization_id ?? null);
-          await rememberWritten(person.id, desired, krayinWon, organization?.name ?? null);
+          await rememberWritten(person, desired, krayinWon, organization?.name ?? null);
           // What Chatwoot is behind on: the person as this write leaves it (not as it was read).
           const { name, emails, contact_numbers, job_title } = update;
           const conflicts = decided && decided.conflicts.length > 0 ? { conflicts: decided.conflicts } : {};
@@ -259,12 +260,14 @@ export function personActivities(deps: KrayinActivityDeps) {
 
         /**
          * Hashes of the identities this person now carries for us: they recognise it after an email change.
+         * With two-way sync, also the hash of its creation time, which proves it even when sales changed
+         * both its email and phone (src/sync/ownership.ts).
          * With two-way sync, also each compared field's value as written (the poll then sees our own write
          * as no change), except the fields Krayin won (`kept`), which Chatwoot has yet to take.
          * `organization`: the name of the organization the person is in after the write.
          */
         async function rememberWritten(
-          personId: number,
+          person: { id: number; created_at?: string | null },
           written: DesiredPerson = input.person,
           kept: readonly ComparedField[] = [],
           organization: string | null = organizationId === null ? null : (input.companyName ?? null),
@@ -273,16 +276,17 @@ export function personActivities(deps: KrayinActivityDeps) {
             emails: kept.includes('email') ? written.emails.map((e) => e.value) : [],
             phones: kept.includes('phone') ? written.contact_numbers.map((p) => p.value) : [],
           };
-          await store.writtenIdentities.set(
-            connectionId,
-            contactId,
-            personId,
-            identityHashes(
+          const personId = person.id;
+          await store.writtenIdentities.set(connectionId, contactId, personId, [
+            ...identityHashes(
               salt,
               [...ours.emails, ...keptIdentities.emails],
               [...ours.phones, ...keptIdentities.phones],
             ),
-          );
+            // Only with two-way sync, where sales changing a person's email and phone is a change to bring
+            // over; without it, a person whose identities were all replaced is treated as another's.
+            ...(conn.config.twoWay.enabled ? creationHashes(salt, person) : []),
+          ]);
           if (!conn.config.twoWay.enabled) return;
           const hashes = fieldHashes(connectionId, contactId, desiredFieldValues(written, organization));
           const at = new Date();

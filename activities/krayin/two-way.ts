@@ -73,7 +73,7 @@ export function twoWayKrayinActivities(deps: KrayinActivityDeps) {
               holdBefore = holdBefore === null ? at : Math.min(holdBefore, at);
               continue;
             }
-            newPersons.push({ personId: person.id, updatedAt: person.updated_at, plan });
+            newPersons.push({ personId: person.id, updatedAt: person.updated_at, createdAt: person.created_at, plan });
           }
           for (const link of links) {
             if (!(await krayinValueIsNew(store, connectionId, link.contactId, person, conn.config.sync))) continue;

@@ -10,7 +10,13 @@
  *   current identities, or one we wrote to that person last time. We keep only salted one-way hashes of
  *   what we wrote (the store holds no contact data), so a contact whose email changed in Chatwoot
  *   still recognises its person. Krayin person custom attributes are write-only (src/krayin/README.md §11), so
- *   no marker can be kept on the person itself.
+ *   no marker can be kept on the person itself. What Krayin does keep unchanged is the person's
+ *   `created_at`: the (id, created_at) pair is the person's birth certificate. A person restored away
+ *   and re-created under the same id has another creation time, while a person whose email AND phone
+ *   sales changed in Krayin keeps its own; so, with two-way sync on (where sales editing a person's
+ *   identities is a change to bring over, not a record re-used for someone else), a salted hash of the
+ *   creation time we saw joins the written hashes and proves the person on its own (the two-identities
+ *   race of docs/two-way-sync.md).
  * - organization: its name has the link's name key (the key the link was made from).
  * - lead: its person is the contact's (verified) person.
  * - conversation activity: its `additional` carries this connection's marker for the conversation.
@@ -47,7 +53,7 @@ export function identityHashSalt(connectionId: string, contactId: number): strin
   return `${connectionId}\u0000${contactId}`;
 }
 
-function hashOf(salt: string, kind: 'email' | 'phone', key: string): string {
+function hashOf(salt: string, kind: 'email' | 'phone' | 'created', key: string): string {
   return createHash('sha256').update(`${salt}\u0000${kind}\u0000${key}`).digest('hex');
 }
 
@@ -59,8 +65,18 @@ export function identityHashes(salt: string, emails: readonly string[], phones: 
   return [...hashes].sort();
 }
 
+/**
+ * The salted hash of a person's creation time as Krayin answers it (compared as text: a Krayin whose
+ * timezone setting changed formats it differently, which only drops this proof, never forges one).
+ * Empty when Krayin gave none.
+ */
+export function creationHashes(salt: string, person: { created_at?: string | null }): string[] {
+  const at = person.created_at?.trim() ?? '';
+  return at === '' ? [] : [hashOf(salt, 'created', at)];
+}
+
 export function personIsOurs(
-  person: Pick<KrayinPerson, 'emails' | 'contact_numbers'>,
+  person: Pick<KrayinPerson, 'emails' | 'contact_numbers'> & { created_at?: string | null },
   evidence: PersonEvidence,
 ): boolean {
   const emails = (person.emails ?? []).map((e) => emailKey(e.value)).filter((e) => e !== '');
@@ -70,6 +86,7 @@ export function personIsOurs(
   if (emails.some((e) => currentEmails.has(e)) || phones.some((p) => currentPhones.has(p))) return true;
   const written = new Set(evidence.writtenHashes);
   if (written.size === 0) return false;
+  if (creationHashes(evidence.salt, person).some((h) => written.has(h))) return true;
   return (
     emails.some((e) => written.has(hashOf(evidence.salt, 'email', e))) ||
     phones.some((p) => written.has(hashOf(evidence.salt, 'phone', p)))

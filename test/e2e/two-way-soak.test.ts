@@ -40,13 +40,12 @@ type Field = 'name' | 'job_title' | 'email' | 'phone';
 type Side = 'chatwoot' | 'krayin';
 const FIELDS: Field[] = ['name', 'job_title', 'email', 'phone'];
 /**
- * Krayin-side edits leave the phone alone by default (SOAK_KRAYIN_PHONE=on edits it too). Known limit
- * (docs/two-way-sync.md, "Known limits"): when sales changes BOTH the email and the phone of a linked
- * person in Krayin and the contact changes in Chatwoot before the poll has brought them over, nothing left
- * on the person proves it is the contact's (Krayin keeps no marker on persons), so the forward sync takes
- * it for another customer's and creates a new person. Seen with SOAK_KRAYIN_PHONE=on SOAK_SEED=4242.
+ * Both sides edit every field. Krayin phone edits were left out before the creation-time proof
+ * (src/sync/ownership.ts): when sales changed BOTH the email and the phone of a linked person and the
+ * contact changed in Chatwoot before a poll, the forward sync took the person for another customer's and
+ * created a new one (seen with SOAK_SEED=4242). SOAK_KRAYIN_PHONE=off leaves them out again.
  */
-const KRAYIN_FIELDS: Field[] = process.env.SOAK_KRAYIN_PHONE === 'on' ? FIELDS : ['name', 'job_title', 'email'];
+const KRAYIN_FIELDS: Field[] = process.env.SOAK_KRAYIN_PHONE === 'off' ? ['name', 'job_title', 'email'] : FIELDS;
 const CONTACT_IDS = [96101, 96102, 96103, 96104, 96105];
 
 /** Per contact and side: what humans did, what the service did. */

@@ -1,6 +1,7 @@
 import type { KrayinLead, KrayinPerson } from '../../src/krayin/api';
 import {
   activityIsOurs,
+  creationHashes,
   identityHashes,
   identityHashSalt,
   leadIsOurs,
@@ -48,6 +49,20 @@ describe('personIsOurs', () => {
     expect(personIsOurs(person(['OLD@example.com']), evidence({ writtenHashes }))).toBe(true);
     expect(personIsOurs(person(['x@example.com'], ['+49 30 111']), evidence({ writtenHashes }))).toBe(true);
     expect(personIsOurs(person(['bob@example.com']), evidence({ writtenHashes }))).toBe(false);
+  });
+
+  it('ours by its creation time when sales changed both its email and phone (Krayin keeps created_at)', () => {
+    const born = { ...person(['new@corp.example'], ['+4930777']), created_at: '2026-11-23T20:41:18.000000Z' };
+    const writtenHashes = [...identityHashes(salt, ['ann@example.com'], []), ...creationHashes(salt, born)];
+    expect(personIsOurs(born, evidence({ writtenHashes }))).toBe(true);
+    // Restored away and re-created under the same id: another creation time, nothing else of ours.
+    const reborn = { ...born, created_at: '2026-12-01T09:00:02.000000Z' };
+    expect(personIsOurs(reborn, evidence({ writtenHashes }))).toBe(false);
+    // Another contact's record of the same creation time proves nothing here.
+    const theirs = creationHashes(identityHashSalt('default', 43), born);
+    expect(personIsOurs(born, evidence({ writtenHashes: theirs }))).toBe(false);
+    expect(creationHashes(salt, { created_at: null })).toEqual([]);
+    expect(creationHashes(salt, {})).toEqual([]);
   });
 
   it('hashes of another contact (another salt) prove nothing', () => {
