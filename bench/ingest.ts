@@ -170,37 +170,26 @@ async function breakdown(): Promise<Figures[]> {
       const server = app.listen(0, '127.0.0.1');
       await new Promise<void>((r) => server.once('listening', () => r()));
       const port = (server.address() as { port: number }).port;
-      progress(`breakdown: ${label}`);
-      const r = await runLoad({
-        url: `http://127.0.0.1:${port}`,
-        connection: CONNECTION,
-        secret: WEBHOOK_SECRET,
-        kind: 'new',
-        firstId: takeIds(200_000),
-        existingPool: EXISTING,
-        loop: 'closed',
-        concurrency: CONCURRENCY,
-        rate: RATE,
-        seconds: SECONDS,
-      });
-      out.push(figures(`breakdown: ${label}, x${CONCURRENCY}`, r));
-      if (stage === 'log') {
-        // A closed loop of 32 senders measures its own queue (latency = senders / rate); the target is
-        // a latency at an offered rate, so the durable path also takes an open loop at --rate.
-        progress(`breakdown: ${label}, open loop ${RATE}/s`);
-        const open = await runLoad({
+      const load = (loop: 'closed' | 'open') =>
+        runLoad({
           url: `http://127.0.0.1:${port}`,
           connection: CONNECTION,
           secret: WEBHOOK_SECRET,
           kind: 'new',
           firstId: takeIds(200_000),
           existingPool: EXISTING,
-          loop: 'open',
+          loop,
           concurrency: CONCURRENCY,
           rate: RATE,
           seconds: SECONDS,
         });
-        out.push(figures(`breakdown: ${label}, open loop ${RATE}/s`, open));
+      progress(`breakdown: ${label}`);
+      out.push(figures(`breakdown: ${label}, x${CONCURRENCY}`, await load('closed')));
+      if (stage === 'log') {
+        // A closed loop of 32 senders measures its own queue (latency = senders / rate); the target is
+        // a latency at an offered rate, so the durable path also takes an open loop at --rate.
+        progress(`breakdown: ${label}, open loop ${RATE}/s`);
+        out.push(figures(`breakdown: ${label}, open loop ${RATE}/s`, await load('open')));
       }
       await new Promise((r2) => server.close(r2));
       log?.stop();

@@ -7,8 +7,8 @@
  * email and phone stay, and no second person is created. Without the creation-time proof the forward
  * sync took the person for another customer's and created a duplicate.
  */
-import { request } from 'undici';
 import { CONNECTION, startHarness, type Harness } from '../helpers/harness';
+import { editKrayinPerson } from '../helpers/krayin-person-edit';
 
 jest.setTimeout(120_000);
 
@@ -36,21 +36,10 @@ describe('two-way sync: a person whose email and phone sales both changed', () =
     const personId = (await h.store.links.getContact(CONNECTION, contactId))!.personId!;
 
     // A sales user replaces both identities through Krayin's REST API (PUT needs the full person).
-    const headers = { authorization: `Bearer ${h.krayin.token}`, accept: 'application/json' };
-    const read = await request(`${h.krayin.apiBase}/contacts/persons/${personId}`, { headers });
-    const person = ((await read.body.json()) as { data: Record<string, unknown> }).data;
-    const put = await request(`${h.krayin.apiBase}/contacts/persons/${personId}`, {
-      method: 'PUT',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: person.name,
-        emails: [{ value: 'grace@navy.example', label: 'work' }],
-        contact_numbers: [{ value: '+4930555073010', label: 'work' }],
-        job_title: person.job_title,
-      }),
+    await editKrayinPerson(h.krayin, personId, {
+      emails: [{ value: 'grace@navy.example', label: 'work' }],
+      contact_numbers: [{ value: '+4930555073010', label: 'work' }],
     });
-    expect(put.statusCode).toBe(200);
-    await put.body.text();
 
     // The agent renames the contact in Chatwoot before any poll.
     const before = await h.status(contactId);

@@ -8,6 +8,7 @@
  * so there is no Krayin side to compare; the fake Krayin does not return them either.
  */
 import { request } from 'undici';
+import { editKrayinPerson } from '../helpers/krayin-person-edit';
 import { CONNECTION, startHarness, WEBHOOK_SECRET, type Harness } from '../helpers/harness';
 import { krayinPollOf } from '../helpers/krayin-poll';
 import type { ContactSyncStatus } from '../../workflows/api';
@@ -71,22 +72,7 @@ function world(fieldOwnership: Record<string, string>, contactId: number, compan
         await created.body.text();
         org = h.krayin.snapshot().organizations.find((o) => o.name === name)!;
       }
-      const res = await request(`${h.krayin.apiBase}/contacts/persons/${w.personId}`, { headers });
-      const person = ((await res.body.json()) as { data: Record<string, unknown> }).data;
-      const put = await request(`${h.krayin.apiBase}/contacts/persons/${w.personId}`, {
-        method: 'PUT',
-        headers: json,
-        body: JSON.stringify({
-          name: person.name,
-          emails: person.emails,
-          contact_numbers: person.contact_numbers,
-          job_title: person.job_title,
-          user_id: (person.sales_owner as { id: number } | undefined)?.id ?? null,
-          organization_id: org.id,
-        }),
-      });
-      expect(put.statusCode).toBe(200);
-      await put.body.text();
+      await editKrayinPerson(h.krayin, w.personId, { organization_id: org.id });
     },
 
     async start(): Promise<void> {

@@ -14,6 +14,7 @@ import { request } from 'undici';
 import { runAdminCommand } from '../../src/cli-admin';
 import { ADMIN_TOKEN, CONNECTION, startHarness, WEBHOOK_SECRET, type Harness } from '../helpers/harness';
 import { krayinPollOf } from '../helpers/krayin-poll';
+import { editKrayinPerson } from '../helpers/krayin-person-edit';
 import type { ContactSyncStatus } from '../../workflows/api';
 
 jest.setTimeout(120_000);
@@ -41,23 +42,7 @@ describe('two-way sync of persons', () => {
 
   /** A sales user's edit through Krayin's REST API (PUT needs the full person, src/krayin/README.md §7). */
   async function krayinEdit(changes: { name?: string }): Promise<void> {
-    const headers = { authorization: `Bearer ${h.krayin.token}`, accept: 'application/json' };
-    const res = await request(`${h.krayin.apiBase}/contacts/persons/${personId}`, { headers });
-    const person = ((await res.body.json()) as { data: Record<string, unknown> }).data;
-    const put = await request(`${h.krayin.apiBase}/contacts/persons/${personId}`, {
-      method: 'PUT',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: person.name,
-        emails: person.emails,
-        contact_numbers: person.contact_numbers,
-        job_title: person.job_title,
-        user_id: (person.sales_owner as { id: number } | undefined)?.id ?? null,
-        ...changes,
-      }),
-    });
-    expect(put.statusCode).toBe(200);
-    await put.body.text();
+    await editKrayinPerson(h.krayin, personId, changes);
   }
 
   const chatwootName = () => h.chatwoot.state.contacts.get(contactId)?.name;

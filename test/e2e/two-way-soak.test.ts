@@ -17,6 +17,7 @@
 import { request } from 'undici';
 import { CONNECTION, startHarness, WEBHOOK_SECRET, type Harness } from '../helpers/harness';
 import { krayinPollOf } from '../helpers/krayin-poll';
+import { editKrayinPerson } from '../helpers/krayin-person-edit';
 
 const SOAK_MS = Number(process.env.SOAK_MS ?? 60_000);
 const SEED = Number(process.env.SOAK_SEED ?? Date.now() % 1_000_000);
@@ -130,29 +131,14 @@ describe('two-way sync soak', () => {
 
   /** A sales user's edit through Krayin's REST API (PUT needs the full person, src/krayin/README.md §7). */
   async function krayinEdit(contactId: number, field: Field, value: string): Promise<void> {
-    const personId = personOf.get(contactId)!;
-    const headers = { authorization: `Bearer ${h.krayin.token}`, accept: 'application/json' };
-    const res = await request(`${h.krayin.apiBase}/contacts/persons/${personId}`, { headers });
-    const person = ((await res.body.json()) as { data: Record<string, unknown> }).data;
-    const full: Record<string, unknown> = {
-      name: person.name,
-      emails: person.emails,
-      contact_numbers: person.contact_numbers,
-      job_title: person.job_title,
-      user_id: (person.sales_owner as { id: number } | undefined)?.id ?? null,
+    const changes: Record<Field, Record<string, unknown>> = {
+      name: { name: value },
+      job_title: { job_title: value },
+      email: { emails: [{ value, label: 'work' }] },
+      phone: { contact_numbers: [{ value, label: 'work' }] },
     };
-    if (field === 'name') full.name = value;
-    if (field === 'job_title') full.job_title = value;
-    if (field === 'email') full.emails = [{ value, label: 'work' }];
-    if (field === 'phone') full.contact_numbers = [{ value, label: 'work' }];
     markOwn('krayin', contactId);
-    const put = await request(`${h.krayin.apiBase}/contacts/persons/${personId}`, {
-      method: 'PUT',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify(full),
-    });
-    const text = await put.body.text();
-    if (put.statusCode !== 200) throw new Error(`Krayin PUT answered ${put.statusCode}: ${text}`);
+    await editKrayinPerson(h.krayin, personOf.get(contactId)!, changes[field]);
   }
 
   /** Both sides in the form the forward mapping compares (docs/two-way-sync.md, "What is compared"). */

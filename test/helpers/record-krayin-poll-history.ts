@@ -9,15 +9,9 @@
  * workflow ends. Every poll also answers a 500 ms scan interval, which code before the id scan ignores:
  * the current code would scan from the third poll on, so the replay shows the scan stays behind its patch.
  */
-import { writeFileSync } from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import { ensureTemporalBinary } from '../../src/dev/temporal-binary';
-import { startDevServer } from '../../src/dev/temporal-dev-server';
+import { recordHistoryFromArgs } from './record-history';
 
 const TASK_QUEUE = 'record-krayin-poll';
-const KRAYIN_QUEUE = `${TASK_QUEUE}.krayin.default`;
 const RECORDED_WORKFLOW_ID = 'krayin-poll:default';
 
 let polls = 0;
@@ -45,44 +39,12 @@ const mainActivities = {
   handKrayinChanges: async (input: { changes: unknown[] }) => input.changes.length,
 };
 
-async function main(): Promise<void> {
-  const [workflowsPath, out] = process.argv.slice(2);
-  if (!workflowsPath || !out) throw new Error('usage: record-krayin-poll-history.ts <workflows/index.ts> <out.binpb>');
-  const server = await startDevServer({ binary: await ensureTemporalBinary(), headless: true });
-  try {
-    const bundle = await bundleWorkflowCode({ workflowsPath });
-    const native = await NativeConnection.connect({ address: server.address });
-    const workers = await Promise.all([
-      Worker.create({ connection: native, taskQueue: TASK_QUEUE, workflowBundle: bundle, activities: mainActivities }),
-      Worker.create({ connection: native, taskQueue: KRAYIN_QUEUE, activities: krayinActivities }),
-    ]);
-    const connection = await Connection.connect({ address: server.address });
-    const client = new Client({ connection });
-    const history = await Promise.race([
-      ...workers.map(async (w) => {
-        await w.run();
-        throw new Error('a worker stopped early');
-      }),
-      (async () => {
-        const handle = await client.workflow.start('krayinPollWorkflow', {
-          workflowId: RECORDED_WORKFLOW_ID,
-          taskQueue: TASK_QUEUE,
-          args: [{ connectionId: 'default' }],
-        });
-        await handle.result();
-        return await handle.fetchHistory();
-      })(),
-    ]);
-    writeFileSync(out, temporal.api.history.v1.History.encode(history).finish());
-    console.log(`${out}: ${history.events?.length ?? 0} events`);
-    for (const w of workers) w.shutdown();
-    await connection.close();
-  } finally {
-    await server.stop();
-  }
-}
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
+recordHistoryFromArgs({
+  script: 'record-krayin-poll-history.ts',
+  taskQueue: TASK_QUEUE,
+  workflowType: 'krayinPollWorkflow',
+  workflowId: RECORDED_WORKFLOW_ID,
+  args: [{ connectionId: 'default' }],
+  mainActivities,
+  krayinActivities,
 });
