@@ -59,14 +59,17 @@ function observe(ctx: RouteContext): RequestHandler {
     const observer = ctx.deps.observe;
     if (!observer) return next();
     const started = process.hrtime.bigint();
+    // Read now: a request refused by the body parser (413) is answered outside this route, where
+    // req.params no longer names the connection.
+    const named = String(req.params.connection);
     res.once('finish', () => {
       const o = (res.locals.ingestOutcome as IngestOutcome | undefined) ?? {
         outcome: 'rejected',
         reason: 'internal_error',
       };
-      const known = ctx.connections.has(String(req.params.connection));
+      const known = ctx.connections.has(named);
       observer({
-        connection: known ? String(req.params.connection) : 'unknown',
+        connection: known ? named : 'unknown',
         ...o,
         durationSeconds: Number(process.hrtime.bigint() - started) / 1e9,
       });

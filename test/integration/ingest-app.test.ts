@@ -584,10 +584,14 @@ describe('ingest: unsigned and disabled connections', () => {
       await postWebhook(observed.url, 'main', body, { secret: SECRET, timestamp: NOW_SEC });
       await postWebhook(observed.url, 'main', body, { secret: 'wrong-secret-wrong-secret', timestamp: NOW_SEC });
       await postWebhook(observed.url, 'nope', body);
+      // Refused by the body parser, outside the route's own handlers: still the connection's count.
+      const big = railsJson({ ...fixtureJson('contact_created.json'), padding: 'x'.repeat(17 * 1024) });
+      await postWebhook(observed.url, 'main', big, { secret: SECRET, timestamp: NOW_SEC });
       expect(seen.map(({ connection, outcome, reason }) => ({ connection, outcome, reason }))).toEqual([
         { connection: 'main', outcome: 'accepted', reason: undefined },
         { connection: 'main', outcome: 'rejected', reason: 'bad_signature' },
         { connection: 'unknown', outcome: 'rejected', reason: 'unknown_connection' },
+        { connection: 'main', outcome: 'rejected', reason: 'body_too_large' },
       ]);
     } finally {
       await observed.close();
