@@ -43,11 +43,14 @@ export const panelActions: Flow = async (t) => {
   const [note] = await notes();
   expect(note).toMatchObject({ type: 'note', comment: NOTE, lead_ids: [lead.id] });
 
+  const audit = async () => (await t.h.store.audit.list('default', PANEL_CONTACT, 50)).map((a) => a.action);
+  // Done when the move is in Krayin AND recorded: the audit entry follows Krayin's answer, and counting
+  // before it (a slow Krayin) would count the forward move as the backward one's.
   await act({ kind: 'move_stage', stageId: stageId('prospect'), requestedBy: 'test' }, async () => {
-    return (await t.view()).leads[0]!.stage_code === 'prospect';
+    const moved = (await t.view()).leads[0]!.stage_code === 'prospect';
+    return moved && (await audit()).includes('chatwoot_app.stage_moved');
   });
   // Backwards is refused (forward only): the lead stays where it is.
-  const audit = async () => (await t.h.store.audit.list('default', PANEL_CONTACT, 50)).map((a) => a.action);
   const movedBefore = (await audit()).filter((a) => a === 'chatwoot_app.stage_moved').length;
   await panel.agentAction('default', PANEL_CONTACT, {
     kind: 'move_stage',
