@@ -454,10 +454,15 @@ export class KrayinClient implements KrayinApi {
     return { ids: listed.data.map((r) => r.id), last: listed.meta.current_page >= listed.meta.last_page };
   }
 
-  async listPersonsByIdPage(page: number, limit: number): Promise<KrayinUpdatedPage<KrayinPerson>> {
+  /** `?sort=id&order=asc`: every person once, for the id scan. */
+  listPersonsByIdPage(page: number, limit: number): Promise<KrayinUpdatedPage<KrayinPerson>> {
+    return this.personsPage('sort=id&order=asc', page, limit);
+  }
+
+  private async personsPage(sort: string, page: number, limit: number): Promise<KrayinUpdatedPage<KrayinPerson>> {
     const { endpoint, path } = INDEX_ROUTES.persons;
     const listed = await this.requestJson(
-      { method: 'GET', endpoint, path: pagePath(path, 'sort=id&order=asc', page, limit) },
+      { method: 'GET', endpoint, path: pagePath(path, sort, page, limit) },
       pageOf(personSchema),
     );
     return { rows: listed.data, last: listed.meta.current_page >= listed.meta.last_page };
@@ -466,13 +471,8 @@ export class KrayinClient implements KrayinApi {
   // -- recently updated pages
 
   /** `?sort=updated_at&order=desc`: the newest changes first; the caller stops at its watermark. */
-  async listPersonsByUpdate(page: number, limit: number): Promise<KrayinUpdatedPage<KrayinPerson>> {
-    const { endpoint, path } = INDEX_ROUTES.persons;
-    const listed = await this.requestJson(
-      { method: 'GET', endpoint, path: pagePath(path, 'sort=updated_at&order=desc', page, limit) },
-      pageOf(personSchema),
-    );
-    return { rows: listed.data, last: listed.meta.current_page >= listed.meta.last_page };
+  listPersonsByUpdate(page: number, limit: number): Promise<KrayinUpdatedPage<KrayinPerson>> {
+    return this.personsPage('sort=updated_at&order=desc', page, limit);
   }
 
   async listLeadsByUpdate(page: number, limit: number): Promise<KrayinUpdatedPage<KrayinLead>> {
