@@ -57,9 +57,16 @@ export const PROBE_POLL_MS = 250;
  */
 export type CallPriority = 'live' | 'background';
 
-/** Slots of the window background calls leave free: 10% (at least 1), so a pure backfill still uses >= 90%. */
+/**
+ * Slots of the window background calls leave free: 5% (at least 1), so a pure backfill uses up to 95%.
+ * Live traffic does not depend on this cushion to go first (a refused live caller stops background
+ * calls until its turn, `liveWaitingUntil`); the cushion only lets a webhook that arrives during a
+ * backfill start without waiting: 3 slots at Krayin's default 60/min, one new contact's first calls.
+ * At 10% a backfill could never reach the 90% of the budget it is meant to sustain: the cap was the
+ * target, so every window that fell short of it pulled the average below.
+ */
 export function backgroundReserve(limit: number): number {
-  return Math.max(1, Math.ceil(limit * 0.1));
+  return Math.max(1, Math.ceil(limit * 0.05));
 }
 
 /** How long a refused live caller's marker outlives its wait: covers its retry (a poll, a Temporal retry). */

@@ -25,25 +25,26 @@ function take(state: BudgetState, now: number, n: number, priority: CallPriority
 }
 
 describe('backgroundReserve', () => {
-  it('is 10% of the limit, at least 1', () => {
-    expect(backgroundReserve(50)).toBe(5);
-    expect(backgroundReserve(60)).toBe(6);
-    expect(backgroundReserve(300)).toBe(30);
+  it('is 5% of the limit, at least 1', () => {
+    expect(backgroundReserve(50)).toBe(3);
+    expect(backgroundReserve(60)).toBe(3);
+    expect(backgroundReserve(300)).toBe(15);
+    expect(backgroundReserve(500)).toBe(25);
     expect(backgroundReserve(5)).toBe(1);
     expect(backgroundReserve(1)).toBe(1);
   });
 });
 
 describe('takeSlot with priorities', () => {
-  it('background alone takes limit - reserve slots of a window (>= 90%), live then still has the reserve', () => {
+  it('background alone takes limit - reserve slots of a window (>= 95%), live then still has the reserve', () => {
     const bg = take(EMPTY_BUDGET, 0, 100, 'background');
-    expect(bg.granted).toBe(45);
+    expect(bg.granted).toBe(47);
     const live = take(bg.state, 10, 100, 'live');
-    expect(live.granted).toBe(5);
+    expect(live.granted).toBe(3);
   });
 
   it('a refused background caller is told when enough slots free up, and leaves no live marker', () => {
-    const bg = take(EMPTY_BUDGET, 0, 45, 'background');
+    const bg = take(EMPTY_BUDGET, 0, 47, 'background');
     const r = takeSlot(bg.state, 1_000, limits, 'x', 'background');
     expect(r).toMatchObject({ granted: false });
     // In flight: counted until send + callTimeout; free a window after that.
