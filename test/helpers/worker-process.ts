@@ -12,6 +12,11 @@ export interface WorkerProcess {
   kill(): Promise<void>;
   /** SIGTERM and wait for exit. */
   stop(): Promise<void>;
+  /**
+   * Null while it runs; once it exited on its own (not by kill/stop), how, with the end of its stderr,
+   * so a test that waits on a dead worker says so instead of timing out (an out-of-memory end, say).
+   */
+  died(): string | null;
 }
 
 /** Writes bundled workflow code to a file once, for spawnWorker's `bundlePath` (fast respawns). */
@@ -56,17 +61,26 @@ export async function spawnWorker(
       reject(new Error(`worker exited with ${code} before ready: ${output}`));
     });
   });
+  let stopping = false;
+  let death: string | null = null;
+  child.once('exit', (code, signal) => {
+    if (!stopping)
+      death = `worker exited by itself (code ${code}, signal ${signal}); its stderr ended with:\n${output}`;
+  });
   const exited = (c: ChildProcess) =>
     new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())));
   return {
     pid: child.pid!,
     kill: async () => {
+      stopping = true;
       child.kill('SIGKILL');
       await exited(child);
     },
     stop: async () => {
+      stopping = true;
       child.kill('SIGTERM');
       await exited(child);
     },
+    died: () => death,
   };
 }
