@@ -3,7 +3,7 @@
  *
  * The worker runs in a child process (test/helpers/worker-process.ts, the real worker wiring) against a
  * real Postgres store shared with this test. 2,000 contacts exist in the fake Chatwoot and never sent a
- * webhook; a backfill is started, the worker is killed once a third of them are done (contact syncs
+ * webhook; a backfill is started, the worker is killed once a quarter of them are done (contact syncs
  * and backfill pages in flight), then respawned. The backfill resumes from its cursor (re-sent pages are
  * deduped by delivery id; contact syncs look before they create) and ends with every contact in the
  * fake Krayin exactly once: 0 duplicates, 0 missing. The fake Krayin's limit is high and the debounce
@@ -18,6 +18,9 @@ import { chaosContact, reportFigures, sleep } from './helpers/chaos';
 
 const FIRST_ID = 70_000;
 const CONTACTS = 2_000;
+const KILL_AT = CONTACTS / 4;
+/** No progress for this long before the kill fails the test (the worker is stuck, not slow). */
+const STALL_MS = 120_000;
 
 describe('chaos: worker SIGKILLed in the middle of a backfill', () => {
   let h: Harness;
@@ -57,26 +60,27 @@ describe('chaos: worker SIGKILLed in the middle of a backfill', () => {
         return null;
       });
 
-    // Kill once a third is done: pages, hand-overs and contact syncs are in flight.
-    // A query can fail on a loaded machine (the worker busy past the query's timeout): keep the last
-    // answer, and stop at once with its output if the worker died (the clean-clone CI once waited the
-    // whole 300 s here and reported only `undefined`).
+    // Kill once a quarter is done: pages, hand-overs and contact syncs are in flight. How long that
+    // takes is the machine's (184 to 287 s for a third on a loaded 2-core machine, more in the
+    // clean-clone CI, which once ran out of a fixed 300 s here), so the wait lasts as long as the
+    // backfill moves and fails only when it stops moving for STALL_MS or the worker died. A query can
+    // fail on a loaded machine (the worker busy past the query's timeout): the last answer is kept.
     let atKill: BackfillProgress | null = null;
     let queryFailures = 0;
-    const deadline = Date.now() + 300_000;
-    while (Date.now() < deadline) {
+    let movedAt = Date.now();
+    while (!atKill || atKill.done < KILL_AT) {
       const died = worker.died();
       if (died) throw new Error(`before the kill: ${died}`);
       const now = await progress();
+      if (now && now.done > (atKill?.done ?? -1)) movedAt = Date.now();
       if (now) atKill = now;
       else queryFailures++;
-      if (atKill && atKill.done >= CONTACTS / 3) break;
+      if (Date.now() - movedAt > STALL_MS) {
+        throw new Error(
+          `the backfill did not move for ${STALL_MS / 1000} s before the kill: last progress ${JSON.stringify(atKill)}, ${queryFailures} progress queries failed (last: ${lastQueryError})`,
+        );
+      }
       await sleep(500);
-    }
-    if (!atKill || atKill.done < CONTACTS / 3) {
-      throw new Error(
-        `a third was not done after 300 s: last progress ${JSON.stringify(atKill)}, ${queryFailures} progress queries failed (last: ${lastQueryError})`,
-      );
     }
     const killedAt = Date.now();
     await worker.kill();
@@ -122,5 +126,5 @@ describe('chaos: worker SIGKILLed in the middle of a backfill', () => {
       [FIRST_ID, FIRST_ID + CONTACTS / 2, FIRST_ID + CONTACTS - 1].map((id) => h.store.links.getContact('default', id)),
     );
     for (const link of links) expect(link?.personId).toEqual(expect.any(Number));
-  }, 900_000);
+  }, 1_500_000);
 });
